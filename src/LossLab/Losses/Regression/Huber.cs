@@ -1,0 +1,43 @@
+using System.Numerics;
+using LossLab.Numerics;
+
+namespace LossLab.Losses;
+
+/// <summary>
+/// Huber loss (PyTorch <c>HuberLoss</c>), z = ŷ − y:
+/// ℓ = ½z² if |z| &lt; δ, else δ(|z| − ½δ). Gradient: z inside, δ·sign(z) outside (continuous).
+/// Huber(δ) = δ·SmoothL1(β = δ); it tends to ½·MSE as δ grows.
+/// </summary>
+public sealed record Huber : PointwiseLoss
+{
+    /// <summary>Creates a Huber loss.</summary>
+    /// <param name="delta">The threshold δ &gt; 0 between the quadratic and the linear part.</param>
+    public Huber(double delta = 1.0) => Delta = delta;
+
+    /// <summary>The threshold δ &gt; 0 between the quadratic and the linear part (default 1).</summary>
+    public double Delta { get; init => field = Guard.Positive(value, "delta"); }
+
+    /// <inheritdoc/>
+    public override string Name => "huber";
+
+    /// <inheritdoc/>
+    protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
+        => Run(new Op<T>(Num.C<T>(Delta)), predictions, targets, values, gradient, reduction);
+
+    internal readonly struct Op<T>(T delta) : IPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Evaluate(T prediction, T target, out T derivative)
+        {
+            T z = prediction - target;
+            T a = T.Abs(z);
+            if (a < delta)
+            {
+                derivative = z;
+                return Num.C<T>(0.5) * z * z;
+            }
+
+            derivative = z < T.Zero ? -delta : delta;
+            return delta * (a - Num.C<T>(0.5) * delta);
+        }
+    }
+}
