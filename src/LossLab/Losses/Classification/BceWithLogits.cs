@@ -1,0 +1,72 @@
+using System.Numerics;
+using LossLab.Numerics;
+
+namespace LossLab.Losses;
+
+/// <summary>
+/// Binary cross-entropy on logits (PyTorch <c>BCEWithLogitsLoss</c>), logit x, target y ∈ [0, 1], weight w,
+/// positive-class weight p_w, L = 1 + (p_w − 1)·y:
+/// ℓ = w·((1 − y)·x − L·log σ(x)), with log σ computed stably as −softplus(−x).
+/// Gradient ∂ℓ/∂x = w·((p_w·y + 1 − y)·σ(x) − p_w·y). Finite for any finite logit.
+/// <c>mean</c> divides by the number of elements.
+/// </summary>
+public sealed record BceWithLogits : PointwiseLoss
+{
+    /// <summary>Creates a binary cross-entropy loss on logits.</summary>
+    /// <param name="weight">Optional non-negative per-element weights, broadcast over the last dimension.</param>
+    /// <param name="posWeight">Optional non-negative weights of the positive term, broadcast over the last dimension (one per class).</param>
+    public BceWithLogits(IReadOnlyList<double>? weight = null, IReadOnlyList<double>? posWeight = null)
+    {
+        Weight = weight;
+        PosWeight = posWeight;
+    }
+
+    /// <summary>
+    /// Non-negative weights w broadcast over the last dimension: element i is multiplied by weight[i mod count]
+    /// (default null, all 1). The number of predictions must be a multiple of the count.
+    /// </summary>
+    public IReadOnlyList<double>? Weight { get; init => field = Guard.NonNegativeList(value, "weight"); }
+
+    /// <summary>
+    /// Non-negative weights p_w of the positive term (<c>pos_weight</c>), broadcast over the last dimension:
+    /// element i uses pos_weight[i mod count] (default null, all 1). p_w &gt; 1 raises recall, &lt; 1 precision.
+    /// </summary>
+    public IReadOnlyList<double>? PosWeight { get; init => field = Guard.NonNegativeList(value, "pos_weight"); }
+
+    /// <inheritdoc/>
+    public override string Name => "bce_with_logits";
+
+    /// <inheritdoc/>
+    public override int ItemCount(int predictionLength, int targetLength)
+    {
+        int items = base.ItemCount(predictionLength, targetLength);
+        ClassLayout.CheckBroadcastList(Name, Weight, "weight", predictionLength);
+        ClassLayout.CheckBroadcastList(Name, PosWeight, "pos_weight", predictionLength);
+        return items;
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(BceWithLogits? other)
+        => ReferenceEquals(this, other)
+            || (base.Equals(other) && Lists.Equal(Weight, other.Weight) && Lists.Equal(PosWeight, other.PosWeight));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(base.GetHashCode(), Lists.Hash(Weight), Lists.Hash(PosWeight));
+
+    /// <inheritdoc/>
+    protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
+        => IndexedPointwise.Run(new Op<T>(Lists.Array(Weight), Lists.Array(PosWeight)), predictions, targets, values, gradient, reduction, predictions.Length);
+
+    internal readonly struct Op<T>(double[]? weight, double[]? posWeight) : IIndexedPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T Evaluate(int index, T prediction, T target, out T derivative)
+        {
+            T w = weight is null ? T.One : Num.C<T>(weight[index % weight.Length]);
+            T pw = posWeight is null ? T.One : Num.C<T>(posWeight[index % posWeight.Length]);
+            T oneMinusY = T.One - target;
+            T l = T.One + (pw - T.One) * target;
+            derivative = w * ((pw * target + oneMinusY) * Num.Sigmoid(prediction) - pw * target);
+            return w * (oneMinusY * prediction - l * Num.LogSigmoid(prediction));
+        }
+    }
+}

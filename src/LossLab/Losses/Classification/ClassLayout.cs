@@ -1,0 +1,159 @@
+using System.Numerics;
+using LossLab.Numerics;
+
+namespace LossLab.Losses;
+
+/// <summary>How a class loss reads its inputs: N rows of C logits, and N class indices or N×C probabilities.</summary>
+internal readonly record struct ClassShape(int Rows, int Classes, bool Probabilities);
+
+/// <summary>Shape rules, target decoding and parameter checks shared by the classification losses.</summary>
+internal static class ClassLayout
+{
+    /// <summary>Validates the <c>classes</c> hyper-parameter (0 infers C from the lengths).</summary>
+    public static int CheckClasses(int value)
+        => value >= 0
+            ? value
+            : throw new ArgumentOutOfRangeException("classes", value, "classes must be >= 0 (0 infers the number of classes from the lengths)");
+
+    /// <summary>
+    /// Resolves N and C. With <paramref name="classes"/> &gt; 0, predictions are N×C and targets are N indices or
+    /// (when <paramref name="allowProbabilities"/>, and C &gt; 1) N×C probabilities; with 0, C = predictions / targets.
+    /// </summary>
+    public static ClassShape Resolve(string name, int classes, int predictionLength, int targetLength, bool allowProbabilities)
+    {
+        if (classes > 0)
+        {
+            if (predictionLength % classes != 0)
+            {
+                throw new ArgumentException(
+                    $"{name}: predictions must be a row-major N×C matrix with C = {classes}, but their length {predictionLength} is not a multiple of {classes}",
+                    "predictions");
+            }
+
+            int rows = predictionLength / classes;
+            if (targetLength == rows)
+            {
+                return new ClassShape(rows, classes, false);
+            }
+
+            if (allowProbabilities && targetLength == predictionLength)
+            {
+                return new ClassShape(rows, classes, true);
+            }
+
+            string expected = allowProbabilities
+                ? $"{rows} class indices or {predictionLength} class probabilities (N = {rows} rows, C = {classes} classes)"
+                : $"{rows} class indices (one per row; N = {rows} rows, C = {classes} classes)";
+            throw new ArgumentException($"{name}: expected {expected}, got {targetLength} targets", "targets");
+        }
+
+        if (targetLength == 0 || predictionLength % targetLength != 0)
+        {
+            throw new ArgumentException(
+                $"{name}: with classes inferred (classes = 0), predictions must be N×C logits for N class-index targets, " +
+                $"but {predictionLength} predictions are not a multiple of {targetLength} targets" +
+                (allowProbabilities ? " (set classes to pass N×C probability targets)" : string.Empty),
+                "targets");
+        }
+
+        return new ClassShape(targetLength, predictionLength / targetLength, false);
+    }
+
+    /// <summary>Checks that a per-class list (<c>weight</c>) has exactly C entries.</summary>
+    public static void CheckClassList(string name, IReadOnlyList<double>? list, string parameter, int classes)
+    {
+        if (list is not null && list.Count != classes)
+        {
+            throw new ArgumentException(
+                $"{name}: {parameter} must have one entry per class ({classes}), got {list.Count}",
+                parameter);
+        }
+    }
+
+    /// <summary>Checks that an element-wise list broadcasts over the last dimension: its length divides the input length.</summary>
+    public static void CheckBroadcastList(string name, IReadOnlyList<double>? list, string parameter, int length)
+    {
+        if (list is not null && length % list.Count != 0)
+        {
+            throw new ArgumentException(
+                $"{name}: {parameter} ({list.Count} entries) is broadcast over the last dimension, so the number of predictions ({length}) must be a multiple of {list.Count}",
+                parameter);
+        }
+    }
+
+    /// <summary>
+    /// Reads target <paramref name="position"/> as a class index in [0, C); returns −1 when it equals
+    /// <paramref name="ignoreIndex"/>. Non-integral or out-of-range values are an <see cref="ArgumentException"/>.
+    /// </summary>
+    public static int Index<T>(string name, ReadOnlySpan<T> targets, int position, int classes, int? ignoreIndex)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double value = Num.D(targets[position]);
+        if (!double.IsInteger(value))
+        {
+            throw new ArgumentException(
+                $"{name}: target {position} is {value}, which is not a class index (class-index targets must be integers)",
+                nameof(targets));
+        }
+
+        if (ignoreIndex is int ignored && value == ignored)
+        {
+            return -1;
+        }
+
+        if (value < 0 || value >= classes)
+        {
+            string ignoreNote = ignoreIndex is int ig ? $" and is not ignore_index ({ig})" : string.Empty;
+            throw new ArgumentException(
+                $"{name}: target {position} is {value}, outside the class range [0, {classes}){ignoreNote}",
+                nameof(targets));
+        }
+
+        return (int)value;
+    }
+
+    /// <summary>Checks that every target is exactly −1 or +1 (margin losses).</summary>
+    public static void CheckSigns<T>(string name, ReadOnlySpan<T> targets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < targets.Length; i++)
+        {
+            T y = targets[i];
+            if (y != T.One && y != -T.One)
+            {
+                throw new ArgumentException($"{name}: target {i} is {y}; targets must be -1 or +1", nameof(targets));
+            }
+        }
+    }
+
+    /// <summary>
+    /// log Σ_c exp(x_c) of one row as (max, log-sum) with log-sum-exp = max + log-sum. The sum leaves out the
+    /// arg-max term (which is exactly 1) and takes log1p of the rest, so log-probabilities near 0 keep their precision.
+    /// </summary>
+    public static (double Max, double LogSum) LogSumExp<T>(ReadOnlySpan<T> row)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int arg = 0;
+        double max = Num.D(row[0]);
+        for (int c = 1; c < row.Length; c++)
+        {
+            double v = Num.D(row[c]);
+            if (v > max)
+            {
+                max = v;
+                arg = c;
+            }
+        }
+
+        double rest = 0;
+        for (int c = 0; c < row.Length; c++)
+        {
+            if (c != arg)
+            {
+                rest += Math.Exp(Num.D(row[c]) - max);
+            }
+        }
+
+        return (max, Num.Log1P(rest));
+    }
+}
