@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LossLab.Numerics;
 
 namespace LossLab.Losses;
@@ -22,7 +23,9 @@ public sealed record Huber : PointwiseLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => Run(new Op<T>(Num.C<T>(Delta)), predictions, targets, values, gradient, reduction);
+        => Fused.Applies(values, gradient)
+            ? Fused.Run(new FusedOp((float)Delta), predictions, targets, gradient, reduction)
+            : Run(new Op<T>(Num.C<T>(Delta)), predictions, targets, values, gradient, reduction);
 
     internal readonly struct Op<T>(T delta) : IPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -38,6 +41,22 @@ public sealed record Huber : PointwiseLoss
 
             derivative = z < T.Zero ? -delta : delta;
             return delta * (a - Num.C<T>(0.5) * delta);
+        }
+    }
+
+    /// <summary>The fused float32 kernel: the derivative is clamp(z, −δ, δ).</summary>
+    internal readonly struct FusedOp(float delta) : IFusedPointwise
+    {
+        public float Evaluate(float prediction, float target, out float derivative) => new Op<float>(delta).Evaluate(prediction, target, out derivative);
+
+        public Vector256<float> Evaluate(Vector256<float> prediction, Vector256<float> target, out Vector256<float> derivative)
+        {
+            Vector256<float> d = Vector256.Create(delta);
+            Vector256<float> half = Vector256.Create(0.5f);
+            Vector256<float> z = prediction - target;
+            Vector256<float> a = Vector256.Abs(z);
+            derivative = Vector256.Min(Vector256.Max(z, -d), d);
+            return Vector256.ConditionalSelect(Vector256.LessThan(a, d), half * z * z, d * (a - (half * d)));
         }
     }
 }

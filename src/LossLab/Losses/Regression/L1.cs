@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LossLab.Numerics;
 
 namespace LossLab.Losses;
@@ -14,7 +15,9 @@ public sealed record L1 : PointwiseLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => Run(default(Op<T>), predictions, targets, values, gradient, reduction);
+        => Fused.Applies(values, gradient)
+            ? Fused.Run(default(FusedOp), predictions, targets, gradient, reduction)
+            : Run(default(Op<T>), predictions, targets, values, gradient, reduction);
 
     internal readonly struct Op<T> : IPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -23,6 +26,20 @@ public sealed record L1 : PointwiseLoss
             T z = prediction - target;
             derivative = Num.Sign(z);
             return T.Abs(z);
+        }
+    }
+
+    /// <summary>The fused float32 kernel: |z|, sign(z) with 0 at 0.</summary>
+    internal readonly struct FusedOp : IFusedPointwise
+    {
+        public float Evaluate(float prediction, float target, out float derivative) => default(Op<float>).Evaluate(prediction, target, out derivative);
+
+        public Vector256<float> Evaluate(Vector256<float> prediction, Vector256<float> target, out Vector256<float> derivative)
+        {
+            Vector256<float> z = prediction - target;
+            Vector256<float> one = Vector256<float>.One;
+            derivative = (Vector256.GreaterThan(z, Vector256<float>.Zero) & one) - (Vector256.LessThan(z, Vector256<float>.Zero) & one);
+            return Vector256.Abs(z);
         }
     }
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using LossLab.Numerics;
 
 namespace LossLab.Losses;
 
@@ -13,7 +15,9 @@ public sealed record Mse : PointwiseLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => Run(default(Op<T>), predictions, targets, values, gradient, reduction);
+        => Fused.Applies(values, gradient)
+            ? Fused.Run(default(FusedOp), predictions, targets, gradient, reduction)
+            : Run(default(Op<T>), predictions, targets, values, gradient, reduction);
 
     internal readonly struct Op<T> : IPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -21,6 +25,19 @@ public sealed record Mse : PointwiseLoss
         {
             T z = prediction - target;
             derivative = (z + z);
+            return z * z;
+        }
+    }
+
+    /// <summary>The fused float32 kernel: z², 2z.</summary>
+    internal readonly struct FusedOp : IFusedPointwise
+    {
+        public float Evaluate(float prediction, float target, out float derivative) => default(Op<float>).Evaluate(prediction, target, out derivative);
+
+        public Vector256<float> Evaluate(Vector256<float> prediction, Vector256<float> target, out Vector256<float> derivative)
+        {
+            Vector256<float> z = prediction - target;
+            derivative = z + z;
             return z * z;
         }
     }

@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using LossLab.Losses;
+using LossLab.Specs;
+
+namespace LossLab.Cli.Commands;
+
+/// <summary><c>losslab eval --loss SPEC --pred LIST --target LIST</c>: value and gradient with respect to the predictions.</summary>
+internal static class EvalCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var loss = new Option<string>("--loss") { Description = "Loss spec, e.g. huber:delta=1.5 (see 'losslab losses')", Required = true };
+        var pred = new Option<string>("--pred") { Description = "Predictions, comma-separated (logits N×C row-major for class losses; 4 per box; (mean, variance) pairs for gaussian_nll)", Required = true };
+        var target = new Option<string>("--target") { Description = "Targets, comma-separated (class indices or N×C probabilities for class losses)", Required = true };
+        var variance = new Option<string?>("--var") { Description = "gaussian_nll only: the variances, one per target (then --pred holds the means)" };
+        var reduction = new Option<string>("--reduction") { Description = "none, mean, sum (batchmean for kl_div)", DefaultValueFactory = _ => "mean" };
+        var classes = new Option<int>("--classes") { Description = "Number of classes C for class losses (row length of --pred)", DefaultValueFactory = _ => 0 };
+        var json = JsonOutput.CreateOption();
+        var command = new Command("eval", "Value and gradient of a loss for given predictions and targets (float32, as PyTorch)")
+        {
+            loss, pred, target, variance, reduction, classes, json,
+        };
+        command.SetAction(parsed =>
+        {
+            string specText = parsed.GetValue(loss)!;
+            Spec spec = Spec.Parse(specText);
+            int classCount = parsed.GetValue(classes);
+            if (classCount < 0)
+            {
+                throw new UserException($"--classes {classCount}: must be >= 0");
+            }
+
+            ILoss instance = LossCatalog.Create(spec, classCount);
+            Reduction r = ParseReduction(parsed.GetValue(reduction)!);
+            float[] p = ParseList(parsed.GetValue(pred)!, "--pred");
+            float[] t = ParseList(parsed.GetValue(target)!, "--target");
+            string? varText = parsed.GetValue(variance);
+            if (varText is not null)
+            {
+                if (instance.Name != "gaussian_nll")
+                {
+                    throw new UserException("--var is only for gaussian_nll");
+                }
+
+                p = Interleave(p, ParseList(varText, "--var"));
+            }
+
+            int items = instance.ItemCount(p.Length, t.Length);
+            float[] grad = new float[p.Length];
+            JsonNode valueNode;
+            string valueText;
+            if (r == Reduction.None)
+            {
+                float[] values = new float[items];
+                instance.EvaluateItems(p, t, values, grad);
+                valueNode = JsonOutput.Numbers(values);
+                valueText = "[" + string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]";
+            }
+            else
+            {
+                float value = (float)instance.Evaluate(p, t, grad, r);
+                valueNode = JsonOutput.Number(value);
+                valueText = value.ToString("R", CultureInfo.InvariantCulture);
+            }
+
+            var document = new JsonObject
+            {
+                ["loss"] = instance.Name,
+                ["params"] = ResolvedParameters(spec, classCount),
+                ["reduction"] = r.ToName(),
+                ["value"] = valueNode,
+                ["grad"] = JsonOutput.Numbers(grad),
+            };
+            if (!JsonOutput.Emit(parsed, json, document, context.Out))
+            {
+                context.Out.WriteLine($"loss:      {spec}");
+                context.Out.WriteLine($"reduction: {r.ToName()}");
+                context.Out.WriteLine($"value:     {valueText}");
+                context.Out.WriteLine($"grad:      [{string.Join(", ", grad.Select(g => g.ToString("R", CultureInfo.InvariantCulture)))}]");
+            }
+        });
+        return command;
+    }
+
+    private static Reduction ParseReduction(string text)
+    {
+        try
+        {
+            return ReductionNames.Parse(text);
+        }
+        catch (ArgumentException)
+        {
+            throw new UserException($"--reduction {text}: unknown reduction; accepted: none, mean, sum, batchmean");
+        }
+    }
+
+    /// <summary>Parses a comma-separated list of numbers; errors name the option and the 1-based position.</summary>
+    internal static float[] ParseList(string text, string option)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new UserException($"{option}: empty list; give comma-separated numbers such as 1,2.5,-3");
+        }
+
+        string[] parts = text.Split(',');
+        float[] values = new float[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            string part = parts[i].Trim();
+            if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || float.IsNaN(v))
+            {
+                throw new UserException($"{option}: item {i + 1} '{part}' is not a number; give comma-separated numbers such as 1,2.5,-3");
+            }
+
+            values[i] = v;
+        }
+
+        return values;
+    }
+
+    private static float[] Interleave(float[] means, float[] variances)
+    {
+        if (means.Length != variances.Length)
+        {
+            throw new UserException($"--var has {variances.Length} values but --pred has {means.Length}; give one variance per mean");
+        }
+
+        float[] pairs = new float[2 * means.Length];
+        for (int i = 0; i < means.Length; i++)
+        {
+            pairs[2 * i] = means[i];
+            pairs[(2 * i) + 1] = variances[i];
+        }
+
+        return pairs;
+    }
+
+    private static JsonObject ResolvedParameters(Spec spec, int classes)
+    {
+        LossInfo info = LossCatalog.Find(spec.Name)!;
+        var result = new JsonObject();
+        foreach (SpecParameter p in info.Parameters)
+        {
+            string value = spec.Arguments.FirstOrDefault(a => a.Key == p.Name).Value ?? p.Default;
+            if (p.Name == "classes" && value == "0" && classes != 0)
+            {
+                value = classes.ToString(CultureInfo.InvariantCulture);
+            }
+
+            result[p.Name] = JsonOutput.SpecValue(value);
+        }
+
+        return result;
+    }
+}

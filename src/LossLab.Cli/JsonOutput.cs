@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace LossLab.Cli;
+
+/// <summary>The <c>--json [FILE]</c> option every command takes, and atomic writing of the document.</summary>
+internal static class JsonOutput
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Option<string?> CreateOption() => new("--json")
+    {
+        Description = "Print one JSON document instead of the human output, or write it to FILE (atomically) and keep the human output",
+        Arity = ArgumentArity.ZeroOrOne,
+        HelpName = "FILE",
+    };
+
+    /// <summary>Emits the document as the option asks; returns true when the human output must be skipped.</summary>
+    public static bool Emit(ParseResult parsed, Option<string?> option, JsonNode document, TextWriter stdout)
+    {
+        if (parsed.GetResult(option) is null)
+        {
+            return false;
+        }
+
+        string text = document.ToJsonString(Indented);
+        string? file = parsed.GetValue(option);
+        if (string.IsNullOrEmpty(file))
+        {
+            stdout.WriteLine(text);
+            return true;
+        }
+
+        WriteAtomically(file, text + "\n");
+        return false;
+    }
+
+    /// <summary>Writes to a temporary file beside the target, then renames it over the target: never a partial file.</summary>
+    public static void WriteAtomically(string path, string text)
+    {
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(directory))
+        {
+            throw new UserException($"--json {path}: directory '{directory}' does not exist; create it first");
+        }
+
+        string temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        try
+        {
+            File.WriteAllText(temp, text, new UTF8Encoding(false));
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>A float32 result as the shortest decimal that round-trips it (0.1f prints as 0.1).</summary>
+    public static JsonNode Number(float value) => JsonValue.Create(double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture))!;
+
+    /// <summary>A float32 array as JSON numbers.</summary>
+    public static JsonArray Numbers(ReadOnlySpan<float> values)
+    {
+        var array = new JsonArray();
+        foreach (float v in values)
+        {
+            array.Add(Number(v));
+        }
+
+        return array;
+    }
+
+    /// <summary>A spec value as JSON: numbers, booleans, lists (with '/'), or null for none.</summary>
+    public static JsonNode? SpecValue(string text)
+    {
+        if (text == "none")
+        {
+            return null;
+        }
+
+        if (text is "true" or "false")
+        {
+            return JsonValue.Create(text == "true");
+        }
+
+        if (text.Contains('/', StringComparison.Ordinal))
+        {
+            var list = new JsonArray();
+            foreach (string part in text.Split('/'))
+            {
+                list.Add(SpecValue(part));
+            }
+
+            return list;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
+            ? JsonValue.Create(d)
+            : JsonValue.Create(text);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using LossLab.Losses;
+
+namespace LossLab.Numerics;
+
+/// <summary>An element-wise loss with a Vector256 form: value and derivative for 8 floats at once.</summary>
+internal interface IFusedPointwise : IPointwise<float>
+{
+    /// <summary>Values ℓ(p, t) for 8 lanes; the derivatives ∂ℓ/∂p go to <paramref name="derivative"/>.</summary>
+    Vector256<float> Evaluate(Vector256<float> prediction, Vector256<float> target, out Vector256<float> derivative);
+}
+
+/// <summary>
+/// The fused single-pass kernel for float32 element-wise losses: reads predictions and targets once, writes the
+/// scaled gradient once, and accumulates the value in double lanes. Falls back to the scalar operator for the tail
+/// and on machines without 256-bit vectors.
+/// </summary>
+internal static class Fused
+{
+    /// <summary>Whether the fused path applies: float32, gradient wanted, no per-item values.</summary>
+    public static bool Applies<T>(Span<T> values, Span<T> gradient) => typeof(T) == typeof(float) && values.IsEmpty && !gradient.IsEmpty;
+
+    public static double Run<T, TOp>(TOp op, ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction)
+        where T : unmanaged
+        where TOp : struct, IFusedPointwise
+    {
+        ReadOnlySpan<float> p = MemoryMarshal.Cast<T, float>(predictions);
+        ReadOnlySpan<float> t = MemoryMarshal.Cast<T, float>(targets)[..p.Length];
+        Span<float> g = MemoryMarshal.Cast<T, float>(gradient)[..p.Length];
+        int n = p.Length;
+        float scale = reduction == Reduction.Mean ? 1f / n : 1f;
+        double sum = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+        {
+            ref float rp = ref MemoryMarshal.GetReference(p);
+            ref float rt = ref MemoryMarshal.GetReference(t);
+            ref float rg = ref MemoryMarshal.GetReference(g);
+            Vector256<float> vscale = Vector256.Create(scale);
+            Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
+            int last = n - Vector256<float>.Count;
+            for (; i <= last; i += Vector256<float>.Count)
+            {
+                Vector256<float> v = op.Evaluate(Vector256.LoadUnsafe(ref rp, (nuint)i), Vector256.LoadUnsafe(ref rt, (nuint)i), out Vector256<float> d);
+                (d * vscale).StoreUnsafe(ref rg, (nuint)i);
+                acc0 += Vector256.WidenLower(v);
+                acc1 += Vector256.WidenUpper(v);
+            }
+
+            sum = Vector256.Sum(acc0 + acc1);
+        }
+
+        for (; i < n; i++)
+        {
+            float v = op.Evaluate(p[i], t[i], out float d);
+            g[i] = d * scale;
+            sum += v;
+        }
+
+        return reduction == Reduction.Mean ? sum / n : sum;
+    }
+
+    /// <summary>log(1 + e) for e in [0, 1], with Goldberg's correction so that tiny e keep their precision.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Log1PSmall(Vector256<float> e)
+    {
+        Vector256<float> u = Vector256<float>.One + e;
+        Vector256<float> um1 = u - Vector256<float>.One;
+        Vector256<float> corrected = Vector256.Log(u) * (e / Vector256.ConditionalSelect(Vector256.Equals(um1, Vector256<float>.Zero), Vector256<float>.One, um1));
+        return Vector256.ConditionalSelect(Vector256.Equals(um1, Vector256<float>.Zero), e, corrected);
+    }
+}

@@ -1,0 +1,194 @@
+using LossLab.Losses;
+
+namespace LossLab.Tests.Losses;
+
+/// <summary>The identities between losses that the guide and the references state.</summary>
+public sealed class InvariantTests
+{
+    private static readonly double[] Pred = [-3.5, -1.2, -0.3, 0, 0.2, 0.9, 1.7, 4.0, 12.5];
+    private static readonly double[] Zero = new double[9];
+
+    private static (double Value, double[] Grad, double[] Items) Eval(ILoss loss, double[] p, double[] t, Reduction r = Reduction.Mean)
+    {
+        double[] g = new double[p.Length];
+        double v = loss.Evaluate(p, t, g, r);
+        double[] items = new double[loss.ItemCount(p.Length, t.Length)];
+        loss.EvaluateItems(p, t, items, new double[p.Length]);
+        return (v, g, items);
+    }
+
+    [Theory]
+    [InlineData(0.25)]
+    [InlineData(1.0)]
+    [InlineData(3.0)]
+    public void SmoothL1_of_beta_is_Huber_of_delta_beta_divided_by_beta(double beta)
+    {
+        var s = Eval(new SmoothL1(beta), Pred, Zero);
+        var h = Eval(new Huber(beta), Pred, Zero);
+        Assert.Equal(h.Value / beta, s.Value, 12);
+        for (int i = 0; i < Pred.Length; i++)
+        {
+            Assert.Equal(h.Grad[i] / beta, s.Grad[i], 12);
+            Assert.Equal(h.Items[i] / beta, s.Items[i], 12);
+        }
+    }
+
+    [Fact]
+    public void Huber_with_delta_1_is_SmoothL1_with_beta_1()
+    {
+        var s = Eval(new SmoothL1(1), Pred, Zero);
+        var h = Eval(new Huber(1), Pred, Zero);
+        Assert.Equal(h.Value, s.Value, 14);
+        Assert.Equal(h.Grad, s.Grad);
+    }
+
+    [Fact]
+    public void SmoothL1_with_beta_0_is_exactly_L1_with_gradient_0_at_0()
+    {
+        float[] p = [-2f, 0f, 0f, 3.5f];
+        float[] t = [1f, 0f, 0f, -1f];
+        float[] gs = new float[4], gl = new float[4];
+        double vs = new SmoothL1(0).Evaluate(p, t, gs, Reduction.Sum);
+        double vl = new L1().Evaluate(p, t, gl, Reduction.Sum);
+        Assert.Equal(vl, vs);
+        Assert.Equal(gl, gs);
+        Assert.Equal(0f, gs[1]);
+        Assert.Equal(0f, gs[2]);
+        Assert.All(gs, g => Assert.False(float.IsNaN(g)));
+    }
+
+    [Fact]
+    public void Huber_tends_to_half_MSE_as_delta_grows()
+    {
+        double mse = Eval(new Mse(), Pred, Zero).Value;
+        double previousGap = double.PositiveInfinity;
+        foreach (double delta in new[] { 1.0, 4.0, 13.0 })
+        {
+            double gap = Math.Abs(Eval(new Huber(delta), Pred, Zero).Value - (0.5 * mse));
+            Assert.True(gap < previousGap, $"gap {gap} at delta {delta} did not shrink");
+            previousGap = gap;
+        }
+
+        Assert.Equal(0.5 * mse, Eval(new Huber(13), Pred, Zero).Value, 12);
+    }
+
+    [Fact]
+    public void Barron_with_alpha_2_is_half_squared_scaled_error()
+    {
+        const double c = 1.7;
+        var b = Eval(new Barron(2, c), Pred, Zero);
+        for (int i = 0; i < Pred.Length; i++)
+        {
+            Assert.Equal(0.5 * Pred[i] * Pred[i] / (c * c), b.Items[i], 12);
+        }
+    }
+
+    [Fact]
+    public void Barron_special_cases_match_the_named_losses()
+    {
+        var cauchy = Eval(new Cauchy(0.8), Pred, Zero);
+        var barron0 = Eval(new Barron(0, 0.8), Pred, Zero);
+        Assert.Equal(cauchy.Value, barron0.Value, 12);
+        Assert.Equal(cauchy.Grad, barron0.Grad, new ToleranceComparer(1e-12));
+
+        const double delta = 1.5;
+        var pseudo = Eval(new PseudoHuber(delta), Pred, Zero);
+        var barron1 = Eval(new Barron(1, delta), Pred, Zero);
+        Assert.Equal(pseudo.Value, delta * delta * barron1.Value, 11);
+
+        var gemanMcClure = Eval(new Barron(-2, 1), Pred, Zero);
+        for (int i = 0; i < Pred.Length; i++)
+        {
+            double z2 = Pred[i] * Pred[i];
+            Assert.Equal(2 * z2 / (z2 + 4), gemanMcClure.Items[i], 12);
+        }
+
+        // Near the special values the general formula agrees with the limits.
+        // Near the special values the general formula approaches the limits (relative gaps shrink with the distance).
+        static double Gap(double a, double b) => Math.Abs(a - b) / Math.Abs(a);
+        double l2 = Eval(new Barron(2, 1), Pred, Zero).Value;
+        Assert.True(Gap(l2, Eval(new Barron(2 - 1e-9, 1), Pred, Zero).Value) < 1e-7);
+        Assert.True(Gap(barron0.Value, Eval(new Barron(1e-9, 0.8), Pred, Zero).Value) < 1e-8);
+        Assert.True(Gap(Eval(new Barron(double.NegativeInfinity, 1), Pred, Zero).Value, Eval(new Barron(-1e6, 1), Pred, Zero).Value) < 1e-5);
+    }
+
+    [Fact]
+    public void Quantile_at_one_half_is_half_L1()
+    {
+        double[] t = [0.5, -1, 2, 0, 0.2, -3, 1, 1, 1];
+        var q = Eval(new Quantile(0.5), Pred, t);
+        var l1 = Eval(new L1(), Pred, t);
+        Assert.Equal(0.5 * l1.Value, q.Value, 14);
+        for (int i = 0; i < t.Length; i++)
+        {
+            Assert.Equal(0.5 * l1.Items[i], q.Items[i], 14);
+        }
+    }
+
+    [Fact]
+    public void Log_cosh_is_stable_and_accurate_for_huge_and_tiny_errors()
+    {
+        float[] p = [1e30f, -1e30f, 1e4f, 1e-4f, 0f, 88.8f];
+        float[] t = new float[p.Length];
+        float[] values = new float[p.Length], g = new float[p.Length];
+        new LogCosh().EvaluateItems(p, t, values, g);
+        Assert.All(values, v => Assert.True(float.IsFinite(v)));
+        Assert.All(g, v => Assert.True(float.IsFinite(v)));
+        Assert.Equal(1e30f, values[0], 1e24f);
+        Assert.Equal(1f, g[0]);
+        Assert.Equal(-1f, g[1]);
+        Assert.Equal(5e-9f, values[3], 1e-14f);
+        Assert.Equal(0f, values[4]);
+        Assert.Equal(88.8 - Math.Log(2), values[5], 4);
+    }
+
+    [Theory]
+    [InlineData("bce_with_logits")]
+    [InlineData("bce_with_logits:pos_weight=3")]
+    [InlineData("cross_entropy")]
+    [InlineData("cross_entropy:label_smoothing=0.1")]
+    [InlineData("log_cosh")]
+    [InlineData("focal")]
+    [InlineData("softmax_focal")]
+    public void No_NaN_or_infinity_at_logits_of_plus_minus_1e4(string spec)
+    {
+        bool classLoss = spec.StartsWith("cross_entropy", StringComparison.Ordinal) || spec.StartsWith("softmax_focal", StringComparison.Ordinal);
+        float[] p = [1e4f, -1e4f, 0f, -1e4f, 1e4f, 3f];
+        float[] t = classLoss ? [1f, 0f] : [0f, 1f, 1f, 0f, 1f, 0f];
+        ILoss loss = LossCatalog.Create(spec, classLoss ? 3 : 0);
+        foreach (Reduction r in new[] { Reduction.Mean, Reduction.Sum, Reduction.None })
+        {
+            float[] g = new float[p.Length];
+            double v = loss.Evaluate(p, t, g, r);
+            Assert.True(double.IsFinite(v), $"{spec} {r}: value {v}");
+            Assert.All(g, x => Assert.True(float.IsFinite(x), $"{spec} {r}: gradient {x}"));
+        }
+    }
+
+    [Fact]
+    public void Float_and_double_paths_agree()
+    {
+        foreach (string spec in LossCases.Specs)
+        {
+            LossInfo info = LossCatalog.Find(spec.Split(':')[0])!;
+            (double[] p, double[] t, int classes) = Inputs.For(info.Input, new Random(11));
+            ILoss loss = LossCatalog.Create(spec, classes);
+            double[] gd = new double[p.Length];
+            float[] gf = new float[p.Length];
+            double vd = loss.Evaluate(p, t, gd, Reduction.Mean);
+            double vf = loss.Evaluate(p.Select(x => (float)x).ToArray(), t.Select(x => (float)x).ToArray(), gf, Reduction.Mean);
+            Assert.True(Math.Abs(vd - vf) <= 1e-5 * (1 + Math.Abs(vd)), $"{spec}: {vf} vs {vd}");
+            for (int i = 0; i < p.Length; i++)
+            {
+                Assert.True(Math.Abs(gd[i] - gf[i]) <= 1e-5 * (1 + Math.Abs(gd[i])), $"{spec} grad[{i}]: {gf[i]} vs {gd[i]}");
+            }
+        }
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance * (1 + Math.Abs(y));
+
+        public int GetHashCode(double obj) => 0;
+    }
+}

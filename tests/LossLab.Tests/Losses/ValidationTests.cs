@@ -1,0 +1,105 @@
+using LossLab.Losses;
+using LossLab.Specs;
+
+namespace LossLab.Tests.Losses;
+
+/// <summary>Invalid hyper-parameters and inputs are clear exceptions naming what is wrong.</summary>
+public sealed class ValidationTests
+{
+    [Theory]
+    [InlineData("huber:delta=0", "delta")]
+    [InlineData("huber:delta=-1", "delta")]
+    [InlineData("pseudo_huber:delta=0", "delta")]
+    [InlineData("smooth_l1:beta=-0.5", "beta")]
+    [InlineData("quantile:tau=0", "tau")]
+    [InlineData("quantile:tau=1", "tau")]
+    [InlineData("quantile:tau=1.5", "tau")]
+    [InlineData("epsilon_insensitive:epsilon=-0.1", "epsilon")]
+    [InlineData("cauchy:c=0", "c")]
+    [InlineData("tukey:c=-2", "c")]
+    [InlineData("barron:c=0", "c")]
+    [InlineData("barron:alpha=inf", "alpha")]
+    [InlineData("gaussian_nll:eps=0", "eps")]
+    [InlineData("poisson_nll:eps=-1", "eps")]
+    [InlineData("cross_entropy:label_smoothing=1.5", "label_smoothing")]
+    [InlineData("cross_entropy:label_smoothing=-0.1", "label_smoothing")]
+    [InlineData("cross_entropy:weight=1/-2", "weight")]
+    [InlineData("bce_with_logits:pos_weight=-3", "pos_weight")]
+    [InlineData("multi_margin:p=3", "p")]
+    [InlineData("focal:gamma=-1", "gamma")]
+    [InlineData("focal:alpha=1.5", "alpha")]
+    [InlineData("tversky:alpha=-1", "alpha")]
+    [InlineData("dice:smooth=-1", "smooth")]
+    [InlineData("giou:eps=0", "eps")]
+    public void Out_of_range_parameters_are_rejected_naming_the_parameter(string spec, string parameter)
+    {
+        var ex = Assert.Throws<SpecException>(() => LossCatalog.Create(spec));
+        Assert.Contains(parameter, ex.Message, StringComparison.Ordinal);
+        var inner = Assert.IsType<ArgumentOutOfRangeException>(ex.InnerException);
+        Assert.Equal(parameter, inner.ParamName);
+    }
+
+    [Fact]
+    public void Library_constructors_and_with_expressions_validate()
+    {
+        Assert.Equal("delta", Assert.Throws<ArgumentOutOfRangeException>(() => new Huber(0)).ParamName);
+        var huber = new Huber(1.5);
+        Assert.Equal("delta", Assert.Throws<ArgumentOutOfRangeException>(() => huber with { Delta = -2 }).ParamName);
+        Assert.Equal("beta", Assert.Throws<ArgumentOutOfRangeException>(() => new SmoothL1(-1)).ParamName);
+        Assert.Equal("tau", Assert.Throws<ArgumentOutOfRangeException>(() => new Quantile(0)).ParamName);
+        Assert.Equal(1.5, huber.Delta);
+    }
+
+    [Theory]
+    [InlineData("hubber", "unknown loss 'hubber'; accepted: l1, mse, huber")]
+    [InlineData("huber:beta=1", "huber: unknown parameter 'beta'; accepted: delta")]
+    [InlineData("mse:delta=1", "mse: unknown parameter 'delta'; it takes no parameters")]
+    [InlineData("huber:delta=abc", "huber: delta=abc is not a number")]
+    [InlineData("huber:delta", "is not key=value")]
+    [InlineData("huber:delta=1,delta=2", "'delta' is given twice")]
+    [InlineData("poisson_nll:full=maybe", "full=maybe is not true or false")]
+    [InlineData(":delta=1", "has no name")]
+    public void Malformed_specs_get_messages_that_say_what_is_accepted(string spec, string expected)
+    {
+        var ex = Assert.Throws<SpecException>(() => LossCatalog.Create(spec));
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mismatched_lengths_are_rejected()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new Mse().Evaluate(new float[3], new float[4], Span<float>.Empty));
+        Assert.Contains("same length", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new Mse().Evaluate(new float[3], new float[3], new float[2]));
+        Assert.Throws<ArgumentException>(() => new Mse().Evaluate(Array.Empty<float>(), Array.Empty<float>(), Span<float>.Empty));
+        Assert.Throws<ArgumentException>(() => new Mse().Evaluate(new float[2], new float[2], Span<float>.Empty, Reduction.BatchMean));
+        Assert.Throws<ArgumentException>(() => new GaussianNll().Evaluate(new float[3], new float[2], Span<float>.Empty));
+        Assert.Throws<ArgumentException>(() => LossCatalog.Create("giou").Evaluate(new float[6], new float[6], Span<float>.Empty));
+    }
+
+    [Fact]
+    public void Class_index_out_of_range_is_rejected_naming_the_index()
+    {
+        ILoss ce = LossCatalog.Create("cross_entropy", classes: 3);
+        var ex = Assert.Throws<ArgumentException>(() => ce.Evaluate(new float[6], [1f, 3f], Span<float>.Empty));
+        Assert.Contains("3", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => ce.Evaluate(new float[6], [1f, -1f], Span<float>.Empty));
+        Assert.Throws<ArgumentException>(() => LossCatalog.Create("nll").Evaluate(new float[6], [0f, 5f], Span<float>.Empty));
+    }
+
+    [Fact]
+    public void Probabilities_outside_0_1_are_rejected_by_bce()
+    {
+        ILoss bce = LossCatalog.Create("bce");
+        Assert.Throws<ArgumentException>(() => bce.Evaluate([0.5f, 1.2f], [1f, 0f], Span<float>.Empty));
+        Assert.Throws<ArgumentException>(() => bce.Evaluate([-0.1f, 0.5f], [1f, 0f], Span<float>.Empty));
+    }
+
+    [Fact]
+    public void Negative_variance_is_rejected_by_gaussian_nll()
+        => Assert.Throws<ArgumentException>(() => new GaussianNll().Evaluate([0f, -1f], [0f], Span<float>.Empty));
+
+    [Fact]
+    public void Hinge_labels_must_be_plus_or_minus_one()
+        => Assert.Throws<ArgumentException>(() => LossCatalog.Create("hinge").Evaluate([0.5f, 1f], [1f, 0f], Span<float>.Empty));
+}
