@@ -22,6 +22,7 @@ internal static class Fused
     /// <summary>Whether the fused path applies: float32, gradient wanted, no per-item values.</summary>
     public static bool Applies<T>(Span<T> values, Span<T> gradient) => typeof(T) == typeof(float) && values.IsEmpty && !gradient.IsEmpty;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Run<T, TOp>(TOp op, ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction)
         where T : unmanaged
         where TOp : struct, IFusedPointwise
@@ -60,15 +61,5 @@ internal static class Fused
         }
 
         return reduction == Reduction.Mean ? sum / n : sum;
-    }
-
-    /// <summary>log(1 + e) for e in [0, 1], with Goldberg's correction so that tiny e keep their precision.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Log1PSmall(Vector256<float> e)
-    {
-        Vector256<float> u = Vector256<float>.One + e;
-        Vector256<float> um1 = u - Vector256<float>.One;
-        Vector256<float> corrected = Vector256.Log(u) * (e / Vector256.ConditionalSelect(Vector256.Equals(um1, Vector256<float>.Zero), Vector256<float>.One, um1));
-        return Vector256.ConditionalSelect(Vector256.Equals(um1, Vector256<float>.Zero), e, corrected);
     }
 }

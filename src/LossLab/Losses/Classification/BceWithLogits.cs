@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LossLab.Numerics;
 
 namespace LossLab.Losses;
@@ -55,7 +56,27 @@ public sealed record BceWithLogits : PointwiseLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => IndexedPointwise.Run(new Op<T>(Lists.Array(Weight), Lists.Array(PosWeight)), predictions, targets, values, gradient, reduction, predictions.Length);
+        => Weight is null && PosWeight is null && Fused.Applies(values, gradient)
+            ? Fused.Run(default(FusedOp), predictions, targets, gradient, reduction)
+            : IndexedPointwise.Run(new Op<T>(Lists.Array(Weight), Lists.Array(PosWeight)), predictions, targets, values, gradient, reduction, predictions.Length);
+
+    /// <summary>
+    /// The fused float32 kernel without weights: ℓ = max(x, 0) − x·y + log1p(e^(−|x|)), ∂ℓ/∂x = σ(x) − y,
+    /// with σ(x) = (x ≥ 0 ? 1 : e^(−|x|))/(1 + e^(−|x|)) so that no exponential overflows.
+    /// </summary>
+    internal readonly struct FusedOp : IFusedPointwise
+    {
+        public float Evaluate(float prediction, float target, out float derivative)
+            => new Op<float>(null, null).Evaluate(0, prediction, target, out derivative);
+
+        public Vector256<float> Evaluate(Vector256<float> prediction, Vector256<float> target, out Vector256<float> derivative)
+        {
+            Vector256<float> e = VectorMath.Exp(-Vector256.Abs(prediction));
+            Vector256<float> numerator = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(prediction, Vector256<float>.Zero), Vector256<float>.One, e);
+            derivative = (numerator / (Vector256<float>.One + e)) - target;
+            return Vector256.Max(prediction, Vector256<float>.Zero) - (prediction * target) + VectorMath.Log1PUnit(e);
+        }
+    }
 
     internal readonly struct Op<T>(double[]? weight, double[]? posWeight) : IIndexedPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
     {

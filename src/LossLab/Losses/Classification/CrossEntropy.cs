@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using LossLab.Numerics;
 
 namespace LossLab.Losses;
@@ -103,6 +104,14 @@ public sealed record CrossEntropy : Loss
 
         bool mean = reduction == Reduction.Mean;
         double scale = mean ? (norm > 0 ? 1 / norm : 0) : 1;
+        if (typeof(T) == typeof(float) && w is null && eps == 0 && values.IsEmpty && !gradient.IsEmpty)
+        {
+            double total = FusedSoftmax.CrossEntropy(
+                MemoryMarshal.Cast<T, float>(predictions), MemoryMarshal.Cast<T, float>(targets), c, IgnoreIndex,
+                MemoryMarshal.Cast<T, float>(gradient), (float)scale);
+            return mean ? total * scale : total;
+        }
+
         double sum = 0;
         for (int i = 0; i < n; i++)
         {

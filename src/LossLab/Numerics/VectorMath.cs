@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LossLab.Numerics;
+
+/// <summary>
+/// Float32 exp and log for 8 lanes, in single precision throughout (Cody–Waite range reduction and the minimax
+/// polynomials of the Cephes library's expf/logf, about 2 ulp). <see cref="Vector256.Exp(Vector256{float})"/>
+/// computes in double and is several times slower; the loss kernels are memory-bound only with these.
+/// </summary>
+internal static class VectorMath
+{
+    /// <summary>eˣ; 0 below −87.3 (no denormals), +∞ above 88.72.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x)
+    {
+        Vector256<float> tooSmall = Vector256.LessThan(x, Vector256.Create(-87.33654f));
+        Vector256<float> tooLarge = Vector256.GreaterThan(x, Vector256.Create(88.72283f));
+        Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.33654f)), Vector256.Create(88.72283f));
+
+        // n = round(x / ln 2); r = x − n·ln 2 in two parts, |r| ≤ ½ ln 2.
+        Vector256<float> n = Vector256.Round(clamped * Vector256.Create(1.44269504088896341f));
+        Vector256<float> r = clamped - (n * Vector256.Create(0.693359375f)) - (n * Vector256.Create(-2.12194440e-4f));
+        Vector256<float> p = Vector256.Create(1.9875691500e-4f);
+        p = (p * r) + Vector256.Create(1.3981999507e-3f);
+        p = (p * r) + Vector256.Create(8.3334519073e-3f);
+        p = (p * r) + Vector256.Create(4.1665795894e-2f);
+        p = (p * r) + Vector256.Create(1.6666665459e-1f);
+        p = (p * r) + Vector256.Create(5.0000001201e-1f);
+        p = (p * r * r) + r + Vector256<float>.One;
+
+        // Scale by 2ⁿ through the exponent bits; n + 127 stays in [1, 254] over the clamped range except at the top,
+        // where two half steps avoid overflowing the exponent field.
+        Vector256<int> ni = Vector256.ConvertToInt32(n);
+        Vector256<int> half = Vector256.ShiftRightArithmetic(ni, 1);
+        Vector256<float> s1 = Vector256.ShiftLeft(half + Vector256.Create(127), 23).AsSingle();
+        Vector256<float> s2 = Vector256.ShiftLeft(ni - half + Vector256.Create(127), 23).AsSingle();
+        Vector256<float> result = p * s1 * s2;
+        result = Vector256.ConditionalSelect(tooSmall, Vector256<float>.Zero, result);
+        return Vector256.ConditionalSelect(tooLarge, Vector256.Create(float.PositiveInfinity), result);
+    }
+
+    /// <summary>log x for positive, finite, normal x (callers guarantee it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Log(Vector256<float> x)
+    {
+        // x = m·2^e with m in [0.5, 1); then fold m into [√½, √2) − 1.
+        Vector256<int> bits = x.AsInt32();
+        Vector256<float> e = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(bits, 23) - Vector256.Create(126));
+        Vector256<float> m = ((bits & Vector256.Create(0x007fffff)) | Vector256.Create(0x3f000000)).AsSingle();
+        Vector256<float> small = Vector256.LessThan(m, Vector256.Create(0.707106781186547524f));
+        e -= small & Vector256<float>.One;
+        Vector256<float> f = (m + (small & m)) - Vector256<float>.One;
+
+        return LogPolynomial(f, e);
+    }
+
+    /// <summary>
+    /// log(1 + e) for e in [0, 1] without a division: 1 + e = 2^k·(1 + f) with f = e (k = 0) when e ≤ √2 − 1,
+    /// else f = (e − 1)/2 (k = 1); f is exact or nearly so, which keeps the precision of tiny e.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Log1PUnit(Vector256<float> e)
+    {
+        Vector256<float> big = Vector256.GreaterThan(e, Vector256.Create(0.41421356237f));
+        Vector256<float> f = Vector256.ConditionalSelect(big, (e - Vector256<float>.One) * Vector256.Create(0.5f), e);
+        Vector256<float> k = big & Vector256<float>.One;
+        return LogPolynomial(f, k);
+    }
+
+    /// <summary>log(2^k·(1 + f)) for f in [√½ − 1, √2 − 1] (Cephes logf's polynomial).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LogPolynomial(Vector256<float> f, Vector256<float> k)
+    {
+        Vector256<float> z = f * f;
+        Vector256<float> y = Vector256.Create(7.0376836292e-2f);
+        y = (y * f) + Vector256.Create(-1.1514610310e-1f);
+        y = (y * f) + Vector256.Create(1.1676998740e-1f);
+        y = (y * f) + Vector256.Create(-1.2420140846e-1f);
+        y = (y * f) + Vector256.Create(1.4249322787e-1f);
+        y = (y * f) + Vector256.Create(-1.6668057665e-1f);
+        y = (y * f) + Vector256.Create(2.0000714765e-1f);
+        y = (y * f) + Vector256.Create(-2.4999993993e-1f);
+        y = (y * f) + Vector256.Create(3.3333331174e-1f);
+        y = y * f * z;
+        y += k * Vector256.Create(-2.12194440e-4f);
+        y += Vector256.Create(-0.5f) * z;
+        return f + y + (k * Vector256.Create(0.693359375f));
+    }
+}
