@@ -21,7 +21,7 @@ public static partial class Optimizers
         Schedule mu = momentum ?? 0.0;
         if (mu is ConstantSchedule { Value: var m } && !(m >= 0 && double.IsFinite(m)))
         {
-            throw new ArgumentOutOfRangeException("momentum", m, "momentum must be >= 0");
+            throw new ArgumentOutOfRangeException(nameof(momentum), m, "momentum must be >= 0");
         }
 
         Guard.Finite(dampening, "dampening");
@@ -29,7 +29,7 @@ public static partial class Optimizers
         bool noMomentum = mu is ConstantSchedule { Value: 0 };
         if (nesterov && (noMomentum || dampening != 0))
         {
-            throw new ArgumentOutOfRangeException("nesterov", nesterov, "Nesterov momentum requires a momentum > 0 and zero dampening");
+            throw new ArgumentOutOfRangeException(nameof(nesterov), nesterov, "Nesterov momentum requires a momentum > 0 and zero dampening");
         }
 
         return Build(maximize, weightDecay, noMomentum ? null : new ScaleBySgdMomentum(mu, dampening, nesterov), rate);
@@ -57,7 +57,7 @@ public static partial class Optimizers
         Schedule mu = momentum ?? 0.0;
         if (mu is ConstantSchedule { Value: var m } && !(m >= 0 && double.IsFinite(m)))
         {
-            throw new ArgumentOutOfRangeException("momentum", m, "momentum must be >= 0");
+            throw new ArgumentOutOfRangeException(nameof(momentum), m, "momentum must be >= 0");
         }
 
         return Build(maximize, weightDecay, new ScaleByRms(alpha, eps, centered, mu), LearningRate(lr ?? 1e-2));
@@ -118,7 +118,7 @@ public static partial class Optimizers
     /// <summary>Checks a constant learning rate (≥ 0, finite); schedules are checked by their own constructors.</summary>
     internal static Schedule LearningRate(Schedule lr)
         => lr is ConstantSchedule { Value: var v } && !(v >= 0 && double.IsFinite(v))
-            ? throw new ArgumentOutOfRangeException("lr", v, "lr must be a finite number >= 0")
+            ? throw new ArgumentOutOfRangeException(nameof(lr), v, "lr must be a finite number >= 0")
             : lr;
 
     /// <summary>Checks a constant β₁ ∈ [0, 1); default 0.9.</summary>
