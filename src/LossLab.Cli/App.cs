@@ -14,6 +14,8 @@ internal static class App
         {
             LossesCommand.Create(context),
             EvalCommand.Create(context),
+            OptimizersCommand.Create(context),
+            OptimizeCommand.Create(context),
         };
 
         ParseResult parsed = root.Parse(args);
@@ -29,7 +31,7 @@ internal static class App
         {
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is UserException or SpecException)
+        catch (Exception ex) when (ex is UserException or SpecException or LossLab.Optim.NonFiniteGradientException)
         {
             stderr.WriteLine($"losslab: error: {ex.Message}");
             return 1;

@@ -38,30 +38,8 @@ internal static class JsonOutput
         return false;
     }
 
-    /// <summary>Writes to a temporary file beside the target, then renames it over the target: never a partial file.</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(directory))
-        {
-            throw new UserException($"--json {path}: directory '{directory}' does not exist; create it first");
-        }
-
-        string temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            File.WriteAllText(temp, text, new UTF8Encoding(false));
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+    /// <summary>Writes the document atomically (see <see cref="AtomicFile"/>).</summary>
+    public static void WriteAtomically(string path, string text) => AtomicFile.Write(path, text, "--json");
 
     /// <summary>A float32 result as the shortest decimal that round-trips it (0.1f prints as 0.1).</summary>
     public static JsonNode Number(float value) => JsonValue.Create(double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture))!;

@@ -1,0 +1,215 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using LossLab.Functions;
+using LossLab.Optim;
+using LossLab.Schedules;
+
+namespace LossLab.Cli.Commands;
+
+/// <summary><c>losslab optimize</c>: an optimizer on a classic test surface, step by step.</summary>
+internal static class OptimizeCommand
+{
+    private const double Explosion = 1e30;
+
+    public static Command Create(CliContext context)
+    {
+        var function = new Option<string>("--function") { Description = "Test surface: " + string.Join(", ", TestFunctions.All.Select(f => f.Name)), Required = true };
+        var start = new Option<string>("--start") { Description = "Starting point, comma-separated (e.g. 1.5,1.5)", Required = true };
+        var optimizer = new Option<string>("--optimizer") { Description = "Optimizer spec, e.g. adam:lr=0.01 (see 'losslab optimizers')", Required = true };
+        var schedule = new Option<string?>("--schedule") { Description = "Learning-rate schedule spec, e.g. cosine:t_max=100" };
+        var clipNorm = new Option<double?>("--clip-norm") { Description = "Clip the gradient to this global L2 norm before each step" };
+        var steps = new Option<int>("--steps") { Description = "Number of optimizer steps", Required = true };
+        var trace = new Option<string?>("--trace") { Description = "Write step,loss,lr,grad_norm,p0,p1,... to this CSV file" };
+        var json = JsonOutput.CreateOption();
+        var command = new Command("optimize", "Run an optimizer on a test surface (rosenbrock, beale, rastrigin, saddle, quadratic)")
+        {
+            function, start, optimizer, schedule, clipNorm, steps, trace, json,
+        };
+        command.SetAction(parsed =>
+        {
+            string name = parsed.GetValue(function)!;
+            ITestFunction f = TestFunctions.Find(name)
+                ?? throw new UserException($"--function {name}: unknown test function; accepted: {string.Join(", ", TestFunctions.All.Select(t => t.Name))}");
+            float[] theta = EvalCommand.ParseList(parsed.GetValue(start)!, "--start");
+            if (theta.Length != f.Dimension)
+            {
+                throw new UserException($"--start: {name} has {f.Dimension} coordinates, got {theta.Length}");
+            }
+
+            int stepCount = parsed.GetValue(steps);
+            if (stepCount < 0)
+            {
+                throw new UserException($"--steps {stepCount}: must be >= 0");
+            }
+
+            double? clip = parsed.GetValue(clipNorm);
+            if (clip is double c && !(c > 0 && double.IsFinite(c)))
+            {
+                throw new UserException($"--clip-norm {c}: must be a finite number > 0");
+            }
+
+            string optimizerSpec = parsed.GetValue(optimizer)!;
+            OptimizerRule rule = OptimizerCatalog.Create(optimizerSpec, parsed.GetValue(schedule), clip);
+            Run run = Execute(f, theta, rule, stepCount);
+
+            string? tracePath = parsed.GetValue(trace);
+            if (tracePath is not null)
+            {
+                AtomicFile.Write(tracePath, TraceCsv(run), "--trace");
+            }
+
+            JsonObject document = ToJson(name, optimizerSpec, parsed.GetValue(schedule), run);
+            if (!JsonOutput.Emit(parsed, json, document, context.Out))
+            {
+                WriteHuman(context.Out, f, optimizerSpec, run);
+            }
+        });
+        return command;
+    }
+
+    /// <summary>One row of the trace: the state after <see cref="Step"/> updates.</summary>
+    internal sealed record Row(int Step, double Loss, double LearningRate, double? GradNorm, float[] Parameters);
+
+    internal sealed record Run(List<Row> Rows, bool Diverged, string? Reason, int? EscapeStep);
+
+    internal static Run Execute(ITestFunction f, float[] theta, OptimizerRule rule, int steps)
+    {
+        int d = theta.Length;
+        float[] gradient = new float[d];
+        double loss = TestFunctions.Evaluate(f, theta, gradient);
+        double start = loss;
+        var rows = new List<Row> { new(0, loss, rule.LearningRate.At(0), null, (float[])theta.Clone()) };
+        Optimizer? first = rule.Transform is null ? null : new Optimizer(rule.Transform, d);
+        Lbfgs? lbfgs = rule.Lbfgs is null ? null : new Lbfgs(rule.Lbfgs, d);
+        int? escape = null;
+        for (int k = 1; k <= steps; k++)
+        {
+            double lr = rule.LearningRate.At(k - 1);
+            double norm = Clipping.Norm(gradient);
+            if (first is not null)
+            {
+                first.Step(theta, gradient);
+            }
+            else
+            {
+                lbfgs!.Step(theta, (p, g) => (float)TestFunctions.Evaluate(f, p, g));
+            }
+
+            loss = TestFunctions.Evaluate(f, theta, gradient);
+            (rule.LearningRate as PlateauState)?.Report(loss);
+            rows.Add(new Row(k, loss, lr, norm, (float[])theta.Clone()));
+            if (escape is null && f.Minimum.Count == 0 && loss < start - 1)
+            {
+                escape = k;
+            }
+
+            string? reason = !double.IsFinite(loss) || theta.Any(v => !float.IsFinite(v))
+                ? $"non-finite value at step {k} (loss {loss})"
+                : Math.Abs(loss) > Explosion ? $"|loss| exceeded {Explosion:G} at step {k} (loss {loss:G4})" : null;
+            if (reason is not null)
+            {
+                return new Run(rows, true, reason, escape);
+            }
+        }
+
+        return new Run(rows, false, null, escape);
+    }
+
+    private static string TraceCsv(Run run)
+    {
+        var text = new StringBuilder();
+        int d = run.Rows[0].Parameters.Length;
+        text.Append("step,loss,lr,grad_norm");
+        for (int i = 0; i < d; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $",p{i}");
+        }
+
+        text.Append('\n');
+        foreach (Row row in run.Rows)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{row.Step},{row.Loss:R},{row.LearningRate:R},{(row.GradNorm is double g ? g.ToString("R", CultureInfo.InvariantCulture) : string.Empty)}");
+            foreach (float p in row.Parameters)
+            {
+                text.Append(',').Append(p.ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static JsonObject ToJson(string function, string optimizer, string? schedule, Run run)
+    {
+        Row last = run.Rows[^1];
+        var trace = new JsonArray();
+        foreach (Row row in run.Rows)
+        {
+            var entry = new JsonArray { row.Step, Finite(row.Loss), row.LearningRate, row.GradNorm is double g ? Finite(g) : null };
+            foreach (float p in row.Parameters)
+            {
+                entry.Add(JsonOutput.Number(p));
+            }
+
+            trace.Add(entry);
+        }
+
+        return new JsonObject
+        {
+            ["function"] = function,
+            ["optimizer"] = optimizer,
+            ["schedule"] = schedule,
+            ["steps"] = last.Step,
+            ["final"] = JsonOutput.Numbers(last.Parameters),
+            ["final_value"] = Finite(last.Loss),
+            ["diverged"] = run.Diverged,
+            ["divergence_reason"] = run.Reason,
+            ["escape_step"] = run.EscapeStep,
+            ["trace_columns"] = "step, loss, lr, grad_norm, p0, p1, ...",
+            ["trace"] = trace,
+        };
+    }
+
+    private static JsonNode? Finite(double value) => double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture));
+
+    private static void WriteHuman(TextWriter o, ITestFunction f, string optimizer, Run run)
+    {
+        o.WriteLine($"{f.Name}: {f.Formula}");
+        o.WriteLine($"optimizer: {optimizer}");
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"step",6} {"loss",14} {"lr",10} {"|grad|",12}  parameters"));
+        int n = run.Rows.Count;
+        int every = Math.Max(1, (n - 1) / 10);
+        for (int i = 0; i < n; i++)
+        {
+            if (i % every != 0 && i != n - 1)
+            {
+                continue;
+            }
+
+            Row r = run.Rows[i];
+            string grad = r.GradNorm is double g ? g.ToString("G4", CultureInfo.InvariantCulture) : "";
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Step,6} {r.Loss,14:G6} {r.LearningRate,10:G4} {grad,12}  ({string.Join(", ", r.Parameters.Select(p => p.ToString("G6", CultureInfo.InvariantCulture)))})"));
+        }
+
+        Row last = run.Rows[^1];
+        if (run.Diverged)
+        {
+            o.WriteLine($"diverged: {run.Reason}");
+        }
+
+        if (f.Minimum.Count > 0)
+        {
+            double distance = Math.Sqrt(last.Parameters.Select((p, i) => Math.Pow(p - f.Minimum[i], 2)).Sum());
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final: ({string.Join(", ", last.Parameters.Select(p => p.ToString("G6", CultureInfo.InvariantCulture)))}), loss {last.Loss:G6}, distance to the minimum ({string.Join(", ", f.Minimum)}): {distance:G4}"));
+        }
+        else
+        {
+            o.WriteLine(run.EscapeStep is int e
+                ? $"left the start's level set (loss below start − 1) at step {e}"
+                : "never got 1 below the starting loss");
+        }
+    }
+}
