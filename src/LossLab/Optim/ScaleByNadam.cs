@@ -1,0 +1,78 @@
+using LossLab.Numerics;
+
+namespace LossLab.Optim;
+
+/// <summary>
+/// NAdam's direction, exactly as PyTorch 1.13's <c>NAdam</c> computes it (t = step + 1, ψ = momentum_decay):
+/// μ_t = β₁(1 − ½·0.96^(tψ)), μ_{t+1} = β₁(1 − ½·0.96^((t+1)ψ)); Π ← Π·μ_t (Π starts at 1);
+/// m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², d = √(v/(1 − β₂ᵗ)) + ε;
+/// direction (1 − μ_t)/(1 − Π)·g/d + μ_{t+1}/(1 − Π·μ_t·μ_{t+1})·m/d.
+/// The second denominator is PyTorch 1.13's: it multiplies the already updated Π by μ_t once more
+/// (<c>mu_product_next = mu_product * mu * mu_next</c>; PyTorch 2.0 later changed it to 1 − Π·μ_{t+1}).
+/// Π is kept in float32, as PyTorch keeps it in a float32 tensor; m and v are updated with fused multiply-adds,
+/// as PyTorch's CPU <c>add_(…, alpha)</c> and <c>addcmul_</c> round.
+/// </summary>
+public sealed record ScaleByNadam : GradientTransform
+{
+    /// <summary>Creates the transform.</summary>
+    /// <param name="beta1">β₁ ∈ [0, 1).</param>
+    /// <param name="beta2">β₂ ∈ [0, 1).</param>
+    /// <param name="eps">ε ≥ 0, added after bias-correcting √v.</param>
+    /// <param name="momentumDecay">ψ ≥ 0 in μ_t = β₁(1 − ½·0.96^(tψ)).</param>
+    public ScaleByNadam(double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double momentumDecay = 4e-3)
+    {
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Eps = eps;
+        MomentumDecay = momentumDecay;
+    }
+
+    /// <summary>β₁ ∈ [0, 1): m ← β₁m + (1 − β₁)g and μ_t = β₁(1 − ½·0.96^(tψ)).</summary>
+    public double Beta1 { get; init => field = OptimGuard.Beta(value, "betas"); }
+
+    /// <summary>β₂ ∈ [0, 1): v ← β₂v + (1 − β₂)g², bias-corrected by 1 − β₂ᵗ.</summary>
+    public double Beta2 { get; init => field = OptimGuard.Beta(value, "betas"); }
+
+    /// <summary>ε ≥ 0 in d = √(v/(1 − β₂ᵗ)) + ε.</summary>
+    public double Eps { get; init => field = Guard.NonNegative(value, "eps"); }
+
+    /// <summary>ψ ≥ 0 (PyTorch's <c>momentum_decay</c>) in μ_t = β₁(1 − ½·0.96^(tψ)).</summary>
+    public double MomentumDecay { get; init => field = Guard.NonNegative(value, "momentum_decay"); }
+
+    /// <inheritdoc/>
+    public override TransformState CreateState(int parameterCount) => new State(this, parameterCount);
+
+    private sealed class State(ScaleByNadam rule, int n) : TransformState
+    {
+        private readonly float[] _m = new float[n];
+        private readonly float[] _v = new float[n];
+        private float _muProduct = 1f;
+
+        public override void Update(Span<float> updates, ReadOnlySpan<float> parameters, in StepContext context)
+        {
+            double beta1 = rule.Beta1, beta2 = rule.Beta2, psi = rule.MomentumDecay;
+            double t = context.T;
+            double mu = beta1 * (1 - (0.5 * Math.Pow(0.96, t * psi)));
+            double muNext = beta1 * (1 - (0.5 * Math.Pow(0.96, (t + 1) * psi)));
+
+            // PyTorch multiplies float32 tensors by Python floats: each product is rounded to float32.
+            _muProduct *= (float)mu;
+            float muProductNext = _muProduct * (float)mu * (float)muNext;
+            float gradCoefficient = (float)((1 - mu) / (1 - (double)_muProduct));
+            float momentumCoefficient = (float)(muNext / (1 - (double)muProductNext));
+
+            float b1 = (float)beta1, oneMinusB1 = (float)(1 - beta1);
+            float b2 = (float)beta2, oneMinusB2 = (float)(1 - beta2);
+            float bc2 = (float)(1 - Math.Pow(beta2, t));
+            float eps = (float)rule.Eps;
+            for (int i = 0; i < _m.Length; i++)
+            {
+                float g = updates[i];
+                float m = _m[i] = MathF.FusedMultiplyAdd(oneMinusB1, g, _m[i] * b1);
+                float v = _v[i] = MathF.FusedMultiplyAdd(oneMinusB2 * g, g, _v[i] * b2);
+                float denom = MathF.Sqrt(v / bc2) + eps;
+                updates[i] = (gradCoefficient * g / denom) + (momentumCoefficient * m / denom);
+            }
+        }
+    }
+}
