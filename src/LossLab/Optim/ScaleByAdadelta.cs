@@ -38,10 +38,10 @@ public sealed record ScaleByAdadelta : GradientTransform
             for (int i = 0; i < _squareAvg.Length; i++)
             {
                 float g = updates[i];
-                float v = _squareAvg[i] = MathF.FusedMultiplyAdd(oneMinusRho * g, g, _squareAvg[i] * rho);
+                float v = _squareAvg[i] = (_squareAvg[i] * rho) + (oneMinusRho * g * g);
                 float std = MathF.Sqrt(v + eps);
                 float delta = MathF.Sqrt(_accDelta[i] + eps) / std * g;
-                _accDelta[i] = MathF.FusedMultiplyAdd(oneMinusRho * delta, delta, _accDelta[i] * rho);
+                _accDelta[i] = (_accDelta[i] * rho) + (oneMinusRho * delta * delta);
                 updates[i] = delta;
             }
         }

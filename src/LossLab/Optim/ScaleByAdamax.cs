@@ -48,7 +48,7 @@ public sealed record ScaleByAdamax : GradientTransform
             for (int i = 0; i < _m.Length; i++)
             {
                 float g = updates[i];
-                float m = _m[i] = MathF.FusedMultiplyAdd(oneMinusB1, g, _m[i] * b1);
+                float m = _m[i] = (_m[i] * b1) + (oneMinusB1 * g);
                 float u = _inf[i] = MathF.Max(_inf[i] * b2, MathF.Abs(g) + eps);
                 updates[i] = inverseBc1 * m / u;
             }

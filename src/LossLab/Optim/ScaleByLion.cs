@@ -41,8 +41,8 @@ public sealed record ScaleByLion : GradientTransform
             {
                 float g = updates[i];
                 float m = _m[i];
-                float c = MathF.FusedMultiplyAdd(oneMinusB1, g, m * b1);
-                _m[i] = MathF.FusedMultiplyAdd(oneMinusB2, g, m * b2);
+                float c = (m * b1) + (oneMinusB1 * g);
+                _m[i] = (m * b2) + (oneMinusB2 * g);
                 updates[i] = c > 0 ? 1f : c < 0 ? -1f : 0f;
             }
         }

@@ -3,14 +3,13 @@ using LossLab.Numerics;
 namespace LossLab.Optim;
 
 /// <summary>
-/// NAdam's direction, exactly as PyTorch 1.13's <c>NAdam</c> computes it (t = step + 1, ψ = momentum_decay):
+/// NAdam's direction (Dozat 2016, PyTorch <c>NAdam</c>; t = step + 1, ψ = momentum_decay):
 /// μ_t = β₁(1 − ½·0.96^(tψ)), μ_{t+1} = β₁(1 − ½·0.96^((t+1)ψ)); Π ← Π·μ_t (Π starts at 1);
-/// m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², d = √(v/(1 − β₂ᵗ)) + ε;
-/// direction (1 − μ_t)/(1 − Π)·g/d + μ_{t+1}/(1 − Π·μ_t·μ_{t+1})·m/d.
-/// The second denominator is PyTorch 1.13's: it multiplies the already updated Π by μ_t once more
-/// (<c>mu_product_next = mu_product * mu * mu_next</c>; PyTorch 2.0 later changed it to 1 − Π·μ_{t+1}).
-/// Π is kept in float32, as PyTorch keeps it in a float32 tensor; m and v are updated with fused multiply-adds,
-/// as PyTorch's CPU <c>add_(…, alpha)</c> and <c>addcmul_</c> round.
+/// m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², d = √v/√(1 − β₂ᵗ) + ε;
+/// direction (1 − μ_t)/(1 − Π)·g/d + μ_{t+1}/(1 − Π·μ_{t+1})·m/d.
+/// This is the published formula, which PyTorch's multi-tensor path (and every version since 2.0) computes;
+/// PyTorch 1.13's single-tensor path multiplied Π by μ_t twice in the second denominator (fixed upstream).
+/// Π is kept in float32, as PyTorch keeps it in a float32 tensor.
 /// </summary>
 public sealed record ScaleByNadam : GradientTransform
 {
@@ -57,20 +56,20 @@ public sealed record ScaleByNadam : GradientTransform
 
             // PyTorch multiplies float32 tensors by Python floats: each product is rounded to float32.
             _muProduct *= (float)mu;
-            float muProductNext = _muProduct * (float)mu * (float)muNext;
+            float muProductNext = _muProduct * (float)muNext;
             float gradCoefficient = (float)((1 - mu) / (1 - (double)_muProduct));
             float momentumCoefficient = (float)(muNext / (1 - (double)muProductNext));
 
             float b1 = (float)beta1, oneMinusB1 = (float)(1 - beta1);
             float b2 = (float)beta2, oneMinusB2 = (float)(1 - beta2);
-            float bc2 = (float)(1 - Math.Pow(beta2, t));
+            float sqrtBc2 = (float)Math.Sqrt(1 - Math.Pow(beta2, t));
             float eps = (float)rule.Eps;
             for (int i = 0; i < _m.Length; i++)
             {
                 float g = updates[i];
-                float m = _m[i] = MathF.FusedMultiplyAdd(oneMinusB1, g, _m[i] * b1);
-                float v = _v[i] = MathF.FusedMultiplyAdd(oneMinusB2 * g, g, _v[i] * b2);
-                float denom = MathF.Sqrt(v / bc2) + eps;
+                float m = _m[i] = (_m[i] * b1) + (oneMinusB1 * g);
+                float v = _v[i] = (_v[i] * b2) + (oneMinusB2 * g * g);
+                float denom = (MathF.Sqrt(v) / sqrtBc2) + eps;
                 updates[i] = (gradCoefficient * g / denom) + (momentumCoefficient * m / denom);
             }
         }

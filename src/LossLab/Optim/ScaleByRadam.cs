@@ -58,8 +58,8 @@ public sealed record ScaleByRadam : GradientTransform
             for (int i = 0; i < _m.Length; i++)
             {
                 float g = updates[i];
-                float m = _m[i] = MathF.FusedMultiplyAdd(oneMinusB1, g, _m[i] * b1);
-                float v = _v[i] = MathF.FusedMultiplyAdd(oneMinusB2 * g, g, _v[i] * b2);
+                float m = _m[i] = (_m[i] * b1) + (oneMinusB1 * g);
+                float v = _v[i] = (_v[i] * b2) + (oneMinusB2 * g * g);
                 float corrected = m / bc1f;
                 updates[i] = rectify ? corrected * (1f / (MathF.Sqrt(v) + eps) * sqrtBc2) * rect : corrected;
             }
