@@ -139,6 +139,9 @@ public sealed class SpecArguments
         };
     }
 
+    /// <summary>A text value as written (for example <c>mode=max</c>), or the declared default.</summary>
+    public string Text(string key) => Raw(key);
+
     /// <summary>A list written with <c>/</c> between entries, or null for <c>none</c>.</summary>
     public IReadOnlyList<double>? Numbers(string key)
     {
