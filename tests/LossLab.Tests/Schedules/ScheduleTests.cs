@@ -78,7 +78,9 @@ public sealed class ScheduleTests
     public void Reduce_on_plateau_matches_pytorchs_own_test_sequence()
     {
         PlateauState s = new ReduceLROnPlateau(0.5, patience: 5, threshold: 0.1, thresholdMode: "abs").CreateState();
-        double[] expected = [.. Enumerable.Repeat(0.5, 6), .. Enumerable.Repeat(0.05, 7), .. Enumerable.Repeat(0.005, 7), .. Enumerable.Repeat(0.0005, 2)];
+        // PyTorch's test reads the lr after each step(metric): [0.5]×6, [0.05]×7, [0.005]×7, [0.0005]×2.
+        // LossLab reads the lr in force before each update, so the sequence starts with the initial 0.5 once more.
+        double[] expected = [.. Enumerable.Repeat(0.5, 7), .. Enumerable.Repeat(0.05, 7), .. Enumerable.Repeat(0.005, 7), .. Enumerable.Repeat(0.0005, 2)];
         for (int i = 0; i < expected.Length; i++)
         {
             AssertClose(expected[i], s.At(i), $"epoch {i}");
