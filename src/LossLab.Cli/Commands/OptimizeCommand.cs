@@ -78,7 +78,7 @@ internal static class OptimizeCommand
     {
         int d = theta.Length;
         float[] gradient = new float[d];
-        double loss = TestFunctions.Evaluate(f, theta, gradient);
+        double loss = f.Evaluate(theta, gradient);
         double start = loss;
         var rows = new List<Row> { new(0, loss, rule.LearningRate.At(0), null, (float[])theta.Clone()) };
         Optimizer? first = rule.Transform is null ? null : new Optimizer(rule.Transform, d);
@@ -94,10 +94,10 @@ internal static class OptimizeCommand
             }
             else
             {
-                lbfgs!.Step(theta, (p, g) => (float)TestFunctions.Evaluate(f, p, g));
+                lbfgs!.Step(theta, (p, g) => (float)f.Evaluate(p, g));
             }
 
-            loss = TestFunctions.Evaluate(f, theta, gradient);
+            loss = f.Evaluate(theta, gradient);
             (rule.LearningRate as PlateauState)?.Report(loss);
             rows.Add(new Row(k, loss, lr, norm, (float[])theta.Clone()));
             if (escape is null && f.Minimum.Count == 0 && loss < start - 1)
@@ -173,7 +173,7 @@ internal static class OptimizeCommand
         };
     }
 
-    private static JsonNode? Finite(double value) => double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture));
+    private static JsonValue Finite(double value) => double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture));
 
     private static void WriteHuman(TextWriter o, ITestFunction f, string optimizer, Run run)
     {

@@ -182,13 +182,15 @@ public static class OptimizerCatalog
         string search = a.Text("line_search_fn");
         int maxIter = a.WholeNumber("max_iter");
         int maxEval = a.WholeNumber("max_eval");
-        return new LbfgsOptions(
-            a.Number("lr"),
-            maxIter,
-            maxEval == 0 ? null : maxEval,
-            a.Number("tolerance_grad"),
-            a.Number("tolerance_change"),
-            a.WholeNumber("history_size"),
-            search == "none" ? null : search);
+        return new LbfgsOptions
+        {
+            Lr = a.Number("lr"),
+            MaxIter = maxIter,
+            MaxEval = maxEval == 0 ? null : maxEval,
+            ToleranceGrad = a.Number("tolerance_grad"),
+            ToleranceChange = a.Number("tolerance_change"),
+            HistorySize = a.WholeNumber("history_size"),
+            LineSearchFn = search == "none" ? null : search,
+        };
     }
 }

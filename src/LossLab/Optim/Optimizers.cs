@@ -29,7 +29,7 @@ public static partial class Optimizers
         bool noMomentum = mu is ConstantSchedule { Value: 0 };
         if (nesterov && (noMomentum || dampening != 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(nesterov), nesterov, "Nesterov momentum requires a momentum > 0 and zero dampening");
+            throw new ArgumentOutOfRangeException(nameof(nesterov), nesterov, "nesterov requires momentum > 0 and dampening = 0");
         }
 
         return Build(maximize, weightDecay, noMomentum ? null : new ScaleBySgdMomentum(mu, dampening, nesterov), rate);

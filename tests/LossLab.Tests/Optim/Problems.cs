@@ -13,7 +13,7 @@ internal static class Problems
     public static Gradient Surface(string name)
     {
         ITestFunction f = TestFunctions.Find(name) ?? throw new ArgumentException(name);
-        return (theta, g) => TestFunctions.Evaluate(f, theta, g);
+        return (theta, g) => f.Evaluate(theta, g);
     }
 
     /// <summary>f = mean((Xw − y)²), ∇f = (2/n)·Xᵀ(Xw − y).</summary>
