@@ -1,4 +1,6 @@
 using LossLab.Losses;
+using LossLab.Optim;
+using LossLab.Schedules;
 
 namespace LossLab.Tests;
 
@@ -15,5 +17,27 @@ public sealed class ReadmeExampleTests
         Assert.Equal(2.75, value, 6);
         Assert.Equal([0f, 0.5f, 0.5f], grad);
         Assert.Equal(new Huber(delta: 1.5), loss);
+    }
+
+    [Fact]
+    public void Optimizer_examples_from_the_readme_and_docs_run()
+    {
+        float[] parameters = [1f, -2f, 0.5f];
+        float[] gradient = [0.3f, -0.1f, 0f];
+        var optimizer = new Optimizer(Optimizers.Adam(lr: 0.01), parameterCount: 3);
+        optimizer.Step(parameters, gradient);   // θ ← θ − η·m̂/(√v̂ + ε), allocation-free
+
+        // Adam's first step moves each parameter with a non-zero gradient by about lr·sign(g).
+        Assert.Equal(1f - 0.01f, parameters[0], 5);
+        Assert.Equal(-2f + 0.01f, parameters[1], 5);
+        Assert.Equal(0.5f, parameters[2]);
+
+        GradientTransform adam = new Chain(new ScaleByAdam(beta1: 0.9), new ScaleByLearningRate(0.01));
+        Assert.Equal(Optimizers.Adam(lr: 0.01), adam);
+        GradientTransform rule = new Chain(new ClipByGlobalNorm(1.0), new AddDecayedWeights(0.01),
+                                           new ScaleByAdam(0.9), new ScaleByLearningRate(new CosineAnnealingLR(0.01, tMax: 100)));
+        var clipped = new Optimizer(rule, parameterCount: 3);
+        clipped.Step(parameters, gradient);
+        Assert.All(parameters, p => Assert.True(float.IsFinite(p)));
     }
 }
