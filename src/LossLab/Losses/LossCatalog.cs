@@ -196,24 +196,8 @@ public static class LossCatalog
         ArgumentNullException.ThrowIfNull(spec);
         LossInfo info = Find(spec.Name)
             ?? throw new SpecException($"unknown loss '{spec.Name}'; accepted: {string.Join(", ", All.Select(e => e.Name))}");
-        foreach (KeyValuePair<string, string> argument in spec.Arguments)
-        {
-            if (!info.Parameters.Any(p => p.Name == argument.Key))
-            {
-                string accepted = info.Parameters.Count == 0 ? "it takes no parameters" : "accepted: " + string.Join(", ", info.Parameters.Select(p => p.Name));
-                throw new SpecException($"{info.Name}: unknown parameter '{argument.Key}'; {accepted}");
-            }
-        }
-
-        try
-        {
-            return info.Factory(new SpecArguments(info.Name, info.Parameters, spec, classes));
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            string detail = ex.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine)[0];
-            throw new SpecException($"{info.Name}: {detail} (got {ex.ActualValue})", ex);
-        }
+        SpecArguments arguments = SpecBinding.Bind(info.Name, info.Parameters, spec, classes);
+        return SpecBinding.Build(info.Name, () => info.Factory(arguments));
     }
 
     private static int ClassCount(SpecArguments a)

@@ -128,16 +128,8 @@ public static class OptimizerCatalog
         Spec spec = Spec.Parse(optimizerSpec);
         OptimizerInfo info = Find(spec.Name)
             ?? throw new SpecException($"unknown optimizer '{spec.Name}'; accepted: {string.Join(", ", All.Select(e => e.Name))}");
-        foreach (KeyValuePair<string, string> argument in spec.Arguments)
-        {
-            if (!info.Parameters.Any(p => p.Name == argument.Key))
-            {
-                throw new SpecException($"{info.Name}: unknown parameter '{argument.Key}'; accepted: {string.Join(", ", info.Parameters.Select(p => p.Name))}");
-            }
-        }
-
-        var arguments = new SpecArguments(info.Name, info.Parameters, spec, 0);
-        try
+        SpecArguments arguments = SpecBinding.Bind(info.Name, info.Parameters, spec);
+        return SpecBinding.Build(info.Name, () =>
         {
             double baseLr = arguments.Number("lr");
             Schedule lr = baseLr;
@@ -159,12 +151,7 @@ public static class OptimizerCatalog
             }
 
             return rule;
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            string detail = ex.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine)[0];
-            throw new SpecException($"{info.Name}: {detail} (got {ex.ActualValue})", ex);
-        }
+        });
     }
 
     private static OptimizerRule Rule(string name, GradientTransform transform, Schedule lr) => new(name, transform, null, lr);

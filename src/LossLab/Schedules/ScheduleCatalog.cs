@@ -11,7 +11,7 @@ namespace LossLab.Schedules;
 public static class ScheduleCatalog
 {
     /// <summary>The default written for a parameter PyTorch requires (it has no default).</summary>
-    public const string Required = "required";
+    public const string Required = SpecBinding.Required;
 
     private static readonly SpecParameter Gamma = new("gamma", "0.1", "multiplicative decay γ >= 0");
     private static readonly SpecParameter EtaMin = new("eta_min", "0", "minimum η_min >= 0");
@@ -155,31 +155,8 @@ public static class ScheduleCatalog
         ArgumentNullException.ThrowIfNull(spec);
         ScheduleInfo info = Find(spec.Name)
             ?? throw new SpecException($"unknown schedule '{spec.Name}'; accepted: {string.Join(", ", All.Select(e => e.Name))}");
-        foreach (KeyValuePair<string, string> argument in spec.Arguments)
-        {
-            if (!info.Parameters.Any(p => p.Name == argument.Key))
-            {
-                throw new SpecException($"{info.Name}: unknown parameter '{argument.Key}'; accepted: {string.Join(", ", info.Parameters.Select(p => p.Name))}");
-            }
-        }
-
-        foreach (SpecParameter parameter in info.Parameters)
-        {
-            if (parameter.Default == Required && !spec.Arguments.Any(a => a.Key == parameter.Name))
-            {
-                throw new SpecException($"{info.Name}: {parameter.Name} is required ({info.Name}:{parameter.Name}=VALUE)");
-            }
-        }
-
-        try
-        {
-            return info.Factory(new SpecArguments(info.Name, info.Parameters, spec, 0), baseValue);
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            string detail = ex.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine)[0];
-            throw new SpecException($"{info.Name}: {detail} (got {ex.ActualValue})", ex);
-        }
+        SpecArguments arguments = SpecBinding.Bind(info.Name, info.Parameters, spec);
+        return SpecBinding.Build(info.Name, () => info.Factory(arguments, baseValue));
     }
 
     /// <summary>The step at which the next schedule of a chain takes over, or null when the schedule has none.</summary>

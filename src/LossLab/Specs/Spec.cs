@@ -195,3 +195,52 @@ public sealed class SpecArguments
         }
     }
 }
+
+/// <summary>What the three catalogs (losses, optimizers, schedules) share: checking a spec against declared parameters,
+/// and turning an out-of-range hyper-parameter into a <see cref="SpecException"/> that names it.</summary>
+public static class SpecBinding
+{
+    /// <summary>The default written for a parameter that has none and must be given.</summary>
+    public const string Required = "required";
+
+    /// <summary>Checks that every key is declared and every required parameter is given, then gives typed access.</summary>
+    /// <exception cref="SpecException">An unknown key (the message lists the accepted ones) or a missing required one.</exception>
+    public static SpecArguments Bind(string owner, IReadOnlyList<SpecParameter> parameters, Spec spec, int classes = 0)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(spec);
+        foreach (KeyValuePair<string, string> argument in spec.Arguments)
+        {
+            if (!parameters.Any(p => p.Name == argument.Key))
+            {
+                string accepted = parameters.Count == 0 ? "it takes no parameters" : "accepted: " + string.Join(", ", parameters.Select(p => p.Name));
+                throw new SpecException($"{owner}: unknown parameter '{argument.Key}'; {accepted}");
+            }
+        }
+
+        foreach (SpecParameter parameter in parameters)
+        {
+            if (parameter.Default == Required && !spec.Arguments.Any(a => a.Key == parameter.Name))
+            {
+                throw new SpecException($"{owner}: {parameter.Name} is required ({owner}:{parameter.Name}=VALUE)");
+            }
+        }
+
+        return new SpecArguments(owner, parameters, spec, classes);
+    }
+
+    /// <summary>Runs a factory; an <see cref="ArgumentOutOfRangeException"/> becomes a <see cref="SpecException"/> naming the value.</summary>
+    public static T Build<T>(string owner, Func<T> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        try
+        {
+            return factory();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            string detail = ex.Message.Split(" (Parameter", 2)[0].Split(Environment.NewLine)[0];
+            throw new SpecException($"{owner}: {detail} (got {ex.ActualValue})", ex);
+        }
+    }
+}

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LossLab.Losses;
+using LossLab.Tests.Support;
 
 namespace LossLab.Tests.Losses;
 
@@ -13,32 +14,14 @@ public sealed class GoldenTests
     private const double Relative = 1e-5;
     private const double Absolute = 1e-6;
 
-    private static readonly Lazy<Dictionary<string, JsonElement>> Cases = new(() =>
-    {
-        string path = Path.Combine(AppContext.BaseDirectory, "Goldens", "losses.json");
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(path));
-        return document.RootElement.GetProperty("cases").EnumerateArray()
-            .ToDictionary(c => c.GetProperty("id").GetString()!, c => c.Clone());
-    });
+    private static readonly Golden File = Golden.Load("losses.json");
 
-    public static TheoryData<string> Ids
-    {
-        get
-        {
-            var data = new TheoryData<string>();
-            foreach (string id in Cases.Value.Keys)
-            {
-                data.Add(id);
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<string> Ids => File.Ids();
 
     [Fact]
     public void Goldens_cover_every_loss_in_the_catalog_and_every_reduction()
     {
-        var covered = Cases.Value.Values
+        var covered = File.Cases
             .Select(c => (Name: c.GetProperty("spec").GetString()!.Split(':')[0], Reduction: c.GetProperty("reduction").GetString()!))
             .ToHashSet();
         foreach (LossInfo info in LossCatalog.All)
@@ -49,26 +32,26 @@ public sealed class GoldenTests
             }
         }
 
-        Assert.True(Cases.Value.Count >= 300, $"only {Cases.Value.Count} golden cases");
+        Assert.True(File.Cases.Count() >= 300, $"only {File.Cases.Count()} golden cases");
     }
 
     [Theory]
     [MemberData(nameof(Ids))]
     public void Float32_value_and_gradient_match_the_golden(string id)
     {
-        JsonElement c = Cases.Value[id];
+        JsonElement c = File[id];
         string spec = c.GetProperty("spec").GetString()!;
         Reduction reduction = ReductionNames.Parse(c.GetProperty("reduction").GetString()!);
-        float[] p = Floats(c.GetProperty("pred"));
-        float[] t = Floats(c.GetProperty("target"));
-        double[] expectedGrad = Doubles(c.GetProperty("grad"));
+        float[] p = Golden.Floats(c.GetProperty("pred"));
+        float[] t = Golden.Floats(c.GetProperty("target"));
+        double[] expectedGrad = Golden.Doubles(c.GetProperty("grad"));
         ILoss loss = LossCatalog.Create(spec, c.GetProperty("classes").GetInt32());
 
         float[] grad = new float[p.Length];
         JsonElement value = c.GetProperty("value");
         if (reduction == Reduction.None)
         {
-            double[] expected = Doubles(value);
+            double[] expected = Golden.Doubles(value);
             float[] items = new float[expected.Length];
             loss.EvaluateItems(p, t, items, grad);
             for (int i = 0; i < expected.Length; i++)
@@ -92,8 +75,4 @@ public sealed class GoldenTests
         => Assert.True(
             Math.Abs(expected - actual) <= (Relative * Math.Abs(expected)) + Absolute,
             $"{what}: expected {expected:R}, got {actual:R}");
-
-    private static float[] Floats(JsonElement array) => array.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
-
-    private static double[] Doubles(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
 }

@@ -1,34 +1,22 @@
 using System.Text.Json;
 using LossLab.Functions;
 using LossLab.Optim;
+using LossLab.Tests.Support;
 
 namespace LossLab.Tests.Optim;
 
 /// <summary>L-BFGS against real PyTorch (<c>tools/generate_lbfgs_goldens.py</c>): positions after each step and evaluation counts.</summary>
 public sealed class LbfgsGoldenTests
 {
-    private static readonly Lazy<JsonDocument> Document = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Goldens", "lbfgs.json"))));
+    private static readonly Golden File = Golden.Load("lbfgs.json");
 
-    public static TheoryData<string> Ids
-    {
-        get
-        {
-            var data = new TheoryData<string>();
-            foreach (JsonElement c in Document.Value.RootElement.GetProperty("cases").EnumerateArray())
-            {
-                data.Add(c.GetProperty("id").GetString()!);
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<string> Ids => File.Ids();
 
     [Theory]
     [MemberData(nameof(Ids))]
     public void Trajectory_matches_pytorch(string id)
     {
-        JsonElement c = Document.Value.RootElement.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("id").GetString() == id);
+        JsonElement c = File[id];
         ITestFunction f = TestFunctions.Find(c.GetProperty("function").GetString()!)!;
         JsonElement o = c.GetProperty("options");
         var options = new LbfgsOptions
@@ -39,7 +27,7 @@ public sealed class LbfgsGoldenTests
             LineSearchFn = o.GetProperty("line_search_fn").ValueKind == JsonValueKind.Null ? null : o.GetProperty("line_search_fn").GetString(),
         };
         int[] evaluations = c.GetProperty("func_evals").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        float[][] expected = c.GetProperty("trajectory").EnumerateArray().Select(r => r.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray()).ToArray();
+        float[][] expected = c.GetProperty("trajectory").EnumerateArray().Select(Golden.Floats).ToArray();
         float[] theta = (float[])expected[0].Clone();
         var lbfgs = new Lbfgs(options, theta.Length);
         for (int k = 1; k < expected.Length; k++)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LossLab.Optim;
+using LossLab.Tests.Support;
 
 namespace LossLab.Tests.Optim;
 
@@ -10,27 +11,14 @@ namespace LossLab.Tests.Optim;
 /// </summary>
 public sealed class OptimizerGoldenTests
 {
-    private static readonly Lazy<JsonDocument> Document = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Goldens", "optimizers.json"))));
+    private static readonly Golden File = Golden.Load("optimizers.json");
 
-    public static TheoryData<string> Ids
-    {
-        get
-        {
-            var data = new TheoryData<string>();
-            foreach (JsonElement c in Document.Value.RootElement.GetProperty("cases").EnumerateArray())
-            {
-                data.Add(c.GetProperty("id").GetString()!);
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<string> Ids => File.Ids();
 
     [Fact]
     public void Goldens_cover_every_first_order_optimizer_on_both_problems()
     {
-        var covered = Document.Value.RootElement.GetProperty("cases").EnumerateArray()
+        var covered = File.Cases
             .Select(c => (c.GetProperty("optimizer").GetString()!.Split(':')[0], c.GetProperty("problem").GetString()!))
             .ToHashSet();
         foreach (OptimizerInfo info in OptimizerCatalog.All.Where(o => o.Name != "lbfgs"))
@@ -44,8 +32,8 @@ public sealed class OptimizerGoldenTests
     [MemberData(nameof(Ids))]
     public void Trajectory_matches_pytorch_at_every_step(string id)
     {
-        JsonElement root = Document.Value.RootElement;
-        JsonElement c = root.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("id").GetString() == id);
+        JsonElement root = File.Root;
+        JsonElement c = File[id];
         string problem = c.GetProperty("problem").GetString()!;
         Problems.Gradient objective = problem == "least_squares"
             ? LeastSquares(root.GetProperty("problems").GetProperty("least_squares"))
@@ -54,8 +42,7 @@ public sealed class OptimizerGoldenTests
         double? clip = c.GetProperty("clip_norm").ValueKind == JsonValueKind.Null ? null : c.GetProperty("clip_norm").GetDouble();
         OptimizerRule rule = OptimizerCatalog.Create(c.GetProperty("optimizer").GetString()!, schedule, clip);
 
-        float[][] expected = c.GetProperty("trajectory").EnumerateArray()
-            .Select(row => row.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray()).ToArray();
+        float[][] expected = c.GetProperty("trajectory").EnumerateArray().Select(Golden.Floats).ToArray();
         float[] theta = (float[])expected[0].Clone();
         float[] gradient = new float[theta.Length];
         var optimizer = new Optimizer(rule.Transform!, theta.Length);
@@ -74,9 +61,5 @@ public sealed class OptimizerGoldenTests
     }
 
     private static Problems.Gradient LeastSquares(JsonElement data)
-    {
-        float[] x = data.GetProperty("X").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-        float[] y = data.GetProperty("y").EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
-        return Problems.LeastSquares(x, y, data.GetProperty("d").GetInt32());
-    }
+        => Problems.LeastSquares(Golden.Floats(data.GetProperty("X")), Golden.Floats(data.GetProperty("y")), data.GetProperty("d").GetInt32());
 }

@@ -1,34 +1,21 @@
 using System.Text.Json;
 using LossLab.Schedules;
 using LossLab.Specs;
+using LossLab.Tests.Support;
 
 namespace LossLab.Tests.Schedules;
 
 /// <summary>Schedules equal PyTorch's lr_scheduler step by step (goldens from real PyTorch and PyTorch's own test sequences).</summary>
 public sealed class ScheduleTests
 {
-    private static readonly Lazy<JsonDocument> Document = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Goldens", "schedules.json"))));
+    private static readonly Golden File = Golden.Load("schedules.json");
 
-    public static TheoryData<string> Ids
-    {
-        get
-        {
-            var data = new TheoryData<string>();
-            foreach (JsonElement c in Document.Value.RootElement.GetProperty("cases").EnumerateArray())
-            {
-                data.Add(c.GetProperty("id").GetString()!);
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<string> Ids => File.Ids();
 
     [Fact]
     public void Goldens_cover_every_schedule_in_the_catalog()
     {
-        var names = Document.Value.RootElement.GetProperty("cases").EnumerateArray()
-            .Select(c => c.GetProperty("spec").GetString()!.Split(':')[0]).ToHashSet();
+        var names = File.Cases.Select(c => c.GetProperty("spec").GetString()!.Split(':')[0]).ToHashSet();
         foreach (ScheduleInfo info in ScheduleCatalog.All)
         {
             Assert.Contains(info.Name, names);
@@ -39,11 +26,11 @@ public sealed class ScheduleTests
     [MemberData(nameof(Ids))]
     public void Matches_pytorch_step_by_step(string id)
     {
-        JsonElement c = Document.Value.RootElement.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("id").GetString() == id);
+        JsonElement c = File[id];
         Schedule schedule = ScheduleCatalog.Create(c.GetProperty("spec").GetString()!, c.GetProperty("base_lr").GetDouble());
-        double[] lr = Values(c.GetProperty("lr"));
-        double[]? momentum = c.GetProperty("momentum").ValueKind == JsonValueKind.Null ? null : Values(c.GetProperty("momentum"));
-        double[]? metrics = c.GetProperty("metrics").ValueKind == JsonValueKind.Null ? null : Values(c.GetProperty("metrics"));
+        double[] lr = Golden.Doubles(c.GetProperty("lr"));
+        double[]? momentum = c.GetProperty("momentum").ValueKind == JsonValueKind.Null ? null : Golden.Doubles(c.GetProperty("momentum"));
+        double[]? metrics = c.GetProperty("metrics").ValueKind == JsonValueKind.Null ? null : Golden.Doubles(c.GetProperty("metrics"));
         for (int k = 0; k < lr.Length; k++)
         {
             AssertClose(lr[k], schedule.At(k), $"{id} lr at step {k}");
@@ -125,8 +112,6 @@ public sealed class ScheduleTests
         var ex = Assert.Throws<SpecException>(() => ScheduleCatalog.Create(spec, 0.1));
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
-
-    private static double[] Values(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
 
     private static void AssertClose(double expected, double actual, string what)
         => Assert.True(Math.Abs(expected - actual) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"{what}: expected {expected:R}, got {actual:R}");
