@@ -7,15 +7,18 @@ namespace LossLab.Cli;
 /// <summary>Builds the command tree and maps failures to exit codes: 0 success, 1 user error, 2 internal error.</summary>
 internal static class App
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default)
     {
-        var context = new CliContext(stdout, stderr);
+        var context = new CliContext(stdout, stderr, cancellation);
         RootCommand root = new("LossLab: choose and understand loss functions and optimizers.")
         {
             LossesCommand.Create(context),
             EvalCommand.Create(context),
             OptimizersCommand.Create(context),
             OptimizeCommand.Create(context),
+            FitCommand.Create(context),
+            DemoCommand.Create(context),
+            ClaimsCommand.Create(context),
         };
 
         ParseResult parsed = root.Parse(args);
@@ -31,7 +34,7 @@ internal static class App
         {
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is UserException or SpecException or LossLab.Optim.NonFiniteGradientException)
+        catch (Exception ex) when (ex is UserException or SpecException or LossLab.Optim.NonFiniteGradientException or LossLab.Lab.Data.DataException)
         {
             stderr.WriteLine($"losslab: error: {ex.Message}");
             return 1;
@@ -41,6 +44,11 @@ internal static class App
             // Library argument checks (shapes, target ranges) are input errors from the user's point of view.
             stderr.WriteLine($"losslab: error: {ex.Message.Split(" (Parameter", 2)[0]}");
             return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("losslab: cancelled");
+            return 130;
         }
         catch (IOException ex)
         {
@@ -63,7 +71,7 @@ internal static class App
 }
 
 /// <summary>Where a command writes.</summary>
-internal sealed record CliContext(TextWriter Out, TextWriter Error);
+internal sealed record CliContext(TextWriter Out, TextWriter Error, CancellationToken Cancellation = default);
 
 /// <summary>An error in what the user gave: reported as one line, exit code 1.</summary>
 internal sealed class UserException(string message) : Exception(message);

@@ -3,5 +3,15 @@ namespace LossLab.Cli;
 /// <summary>Entry point of the <c>losslab</c> command.</summary>
 internal static class Program
 {
-    private static int Main(string[] args) => App.Run(args, Console.Out, Console.Error);
+    private static int Main(string[] args)
+    {
+        // Ctrl-C stops a long run cleanly: the command reports what was computed so far.
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        return App.Run(args, Console.Out, Console.Error, cancellation.Token);
+    }
 }

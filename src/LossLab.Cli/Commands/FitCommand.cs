@@ -1,0 +1,199 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using LossLab.Lab.Data;
+using LossLab.Lab.Training;
+using LossLab.Models;
+
+namespace LossLab.Cli.Commands;
+
+/// <summary><c>losslab fit</c>: train one model on a CSV file or built-in data and report the fit and metrics.</summary>
+internal static class FitCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var data = new Option<string>("--data") { Description = "CSV file or builtin:NAME (builtin:seed, builtin:stackloss, builtin:iris, …)", Required = true };
+        var target = new Option<string?>("--target") { Description = "Target column (built-in data have a default)" };
+        var features = new Option<string?>("--features") { Description = "Feature columns, comma-separated (default: all others)" };
+        var task = new Option<string?>("--task") { Description = "regression, binary or multiclass (default: inferred)" };
+        var model = new Option<string>("--model") { Description = "linear, logistic, softmax, mlp:hidden=64/64,activation=relu (l1=, l2= add penalties)", DefaultValueFactory = _ => "linear" };
+        var loss = new Option<string?>("--loss") { Description = "Loss spec (default: mse, bce_with_logits or cross_entropy by task)" };
+        var optimizer = new Option<string>("--optimizer") { Description = "Optimizer spec", DefaultValueFactory = _ => "adam:lr=0.01" };
+        var schedule = new Option<string?>("--schedule") { Description = "Learning-rate schedule spec (stepped once per update)" };
+        var clipNorm = new Option<double?>("--clip-norm") { Description = "Clip the gradient to this global norm" };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data", DefaultValueFactory = _ => 100 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Rows per step (0: full batch)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "Seed for the split, the initialisation and the shuffling", DefaultValueFactory = _ => 0 };
+        var init = new Option<string>("--init") { Description = "default (PyTorch's) or zeros", DefaultValueFactory = _ => "default" };
+        var standardize = new Option<string>("--standardize") { Description = "Standardise features on the training part: true or false", DefaultValueFactory = _ => "true" };
+        var solver = new Option<string>("--solver") { Description = "gradient, closed_form (least squares by QR) or irls (huber, tukey, l1, quantile)", DefaultValueFactory = _ => "gradient" };
+        var validation = new Option<double>("--validation") { Description = "Share of rows held out for validation", DefaultValueFactory = _ => 0.2 };
+        var patience = new Option<int>("--patience") { Description = "Early stopping after this many epochs without a better validation loss (0: off)", DefaultValueFactory = _ => 0 };
+        var dropMissing = new Option<bool>("--drop-missing") { Description = "Drop rows with missing values instead of failing" };
+        var trace = new Option<string?>("--trace") { Description = "Write step,loss,lr,grad_norm,p0,p1,... to this CSV file" };
+        var json = JsonOutput.CreateOption();
+        var command = new Command("fit", "Train one model and report the fit and metrics")
+        {
+            data, target, features, task, model, loss, optimizer, schedule, clipNorm, epochs, batchSize, seed, init, standardize,
+            solver, validation, patience, dropMissing, trace, json,
+        };
+        command.SetAction(parsed =>
+        {
+            TaskKind? taskKind = parsed.GetValue(task) switch
+            {
+                null => null,
+                "regression" => TaskKind.Regression,
+                "binary" => TaskKind.Binary,
+                "multiclass" => TaskKind.Multiclass,
+                string other => throw new UserException($"--task {other}: unknown; accepted: regression, binary, multiclass"),
+            };
+            string[]? featureList = parsed.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            string dataText = parsed.GetValue(data)!;
+            Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), featureList, taskKind, parsed.GetValue(dropMissing));
+            var settings = new FitSettings
+            {
+                Model = parsed.GetValue(model)!,
+                Loss = parsed.GetValue(loss),
+                Optimizer = parsed.GetValue(optimizer)!,
+                Schedule = parsed.GetValue(schedule),
+                ClipNorm = Positive(parsed.GetValue(clipNorm), "--clip-norm"),
+                Training = new TrainOptions
+                {
+                    Epochs = NonNegative(parsed.GetValue(epochs), "--epochs"),
+                    BatchSize = NonNegative(parsed.GetValue(batchSize), "--batch-size"),
+                    Seed = parsed.GetValue(seed),
+                    Patience = NonNegative(parsed.GetValue(patience), "--patience"),
+                },
+                Init = parsed.GetValue(init) switch
+                {
+                    "default" => Init.Default,
+                    "zeros" => Init.Zeros,
+                    var other => throw new UserException($"--init {other}: unknown; accepted: default, zeros"),
+                },
+                Standardize = parsed.GetValue(standardize) switch
+                {
+                    "true" => true,
+                    "false" => false,
+                    var other => throw new UserException($"--standardize {other}: accepted: true, false"),
+                },
+                Validation = Fraction(parsed.GetValue(validation)),
+                Solver = parsed.GetValue(solver)!,
+            };
+
+            FitResult result = Fitter.Fit(dataset, settings, context.Cancellation);
+            string? tracePath = parsed.GetValue(trace);
+            if (tracePath is not null)
+            {
+                if (result.Run is null)
+                {
+                    throw new UserException("--trace: an exact solver takes no steps; use --solver gradient");
+                }
+
+                AtomicFile.Write(tracePath, Trace(result.Run), "--trace");
+            }
+
+            JsonObject document = ToJson(dataText, dataset, settings, result);
+            if (!JsonOutput.Emit(parsed, json, document, context.Out))
+            {
+                WriteHuman(context.Out, dataText, dataset, result);
+            }
+        });
+        return command;
+    }
+
+    internal static string Trace(TrainingRun run)
+    {
+        var text = new StringBuilder("step,loss,lr,grad_norm");
+        bool parameters = run.ParameterHistory is not null;
+        for (int i = 0; parameters && i < run.ParameterCount; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $",p{i}");
+        }
+
+        text.Append('\n');
+        for (int k = 0; k <= run.Steps; k++)
+        {
+            string norm = double.IsNaN(run.GradientNorm[k]) ? string.Empty : run.GradientNorm[k].ToString("R", CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"{k},{run.Loss[k]:R},{run.LearningRate[k]:R},{norm}");
+            if (parameters)
+            {
+                foreach (float p in run.ParametersAt(k))
+                {
+                    text.Append(',').Append(p.ToString("R", CultureInfo.InvariantCulture));
+                }
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static JsonObject ToJson(string dataText, Dataset dataset, FitSettings settings, FitResult result) => new()
+    {
+        ["data"] = dataText,
+        ["task"] = dataset.Task.ToString().ToLowerInvariant(),
+        ["rows"] = new JsonObject { ["train"] = result.TrainRows, ["validation"] = result.ValidationRows },
+        ["model"] = result.Model,
+        ["loss"] = result.Loss,
+        ["optimizer"] = result.Optimizer,
+        ["schedule"] = settings.Schedule,
+        ["solver"] = settings.Solver,
+        ["epochs"] = result.Epochs,
+        ["params"] = new JsonArray(result.Parameters.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray()),
+        ["params_units"] = settings.Standardize && result.Model is "linear" or "logistic" or "softmax" ? "original feature units" : "as trained",
+        ["train"] = Metrics(result.Train),
+        ["validation"] = Metrics(result.Validation),
+        ["diverged"] = result.Diverged,
+        ["divergence_reason"] = result.DivergenceReason,
+        ["cancelled"] = result.Cancelled,
+    };
+
+    private static JsonObject Metrics(SortedDictionary<string, double> metrics)
+    {
+        var o = new JsonObject();
+        foreach (var (key, value) in metrics)
+        {
+            o[key] = double.IsFinite(value) ? JsonValue.Create(value) : null;
+        }
+
+        return o;
+    }
+
+    private static void WriteHuman(TextWriter o, string dataText, Dataset dataset, FitResult r)
+    {
+        o.WriteLine($"data:      {dataText} ({dataset.Rows} rows × {dataset.Columns} features, {dataset.Task.ToString().ToLowerInvariant()}; {r.TrainRows} train, {r.ValidationRows} validation)");
+        o.WriteLine($"model:     {r.Model}, loss {r.Loss}, {(r.Epochs > 0 ? $"optimizer {r.Optimizer}, {r.Epochs} epochs" : $"solver {r.Optimizer}")}");
+        string names = dataset.Task == TaskKind.Regression && r.Model == "linear"
+            ? string.Join(", ", dataset.FeatureNames.Select((f, i) => $"{f} {r.Parameters[i].ToString("G6", CultureInfo.InvariantCulture)}")) + $", intercept {r.Parameters[^1].ToString("G6", CultureInfo.InvariantCulture)}"
+            : string.Join(", ", r.Parameters.Take(12).Select(p => p.ToString("G4", CultureInfo.InvariantCulture))) + (r.Parameters.Length > 12 ? $", … ({r.Parameters.Length} parameters)" : string.Empty);
+        o.WriteLine($"params:    {names}");
+        o.WriteLine("train:     " + Line(r.Train));
+        if (r.Validation.Count > 0)
+        {
+            o.WriteLine("validation: " + Line(r.Validation));
+        }
+
+        if (r.Diverged)
+        {
+            o.WriteLine($"diverged:  {r.DivergenceReason}");
+        }
+
+        if (r.Cancelled)
+        {
+            o.WriteLine("cancelled: stopped by the user; the results are those of the steps completed");
+        }
+    }
+
+    private static string Line(SortedDictionary<string, double> metrics)
+        => string.Join(", ", metrics.Select(m => $"{m.Key} {m.Value.ToString("G5", CultureInfo.InvariantCulture)}"));
+
+    private static int NonNegative(int value, string option) => value >= 0 ? value : throw new UserException($"{option} {value}: must be >= 0");
+
+    private static double? Positive(double? value, string option)
+        => value is double v && !(v > 0 && double.IsFinite(v)) ? throw new UserException($"{option} {v}: must be a finite number > 0") : value;
+
+    private static double Fraction(double value)
+        => value >= 0 && value < 1 ? value : throw new UserException($"--validation {value}: must lie in [0, 1)");
+}

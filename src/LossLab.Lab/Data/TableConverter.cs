@@ -1,0 +1,186 @@
+using System.Globalization;
+
+namespace LossLab.Lab.Data;
+
+/// <summary>Turns a raw CSV table into a numeric <see cref="Dataset"/>, with an error naming the line and column of any bad cell.</summary>
+public static class TableConverter
+{
+    private static readonly HashSet<string> MissingMarkers = new(StringComparer.OrdinalIgnoreCase) { "", "na", "nan", "null", "none", "?" };
+
+    /// <summary>Converts the table.</summary>
+    /// <param name="table">The raw table.</param>
+    /// <param name="target">The target column.</param>
+    /// <param name="features">The feature columns; null for every column but the target.</param>
+    /// <param name="task">The task; null to infer it (a target of words, or of exactly the values 0 and 1, makes a classification; numbers with some words in between are a regression target with bad cells).</param>
+    /// <param name="dropMissing">Drop rows with a missing value instead of failing.</param>
+    /// <exception cref="DataException">An unknown column, a bad or missing cell, too few rows, or a constant target.</exception>
+    public static Dataset ToDataset(RawTable table, string target, IReadOnlyList<string>? features = null, TaskKind? task = null, bool dropMissing = false)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        int targetIndex = IndexOf(table, target, "--target");
+        int[] featureIndices = features is null
+            ? Enumerable.Range(0, table.Columns.Count).Where(i => i != targetIndex).ToArray()
+            : features.Select(f => IndexOf(table, f, "--features")).ToArray();
+        if (featureIndices.Contains(targetIndex))
+        {
+            throw new DataException($"--features: the target column '{target}' cannot also be a feature");
+        }
+
+        if (featureIndices.Length == 0)
+        {
+            throw new DataException($"{table.Source}: no feature columns besides the target '{target}'");
+        }
+
+        var keep = new List<int>(table.Rows.Count);
+        for (int r = 0; r < table.Rows.Count; r++)
+        {
+            int? missing = FirstMissing(table.Rows[r], featureIndices, targetIndex);
+            if (missing is int column)
+            {
+                if (!dropMissing)
+                {
+                    throw new DataException(
+                        $"{table.Source}: line {table.Lines[r]}, column {column + 1} ('{table.Columns[column]}'): missing value; fill it in or pass --drop-missing to drop such rows");
+                }
+
+                continue;
+            }
+
+            keep.Add(r);
+        }
+
+        if (keep.Count < 2)
+        {
+            throw new DataException($"{table.Source}: {keep.Count} usable row(s); at least two are needed to fit anything");
+        }
+
+        int d = featureIndices.Length;
+        float[] x = new float[keep.Count * d];
+        for (int i = 0; i < keep.Count; i++)
+        {
+            int r = keep[i];
+            for (int j = 0; j < d; j++)
+            {
+                x[(i * d) + j] = Number(table, r, featureIndices[j], "feature");
+            }
+        }
+
+        TaskKind kind = task ?? Infer(table, keep, targetIndex);
+        float[] y = new float[keep.Count];
+        string[] classNames = [];
+        if (kind == TaskKind.Regression)
+        {
+            for (int i = 0; i < keep.Count; i++)
+            {
+                y[i] = Number(table, keep[i], targetIndex, "target");
+            }
+
+            if (y.All(v => v == y[0]))
+            {
+                throw new DataException($"{table.Source}: the target '{target}' is constant ({y[0].ToString(CultureInfo.InvariantCulture)} in every row): there is nothing to learn");
+            }
+        }
+        else
+        {
+            string[] labels = keep.Select(r => table.Rows[r][targetIndex]).ToArray();
+            classNames = OrderLabels(labels.Distinct(StringComparer.Ordinal));
+            if (classNames.Length < 2)
+            {
+                throw new DataException($"{table.Source}: the target '{target}' has a single class ('{classNames[0]}'): a classifier needs at least two");
+            }
+
+            if (kind == TaskKind.Binary && classNames.Length != 2)
+            {
+                throw new DataException($"--task binary: the target '{target}' has {classNames.Length} classes; use --task multiclass");
+            }
+
+            var index = classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+            for (int i = 0; i < labels.Length; i++)
+            {
+                y[i] = index[labels[i]];
+            }
+        }
+
+        return new Dataset(table.Source, featureIndices.Select(i => table.Columns[i]).ToArray(), target, x, y, kind, classNames);
+    }
+
+    private static int IndexOf(RawTable table, string column, string option)
+    {
+        for (int i = 0; i < table.Columns.Count; i++)
+        {
+            if (table.Columns[i] == column)
+            {
+                return i;
+            }
+        }
+
+        throw new DataException($"{option} {column}: no such column in {table.Source}; columns are: {string.Join(", ", table.Columns)}");
+    }
+
+    private static int? FirstMissing(string[] row, int[] features, int target)
+    {
+        foreach (int c in features.Append(target))
+        {
+            if (MissingMarkers.Contains(row[c]))
+            {
+                return c;
+            }
+        }
+
+        return null;
+    }
+
+    private static float Number(RawTable table, int row, int column, string role)
+    {
+        string cell = table.Rows[row][column];
+        if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        {
+            string hint = role == "feature" ? "LossLab needs numeric features (one-hot encode categories first)" : "a regression target must be numeric (use --task binary or multiclass for labels)";
+            throw new DataException($"{table.Source}: line {table.Lines[row]}, column {column + 1} ('{table.Columns[column]}'): '{Shorten(cell)}' is not a number; {hint}");
+        }
+
+        if (!double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
+        {
+            throw new DataException($"{table.Source}: line {table.Lines[row]}, column {column + 1} ('{table.Columns[column]}'): '{Shorten(cell)}' is not a finite float32 number");
+        }
+
+        return (float)value;
+    }
+
+    private static TaskKind Infer(RawTable table, List<int> rows, int target)
+    {
+        var distinct = new HashSet<string>(StringComparer.Ordinal);
+        bool numeric = true, anyNumeric = false;
+        foreach (int r in rows)
+        {
+            string cell = table.Rows[r][target];
+            bool isNumber = CsvLoader.IsNumber(cell);
+            numeric &= isNumber;
+            anyNumeric |= isNumber;
+            if (distinct.Count <= 2)
+            {
+                distinct.Add(cell);
+            }
+        }
+
+        if (!numeric)
+        {
+            // Words mixed into a numeric column are bad cells, not class labels: treat it as regression so the
+            // first bad cell is reported with its line and column (--task binary|multiclass says otherwise).
+            return anyNumeric ? TaskKind.Regression : distinct.Count == 2 ? TaskKind.Binary : TaskKind.Multiclass;
+        }
+
+        bool zeroOne = distinct.Count == 2 && distinct.All(v => double.Parse(v, CultureInfo.InvariantCulture) is 0 or 1);
+        return zeroOne ? TaskKind.Binary : TaskKind.Regression;
+    }
+
+    private static string[] OrderLabels(IEnumerable<string> labels)
+    {
+        string[] all = labels.ToArray();
+        return all.All(CsvLoader.IsNumber)
+            ? all.OrderBy(l => double.Parse(l, CultureInfo.InvariantCulture)).ToArray()
+            : all.OrderBy(l => l, StringComparer.Ordinal).ToArray();
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}

@@ -1,0 +1,80 @@
+using LossLab.Lab.Data;
+using LossLab.Losses;
+using LossLab.Solvers;
+using LossLab.Specs;
+
+namespace LossLab.Lab.Training;
+
+/// <summary>A robust fit: coefficients in LossLab's order (weights, then the intercept) and the iterations it took.</summary>
+/// <param name="Coefficients">Weights then intercept.</param>
+/// <param name="Iterations">IRLS iterations (the starting least-squares fit counts as one).</param>
+public sealed record RobustSolution(double[] Coefficients, int Iterations);
+
+/// <summary>
+/// <c>fit --solver closed_form|irls</c>: least squares by QR for <c>mse</c>; IRLS with the normalised-MAD scale for
+/// <c>huber</c> (δ in scale units), <c>tukey</c> (c in scale units), and exact L1 / quantile regression for <c>l1</c>
+/// and <c>quantile</c>. Coefficients come back in the trace order: weights, then the intercept.
+/// </summary>
+public static class ExactSolvers
+{
+    /// <summary>Solves a linear regression exactly.</summary>
+    /// <exception cref="SpecException">The loss has no exact solver of that kind.</exception>
+    public static double[] Solve(string solver, ILoss loss, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return solver switch
+        {
+            "closed_form" when loss.Name == "mse" => LeastSquaresFit(data),
+            "closed_form" => throw new SpecException($"--solver closed_form solves least squares (--loss mse), not {loss.Name}; use --solver irls for huber, tukey, l1 or quantile"),
+            "irls" => Robust(loss, data).Coefficients,
+            _ => throw new SpecException($"--solver {solver}: unknown; accepted: gradient, closed_form, irls"),
+        };
+    }
+
+    /// <summary>Least squares by Householder QR (never the normal equations).</summary>
+    public static double[] LeastSquaresFit(Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        (double[] x, double[] y) = Doubles(data);
+        try
+        {
+            return ToTraceOrder(LeastSquares.Solve(x, data.Rows, data.Columns, y, intercept: true).Coefficients);
+        }
+        catch (RankDeficientException ex)
+        {
+            throw new DataException($"{data.Name}: {ex.Message.Split(" (Parameter", 2)[0]}", ex);
+        }
+    }
+
+    /// <summary>An M-estimate or quantile regression by IRLS.</summary>
+    /// <exception cref="SpecException">The loss is not huber, tukey, l1 or quantile.</exception>
+    public static RobustSolution Robust(ILoss loss, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(data);
+        RobustNorm norm = loss switch
+        {
+            Huber h => RobustNorm.Huber(h.Delta),
+            Tukey t => RobustNorm.Tukey(t.C),
+            L1 => RobustNorm.L1(),
+            Quantile q => RobustNorm.Quantile(q.Tau),
+            _ => throw new SpecException($"--solver irls fits huber, tukey, l1 and quantile losses, not {loss.Name}"),
+        };
+        (double[] x, double[] y) = Doubles(data);
+        try
+        {
+            RobustFit fit = Irls.Fit(x, data.Rows, data.Columns, y, intercept: true, norm);
+            return new RobustSolution(ToTraceOrder(fit.Coefficients), fit.Iterations);
+        }
+        catch (RankDeficientException ex)
+        {
+            throw new DataException($"{data.Name}: {ex.Message.Split(" (Parameter", 2)[0]}", ex);
+        }
+    }
+
+    private static (double[] X, double[] Y) Doubles(Dataset data)
+        => (data.Features.Select(v => (double)v).ToArray(), data.Targets.Select(v => (double)v).ToArray());
+
+    /// <summary>Intercept-first (statsmodels order) to weights-then-intercept (PyTorch's (weight, bias)).</summary>
+    private static double[] ToTraceOrder(IReadOnlyList<double> interceptFirst) => [.. interceptFirst.Skip(1), interceptFirst[0]];
+}

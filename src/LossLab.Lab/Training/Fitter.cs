@@ -1,0 +1,197 @@
+using LossLab.Lab.Data;
+using LossLab.Losses;
+using LossLab.Models;
+using LossLab.Optim;
+using LossLab.Specs;
+
+namespace LossLab.Lab.Training;
+
+/// <summary>What <c>losslab fit</c> does: the model, the loss, the optimizer and how to train.</summary>
+public sealed record FitSettings
+{
+    /// <summary>Model spec (<c>linear</c>, <c>logistic</c>, <c>softmax</c>, <c>mlp:hidden=64/64,activation=relu</c>).</summary>
+    public string Model { get; init; } = "linear";
+
+    /// <summary>Loss spec; null picks the task's default (mse, bce_with_logits, cross_entropy).</summary>
+    public string? Loss { get; init; }
+
+    /// <summary>Optimizer spec.</summary>
+    public string Optimizer { get; init; } = "adam:lr=0.01";
+
+    /// <summary>Learning-rate schedule spec, or null.</summary>
+    public string? Schedule { get; init; }
+
+    /// <summary>Clip the gradient to this global norm, or null.</summary>
+    public double? ClipNorm { get; init; }
+
+    /// <summary>Training options (epochs, batch size, seed, early stopping).</summary>
+    public TrainOptions Training { get; init; } = new();
+
+    /// <summary>How the parameters start.</summary>
+    public Init Init { get; init; } = Init.Default;
+
+    /// <summary>Standardise the features on the training part.</summary>
+    public bool Standardize { get; init; } = true;
+
+    /// <summary>Share of rows held out for validation.</summary>
+    public double Validation { get; init; } = 0.2;
+
+    /// <summary><c>gradient</c>, <c>closed_form</c> (least squares by QR) or <c>irls</c> (robust / quantile regression).</summary>
+    public string Solver { get; init; } = "gradient";
+}
+
+/// <summary>The outcome of a fit.</summary>
+public sealed record FitResult
+{
+    /// <summary>The model name.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The loss spec used.</summary>
+    public required string Loss { get; init; }
+
+    /// <summary>The optimizer spec (or the solver).</summary>
+    public required string Optimizer { get; init; }
+
+    /// <summary>Epochs run (0 for an exact solver).</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>
+    /// The parameters in PyTorch's order (weights row-major, then biases); for linear models in the original
+    /// feature units even when the features were standardised.
+    /// </summary>
+    public required double[] Parameters { get; init; }
+
+    /// <summary>The parameters as the model trained them (standardised space when standardising).</summary>
+    public required float[] ModelParameters { get; init; }
+
+    /// <summary>Training loss and metrics.</summary>
+    public required SortedDictionary<string, double> Train { get; init; }
+
+    /// <summary>Validation loss and metrics (empty without a validation part).</summary>
+    public required SortedDictionary<string, double> Validation { get; init; }
+
+    /// <summary>Whether training diverged.</summary>
+    public bool Diverged { get; init; }
+
+    /// <summary>Why and when.</summary>
+    public string? DivergenceReason { get; init; }
+
+    /// <summary>Whether it was cancelled (the results are those computed so far).</summary>
+    public bool Cancelled { get; init; }
+
+    /// <summary>The run, for gradient training.</summary>
+    public TrainingRun? Run { get; init; }
+
+    /// <summary>Rows used for training and validation.</summary>
+    public int TrainRows { get; init; }
+
+    /// <summary>Rows held out.</summary>
+    public int ValidationRows { get; init; }
+}
+
+/// <summary>Trains one model on a data set (or solves it exactly) and reports parameters and metrics.</summary>
+public static class Fitter
+{
+    /// <summary>The default loss of a task.</summary>
+    public static string DefaultLoss(TaskKind task) => task switch
+    {
+        TaskKind.Regression => "mse",
+        TaskKind.Binary => "bce_with_logits",
+        _ => "cross_entropy",
+    };
+
+    /// <summary>Fits.</summary>
+    /// <exception cref="SpecException">A spec that does not parse or does not fit the task.</exception>
+    public static FitResult Fit(Dataset data, FitSettings settings, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        string lossSpec = settings.Loss ?? DefaultLoss(data.Task);
+        int outputs = data.Task == TaskKind.Multiclass ? data.Classes : 1;
+        Model model = ModelCatalog.Create(settings.Model, data.Columns, outputs);
+        ILoss loss = LossCatalog.Create(lossSpec, data.Task == TaskKind.Multiclass ? data.Classes : 0);
+        (int[] trainRows, int[] validationRows) = Splits.TrainValidation(data.Rows, settings.Validation, settings.Training.Seed);
+        Dataset train = data.Subset(trainRows);
+        Dataset? validation = validationRows.Length > 0 ? data.Subset(validationRows) : null;
+        if (train.Rows < 2)
+        {
+            throw new DataException($"{data.Name}: only {train.Rows} training row(s) after holding out {validationRows.Length} for validation; lower --validation");
+        }
+
+        return settings.Solver switch
+        {
+            "gradient" => Gradient(data, model, loss, lossSpec, settings, train, validation, cancellation),
+            "closed_form" or "irls" => Exact(model, loss, lossSpec, settings, train, validation),
+            _ => throw new SpecException($"--solver {settings.Solver}: unknown; accepted: gradient, closed_form, irls"),
+        };
+    }
+
+    private static FitResult Gradient(Dataset data, Model model, ILoss loss, string lossSpec, FitSettings settings, Dataset train, Dataset? validation, CancellationToken cancellation)
+    {
+        Standardizer scaler = settings.Standardize ? Standardizer.Fit(train) : Standardizer.Identity(train.Columns);
+        Dataset trainS = scaler.Apply(train);
+        Dataset? validationS = validation is null ? null : scaler.Apply(validation);
+        int batch = settings.Training.BatchSize <= 0 ? trainS.Rows : Math.Min(settings.Training.BatchSize, trainS.Rows);
+        var objective = new TrainingObjective(model, loss, data.Task, Math.Max(batch, 1024));
+        OptimizerRule rule = OptimizerCatalog.Create(settings.Optimizer, settings.Schedule, settings.ClipNorm);
+        float[] initial = new float[model.ParameterCount];
+        model.Initialize(initial, settings.Init, new Random(settings.Training.Seed));
+        TrainingRun run = Trainer.Train(objective, rule, initial, trainS, validationS, settings.Training, cancellation);
+        double[] parameters = model is LinearModel && settings.Standardize
+            ? scaler.ToOriginalUnits(run.Parameters, model.Outputs)
+            : run.Parameters.Select(p => (double)p).ToArray();
+        return new FitResult
+        {
+            Model = model.Name,
+            Loss = lossSpec,
+            Optimizer = settings.Optimizer,
+            Epochs = run.Epochs,
+            Parameters = parameters,
+            ModelParameters = run.Parameters,
+            Train = Score(objective, run.Parameters, trainS),
+            Validation = validationS is null ? [] : Score(objective, run.Parameters, validationS),
+            Diverged = run.Diverged,
+            DivergenceReason = run.DivergenceReason,
+            Cancelled = run.Cancelled,
+            Run = run,
+            TrainRows = train.Rows,
+            ValidationRows = validation?.Rows ?? 0,
+        };
+    }
+
+    private static FitResult Exact(Model model, ILoss loss, string lossSpec, FitSettings settings, Dataset train, Dataset? validation)
+    {
+        if (model is not LinearModel || model.Outputs != 1 || train.Task != TaskKind.Regression)
+        {
+            throw new SpecException($"--solver {settings.Solver}: exact solvers fit a linear regression model (--model linear on a regression target)");
+        }
+
+        double[] coefficients = ExactSolvers.Solve(settings.Solver, loss, train);
+        float[] modelParameters = coefficients.Select(c => (float)c).ToArray();
+        var objective = new TrainingObjective(model, loss, train.Task, 1024);
+        return new FitResult
+        {
+            Model = model.Name,
+            Loss = lossSpec,
+            Optimizer = settings.Solver,
+            Epochs = 0,
+            Parameters = coefficients,
+            ModelParameters = modelParameters,
+            Train = Score(objective, modelParameters, train),
+            Validation = validation is null ? [] : Score(objective, modelParameters, validation),
+            TrainRows = train.Rows,
+            ValidationRows = validation?.Rows ?? 0,
+        };
+    }
+
+    /// <summary>The loss and the task metrics of parameters on a data set.</summary>
+    public static SortedDictionary<string, double> Score(TrainingObjective objective, ReadOnlySpan<float> parameters, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        ArgumentNullException.ThrowIfNull(data);
+        float[] outputs = objective.Predict(parameters, data);
+        SortedDictionary<string, double> metrics = Metrics.Compute(data.Task, outputs, data.Targets, data.Classes);
+        metrics["loss"] = objective.Evaluate(parameters, data, objective.EncodeTargets(data.Targets));
+        return metrics;
+    }
+}

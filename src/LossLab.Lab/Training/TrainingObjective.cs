@@ -1,0 +1,168 @@
+using LossLab.Lab.Data;
+using LossLab.Losses;
+using LossLab.Models;
+
+namespace LossLab.Lab.Training;
+
+/// <summary>
+/// A model, a loss and a task joined into one objective: the mean loss of a batch (plus the model's L1/L2 weight penalty) and its
+/// gradient with respect to the parameters. Targets are encoded once for the loss (class indices, or −1/+1 for margin
+/// losses); a loss on probabilities gets a sigmoid link. Buffers are created once; evaluating allocates nothing.
+/// </summary>
+public sealed class TrainingObjective
+{
+    private readonly Workspace _workspace;
+    private readonly float[] _outputs;
+    private readonly float[] _linked;
+    private readonly float[] _outputGradient;
+    private readonly bool _sigmoidLink;
+
+    /// <summary>Joins the pieces; checks that the loss suits the task.</summary>
+    /// <exception cref="ArgumentException">The loss does not fit the task or the model's outputs.</exception>
+    public TrainingObjective(Model model, ILoss loss, TaskKind task, int maxBatch)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loss);
+        Model = model;
+        Loss = loss;
+        Task = task;
+        InputKind kind = LossCatalog.Find(loss.Name)?.Input ?? InputKind.Regression;
+        Kind = kind;
+        CheckSuits(loss.Name, kind, task);
+        _sigmoidLink = kind == InputKind.Probabilities;
+        MaxBatch = Math.Max(1, maxBatch);
+        _workspace = model.CreateWorkspace(MaxBatch);
+        _outputs = new float[MaxBatch * model.Outputs];
+        _linked = _sigmoidLink ? new float[MaxBatch * model.Outputs] : [];
+        _outputGradient = new float[MaxBatch * model.Outputs];
+    }
+
+    /// <summary>The model.</summary>
+    public Model Model { get; }
+
+    /// <summary>The loss (mean reduction per batch).</summary>
+    public ILoss Loss { get; }
+
+    /// <summary>The task.</summary>
+    public TaskKind Task { get; }
+
+    /// <summary>What the loss reads.</summary>
+    public InputKind Kind { get; }
+
+    /// <summary>The largest batch the buffers hold.</summary>
+    public int MaxBatch { get; }
+
+    /// <summary>The targets as the loss expects them (margin losses read −1/+1 labels).</summary>
+    public float[] EncodeTargets(float[] targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        return Kind == InputKind.SignedLabels ? targets.Select(t => t > 0.5f ? 1f : -1f).ToArray() : targets;
+    }
+
+    /// <summary>
+    /// The mean loss of the batch plus the penalty, and (when <paramref name="gradient"/> is not empty) its gradient
+    /// with respect to the parameters.
+    /// </summary>
+    public double Evaluate(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, Span<float> gradient)
+    {
+        int outputs = batch * Model.Outputs;
+        Span<float> y = _outputs.AsSpan(0, outputs);
+        Model.Forward(parameters, inputs, batch, y, _workspace);
+        ReadOnlySpan<float> predictions = y;
+        if (_sigmoidLink)
+        {
+            Span<float> p = _linked.AsSpan(0, outputs);
+            System.Numerics.Tensors.TensorPrimitives.Sigmoid(y, p);
+            predictions = p;
+        }
+
+        bool wantGradient = !gradient.IsEmpty;
+        Span<float> dy = wantGradient ? _outputGradient.AsSpan(0, outputs) : Span<float>.Empty;
+        double value = Loss.Evaluate(predictions, targets[..batch], dy, Reduction.Mean);
+        if (!wantGradient)
+        {
+            return value + Model.PenaltyValue(parameters);
+        }
+
+        if (_sigmoidLink)
+        {
+            ReadOnlySpan<float> p = _linked.AsSpan(0, outputs);
+            for (int i = 0; i < outputs; i++)
+            {
+                dy[i] *= p[i] * (1 - p[i]);
+            }
+        }
+
+        Model.Backward(parameters, inputs, batch, dy, gradient, _workspace);
+        return value + Model.AddPenalty(parameters, gradient);
+    }
+
+    /// <summary>The mean loss over a whole data set (in chunks of <see cref="MaxBatch"/>; the penalty added once).</summary>
+    public double Evaluate(ReadOnlySpan<float> parameters, Dataset data, float[] encodedTargets)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(encodedTargets);
+        double sum = 0;
+        int d = data.Columns;
+        for (int start = 0; start < data.Rows; start += MaxBatch)
+        {
+            int batch = Math.Min(MaxBatch, data.Rows - start);
+            double mean = Evaluate(parameters, data.Features.AsSpan(start * d, batch * d), encodedTargets.AsSpan(start, batch), batch, Span<float>.Empty)
+                - Model.PenaltyValue(parameters);
+            sum += mean * batch;
+        }
+
+        return (sum / data.Rows) + Model.PenaltyValue(parameters);
+    }
+
+    /// <summary>Raw model outputs (logits or values) for every row, rows × outputs.</summary>
+    public float[] Predict(ReadOnlySpan<float> parameters, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        float[] result = new float[data.Rows * Model.Outputs];
+        int d = data.Columns;
+        for (int start = 0; start < data.Rows; start += MaxBatch)
+        {
+            int batch = Math.Min(MaxBatch, data.Rows - start);
+            Model.Forward(parameters, data.Features.AsSpan(start * d, batch * d), batch, result.AsSpan(start * Model.Outputs, batch * Model.Outputs), _workspace);
+        }
+
+        return result;
+    }
+
+    /// <summary>A closure over fixed batch buffers, for L-BFGS (which re-evaluates the objective).</summary>
+    internal BatchObjective ForBatch(float[] inputs, float[] targets) => new(this, inputs, targets);
+
+    /// <summary>The objective on the first <see cref="Rows"/> rows of fixed buffers.</summary>
+    internal sealed class BatchObjective(TrainingObjective objective, float[] inputs, float[] targets)
+    {
+        public int Rows { get; set; }
+
+        public float Invoke(ReadOnlySpan<float> parameters, Span<float> gradient)
+            => (float)objective.Evaluate(parameters, inputs.AsSpan(0, Rows * objective.Model.Inputs), targets.AsSpan(0, Rows), Rows, gradient);
+    }
+
+    private static void CheckSuits(string name, InputKind kind, TaskKind task)
+    {
+        bool ok = task switch
+        {
+            TaskKind.Regression => kind is InputKind.Regression or InputKind.NonNegative or InputKind.Counts,
+            TaskKind.Binary => kind is InputKind.Logits or InputKind.Probabilities or InputKind.SignedLabels,
+            TaskKind.Multiclass => kind is InputKind.ClassLogits,
+            _ => false,
+        };
+        if (!ok)
+        {
+            string taskName = task.ToString().ToLowerInvariant();
+            string suitable = string.Join(", ", LossCatalog.All.Where(e => Suits(e.Input, task)).Select(e => e.Name));
+            throw new ArgumentException($"loss '{name}' does not fit a {taskName} task with this model; use one of: {suitable}", "loss");
+        }
+    }
+
+    private static bool Suits(InputKind kind, TaskKind task) => task switch
+    {
+        TaskKind.Regression => kind is InputKind.Regression or InputKind.NonNegative or InputKind.Counts,
+        TaskKind.Binary => kind is InputKind.Logits or InputKind.Probabilities or InputKind.SignedLabels,
+        _ => kind is InputKind.ClassLogits,
+    };
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+
+namespace LossLab.Cli.Tests;
+
+public sealed class FitCommandTests
+{
+    private static string Csv(string text)
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("losslab-fitcli").FullName, "data.csv");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void Fit_on_builtin_seed_reports_params_and_metrics_in_json()
+    {
+        var (code, output, error) = CliRunner.Run("fit", "--data", "builtin:seed", "--model", "linear", "--loss", "huber", "--optimizer", "adam:lr=0.05", "--epochs", "300", "--json");
+        Assert.True(code == 0, error);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        JsonElement root = doc.RootElement;
+        foreach (string key in new[] { "model", "loss", "optimizer", "epochs", "params", "train", "validation", "diverged", "divergence_reason" })
+        {
+            Assert.True(root.TryGetProperty(key, out _), key);
+        }
+
+        double[] p = root.GetProperty("params").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(2.0, p[0], 1);
+        Assert.Equal(1.0, p[1], 1);
+        Assert.True(root.GetProperty("validation").GetProperty("mae").GetDouble() < 0.2);
+        Assert.False(root.GetProperty("diverged").GetBoolean());
+    }
+
+    [Fact]
+    public void Closed_form_and_irls_solve_stackloss()
+    {
+        var (code, output, error) = CliRunner.Run("fit", "--data", "builtin:stackloss", "--solver", "irls", "--loss", "l1", "--validation", "0", "--json");
+        Assert.True(code == 0, error);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        double[] p = doc.RootElement.GetProperty("params").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(0.832, p[0], 2);
+        Assert.Equal(0.574, p[1], 2);
+        Assert.Equal(-0.061, p[2], 2);
+        Assert.Equal(-39.69, p[3], 1);
+
+        var ols = CliRunner.Run("fit", "--data", "builtin:stackloss", "--solver", "closed_form", "--validation", "0", "--json");
+        Assert.Equal(0, ols.Code);
+        using JsonDocument olsDoc = JsonDocument.Parse(ols.Out);
+        Assert.Equal(-39.9197, olsDoc.RootElement.GetProperty("params")[3].GetDouble(), 3);
+    }
+
+    [Fact]
+    public void Classification_fits_use_the_task_default_loss()
+    {
+        var (code, output, error) = CliRunner.Run("fit", "--data", "builtin:iris", "--model", "softmax", "--epochs", "200", "--optimizer", "adam:lr=0.05", "--json");
+        Assert.True(code == 0, error);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        Assert.Equal("cross_entropy", doc.RootElement.GetProperty("loss").GetString());
+        Assert.True(doc.RootElement.GetProperty("validation").GetProperty("accuracy").GetDouble() > 0.85);
+    }
+
+    [Theory]
+    [InlineData("x,y\n1,2\n2,3\n3,4\n", "--target", "z", "--target z: no such column")]
+    [InlineData("x,y\n1,2\n2,abc\n3,4\n", "--target", "y", "line 3, column 2 ('y'): 'abc' is not a number")]
+    [InlineData("x,y\n1,2\nNaN,3\n3,4\n", "--target", "y", "line 3, column 1 ('x'): missing value")]
+    [InlineData("", "--target", "y", "the file is empty")]
+    [InlineData("x,y\n1,2\n", "--target", "y", "at least two are needed")]
+    [InlineData("x,y\n1,2\n2,2\n3,2\n", "--target", "y", "the target 'y' is constant")]
+    public void Bad_data_is_a_one_line_error_naming_file_line_and_column(string text, string option, string value, string expected)
+    {
+        string path = Csv(text);
+        var (code, output, error) = CliRunner.Run("fit", "--data", path, option, value);
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--model", "mlp:hidden=abc", "mlp")]
+    [InlineData("--model", "transformer", "unknown model 'transformer'")]
+    [InlineData("--loss", "cross_entropy", "does not fit a regression task")]
+    [InlineData("--optimizer", "adam:lr=-1", "lr must be a finite number >= 0")]
+    [InlineData("--solver", "newton", "--solver newton: unknown")]
+    [InlineData("--init", "random", "--init random: unknown")]
+    [InlineData("--epochs", "-3", "--epochs -3: must be >= 0")]
+    public void Bad_options_are_one_line_errors(string option, string value, string expected)
+    {
+        var (code, _, error) = CliRunner.Run("fit", "--data", "builtin:seed", option, value);
+        Assert.Equal(1, code);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_real_process_reports_bad_data_without_a_stack_trace()
+    {
+        string path = Csv("x,y\n1,2\n2,oops\n");
+        var (code, _, error) = CliRunner.RunProcess("fit", "--data", path, "--target", "y");
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        Assert.Contains("line 3, column 2", error, StringComparison.Ordinal);
+    }
+}
