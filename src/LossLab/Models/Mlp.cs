@@ -9,9 +9,8 @@ namespace LossLab.Models;
 /// δ_(l−1) = (δ_l·W_l) ⊙ act′(z_(l−1)); sums over the batch in double, written as float.
 /// Activations are evaluated in double and stored as float; the workspace holds z and a of every hidden layer.
 /// </summary>
-public sealed class Mlp : Model
+public sealed class Mlp : DenseModel
 {
-    private readonly DenseLayers _layers;
     private readonly int[] _hidden;
 
     /// <summary>Creates the network.</summary>
@@ -21,6 +20,27 @@ public sealed class Mlp : Model
     /// <param name="activation">The nonlinearity after every hidden layer.</param>
     /// <exception cref="ArgumentOutOfRangeException">A size below 1, no hidden layer, an unknown activation, or too many parameters.</exception>
     public Mlp(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation = Activation.Relu)
+        : this(Layers(inputs, hidden, outputs, activation), activation)
+    {
+    }
+
+    private Mlp((DenseLayers Layers, int[] Hidden) built, Activation activation)
+        : base(built.Layers)
+    {
+        _hidden = built.Hidden;
+        Activation = activation;
+    }
+
+    /// <summary><c>mlp</c>.</summary>
+    public override string Name => "mlp";
+
+    /// <summary>The hidden widths h₁, …, h_k.</summary>
+    public IReadOnlyList<int> Hidden => _hidden;
+
+    /// <summary>The nonlinearity after every hidden layer.</summary>
+    public Activation Activation { get; }
+
+    private static (DenseLayers Layers, int[] Hidden) Layers(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation)
     {
         ArgumentNullException.ThrowIfNull(hidden);
         ArgumentOutOfRangeException.ThrowIfLessThan(inputs, 1);
@@ -35,7 +55,7 @@ public sealed class Mlp : Model
             throw new ArgumentOutOfRangeException(nameof(activation), activation, $"activation must be one of {string.Join(", ", Activations.Names)}");
         }
 
-        _hidden = new int[hidden.Count];
+        int[] widths = new int[hidden.Count];
         int[] sizes = new int[hidden.Count + 2];
         sizes[0] = inputs;
         for (int h = 0; h < hidden.Count; h++)
@@ -45,59 +65,11 @@ public sealed class Mlp : Model
                 throw new ArgumentOutOfRangeException(nameof(hidden), hidden[h], "every hidden width must be >= 1");
             }
 
-            _hidden[h] = hidden[h];
+            widths[h] = hidden[h];
             sizes[h + 1] = hidden[h];
         }
 
         sizes[^1] = outputs;
-        Activation = activation;
-        _layers = new DenseLayers(sizes, activation);
+        return (new DenseLayers(sizes, activation), widths);
     }
-
-    /// <summary><c>mlp</c>.</summary>
-    public override string Name => "mlp";
-
-    /// <inheritdoc/>
-    public override int Inputs => _layers.Inputs;
-
-    /// <inheritdoc/>
-    public override int Outputs => _layers.Outputs;
-
-    /// <summary>The hidden widths h₁, …, h_k.</summary>
-    public IReadOnlyList<int> Hidden => _hidden;
-
-    /// <summary>The nonlinearity after every hidden layer.</summary>
-    public Activation Activation { get; }
-
-    /// <summary>Σ_l (in_l·out_l + out_l) over the k + 1 layers.</summary>
-    public override int ParameterCount => _layers.ParameterCount;
-
-    /// <summary>
-    /// <see cref="Init.Default"/>: layer by layer, W_l then b_l, each entry bound_l·(2u − 1) with
-    /// u = <see cref="Random.NextDouble"/> and bound_l = 1/√fan_in_l (PyTorch's <c>nn.Linear</c> default,
-    /// U(−1/√fan_in, 1/√fan_in)); <see cref="Init.Zeros"/>: all zeros (draws nothing). Note that all-zero hidden
-    /// layers are symmetric: with relu, tanh or gelu (act(0) = 0) no gradient reaches W₁…W_k and they stay at zero.
-    /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="parameters"/> is not <see cref="ParameterCount"/> long.</exception>
-    public override void Initialize(Span<float> parameters, Init init, Random random) => _layers.Initialize(parameters, init, random);
-
-    /// <summary>Buffers for z and a of every hidden layer (MaxBatch × width, float) and the double gradient sums.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBatch"/> below 1 or too large.</exception>
-    public override Workspace CreateWorkspace(int maxBatch) => _layers.CreateWorkspace(maxBatch);
-
-    /// <summary>y = W_(k+1)·act(…act(W₁x + b₁)…) + b_(k+1) row by row, every dot product in double. Allocates nothing.</summary>
-    /// <exception cref="ArgumentException">A span of the wrong length (exactly batch × Inputs, batch × Outputs), or a foreign workspace.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batch"/> negative or above the workspace's MaxBatch.</exception>
-    public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, Span<float> outputs, Workspace workspace)
-        => _layers.Forward(parameters, inputs, batch, outputs, workspace);
-
-    /// <summary>Back-propagation through the stored activations (see the class summary). Allocates nothing.</summary>
-    /// <exception cref="ArgumentException">A span of the wrong length, or a foreign workspace.</exception>
-    /// <exception cref="InvalidOperationException">No <see cref="Forward"/> of this batch size on the workspace before.</exception>
-    public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> outputGradient, Span<float> parameterGradient, Workspace workspace)
-        => _layers.Backward(parameters, inputs, batch, outputGradient, parameterGradient, workspace);
-
-    /// <summary>True inside a weight matrix W_l, false inside a bias b_l.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> outside [0, ParameterCount).</exception>
-    public override bool IsWeight(int index) => _layers.IsWeight(index);
 }
