@@ -6,12 +6,21 @@ namespace LossLab.Bench;
 
 /// <summary>
 /// <c>dotnet run -c Release --project bench/LossLab.Bench</c> runs the BenchmarkDotNet suite (pass its usual
-/// arguments, e.g. <c>--filter *LossKernel*</c>); <c>-- ratios</c> prints the quick table of loss time / floor time.
+/// arguments, e.g. <c>--filter *LossKernel*</c>); <c>-- ratios</c> prints the quick table of loss time / floor time;
+/// <c>-- compare</c> times <c>losslab compare</c> on 100,000 × 20.
 /// </summary>
 internal static class Program
 {
     private static void Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "compare")
+        {
+            CompareBenchmark.Run(
+                args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
+                args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+            return;
+        }
+
         if (args.Length > 0 && args[0] == "ratios")
         {
             PrintRatios(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 21);

@@ -19,6 +19,7 @@ internal static class App
             FitCommand.Create(context),
             DemoCommand.Create(context),
             ClaimsCommand.Create(context),
+            CompareCommand.Create(context),
         };
 
         ParseResult parsed = root.Parse(args);

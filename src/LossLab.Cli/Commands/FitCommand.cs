@@ -40,14 +40,7 @@ internal static class FitCommand
         };
         command.SetAction(parsed =>
         {
-            TaskKind? taskKind = parsed.GetValue(task) switch
-            {
-                null => null,
-                "regression" => TaskKind.Regression,
-                "binary" => TaskKind.Binary,
-                "multiclass" => TaskKind.Multiclass,
-                string other => throw new UserException($"--task {other}: unknown; accepted: regression, binary, multiclass"),
-            };
+            TaskKind? taskKind = ParseTask(parsed.GetValue(task));
             string[]? featureList = parsed.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             string dataText = parsed.GetValue(data)!;
             Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), featureList, taskKind, parsed.GetValue(dropMissing));
@@ -101,6 +94,15 @@ internal static class FitCommand
         });
         return command;
     }
+
+    internal static TaskKind? ParseTask(string? text) => text switch
+    {
+        null => null,
+        "regression" => TaskKind.Regression,
+        "binary" => TaskKind.Binary,
+        "multiclass" => TaskKind.Multiclass,
+        _ => throw new UserException($"--task {text}: unknown; accepted: regression, binary, multiclass"),
+    };
 
     internal static string Trace(TrainingRun run)
     {

@@ -54,14 +54,41 @@ public static class TableConverter
             throw new DataException($"{table.Source}: {keep.Count} usable row(s); at least two are needed to fit anything");
         }
 
-        int d = featureIndices.Length;
+        // A feature column with no number in it is categorical: one-hot, with the first category (in sorted order)
+        // as the reference level (k − 1 columns, so an intercept model stays full rank). A column that mixes numbers
+        // and words is numeric with bad cells, reported below.
+        var columns = new List<(int Source, string Name, string? Level)>();
+        foreach (int c in featureIndices)
+        {
+            if (keep.Any(r => CsvLoader.IsNumber(table.Rows[r][c])))
+            {
+                columns.Add((c, table.Columns[c], null));
+                continue;
+            }
+
+            string[] levels = keep.Select(r => table.Rows[r][c]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            if (levels.Length < 2)
+            {
+                continue;
+            }
+
+            columns.AddRange(levels.Skip(1).Select(level => (c, $"{table.Columns[c]}={level}", (string?)level)));
+        }
+
+        if (columns.Count == 0)
+        {
+            throw new DataException($"{table.Source}: no usable feature columns (categorical columns with a single level carry no information)");
+        }
+
+        int d = columns.Count;
         float[] x = new float[keep.Count * d];
         for (int i = 0; i < keep.Count; i++)
         {
             int r = keep[i];
             for (int j = 0; j < d; j++)
             {
-                x[(i * d) + j] = Number(table, r, featureIndices[j], "feature");
+                (int source, _, string? level) = columns[j];
+                x[(i * d) + j] = level is null ? Number(table, r, source, "feature") : table.Rows[r][source] == level ? 1f : 0f;
             }
         }
 
@@ -101,7 +128,7 @@ public static class TableConverter
             }
         }
 
-        return new Dataset(table.Source, featureIndices.Select(i => table.Columns[i]).ToArray(), target, x, y, kind, classNames);
+        return new Dataset(table.Source, columns.Select(c => c.Name).ToArray(), target, x, y, kind, classNames);
     }
 
     private static int IndexOf(RawTable table, string column, string option)
@@ -135,7 +162,7 @@ public static class TableConverter
         string cell = table.Rows[row][column];
         if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
         {
-            string hint = role == "feature" ? "LossLab needs numeric features (one-hot encode categories first)" : "a regression target must be numeric (use --task binary or multiclass for labels)";
+            string hint = role == "feature" ? "this column holds numbers, so every cell must be one (a column of words only is one-hot encoded)" : "a regression target must be numeric (use --task binary or multiclass for labels)";
             throw new DataException($"{table.Source}: line {table.Lines[row]}, column {column + 1} ('{table.Columns[column]}'): '{Shorten(cell)}' is not a number; {hint}");
         }
 

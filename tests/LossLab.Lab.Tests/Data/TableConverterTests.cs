@@ -37,4 +37,12 @@ public sealed class TableConverterTests
         var ex = Assert.Throws<DataException>(() => TableConverter.ToDataset(Table("x,y\n1,0\n2,1\n"), "y", ["w"]));
         Assert.Contains("--features w: no such column", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Categorical_features_are_one_hot_encoded_with_a_reference_level()
+    {
+        Dataset d = TableConverter.ToDataset(Table("size,color,y\n1,red,1\n2,blue,2\n3,green,3\n4,red,5\n"), "y");
+        Assert.Equal(["size", "color=green", "color=red"], d.FeatureNames);
+        Assert.Equal([1f, 0f, 1f, 2f, 0f, 0f, 3f, 1f, 0f, 4f, 0f, 1f], d.Features);
+    }
 }

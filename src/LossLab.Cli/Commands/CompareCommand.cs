@@ -1,0 +1,188 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using LossLab.Lab.Data;
+using LossLab.Lab.Experiments;
+using Spectre.Console;
+
+namespace LossLab.Cli.Commands;
+
+/// <summary><c>losslab compare</c>: losses × optimizers on the user's data, with the same tuning budget for each.</summary>
+internal static class CompareCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var data = new Option<string>("--data") { Description = "CSV file or builtin:NAME", Required = true };
+        var target = new Option<string?>("--target") { Description = "Target column (built-in data have a default)" };
+        var features = new Option<string?>("--features") { Description = "Feature columns, comma-separated" };
+        var task = new Option<string?>("--task") { Description = "regression, binary or multiclass (default: inferred)" };
+        var losses = new Option<string>("--losses") { Description = "Loss specs, comma-separated (use ';' when a spec contains commas)", Required = true };
+        var optimizers = new Option<string>("--optimizers") { Description = "Optimizer specs, comma-separated (use ';' when a spec contains commas)", Required = true };
+        var lrs = new Option<string>("--lrs") { Description = "Learning rates to search, comma-separated, or auto (0.001 … 0.3)", DefaultValueFactory = _ => "auto" };
+        var folds = new Option<int>("--folds") { Description = "Cross-validation folds", DefaultValueFactory = _ => 3 };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per fold", DefaultValueFactory = _ => 1 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per run", DefaultValueFactory = _ => 50 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Rows per step (0: full batch up to 2048 rows, else 256)", DefaultValueFactory = _ => 0 };
+        var model = new Option<string>("--model") { Description = "Model spec", DefaultValueFactory = _ => "linear" };
+        var metric = new Option<string?>("--metric") { Description = "Metric to rank by (default: rmse for regression, accuracy for classification)" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the folds", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int?>("--threads") { Description = "Runs at once (default: all cores); results do not depend on it" };
+        var dropMissing = new Option<bool>("--drop-missing") { Description = "Drop rows with missing values instead of failing" };
+        var json = JsonOutput.CreateOption();
+        var command = new Command("compare", "Fair comparison of losses × optimizers on your data: same learning-rate search, folds and seeds for all")
+        {
+            data, target, features, task, losses, optimizers, lrs, folds, seeds, epochs, batchSize, model, metric, seed, threads, dropMissing, json,
+        };
+        command.SetAction(parsed =>
+        {
+            Dataset dataset = DataSource.Load(parsed.GetValue(data)!, parsed.GetValue(target), SplitList(parsed.GetValue(features)), FitCommand.ParseTask(parsed.GetValue(task)), parsed.GetValue(dropMissing));
+            int foldCount = parsed.GetValue(folds);
+            if (foldCount < 2 || foldCount > dataset.Rows)
+            {
+                throw new UserException($"--folds {foldCount}: must lie in [2, {dataset.Rows}]");
+            }
+
+            var settings = new CompareSettings
+            {
+                Losses = SplitSpecs(parsed.GetValue(losses)!),
+                Optimizers = SplitSpecs(parsed.GetValue(optimizers)!),
+                LearningRates = ParseRates(parsed.GetValue(lrs)!),
+                Folds = foldCount,
+                Seeds = parsed.GetValue(seeds),
+                Epochs = parsed.GetValue(epochs) >= 1 ? parsed.GetValue(epochs) : throw new UserException("--epochs: must be >= 1"),
+                BatchSize = parsed.GetValue(batchSize) >= 0 ? parsed.GetValue(batchSize) : throw new UserException("--batch-size: must be >= 0"),
+                Model = parsed.GetValue(model)!,
+                Metric = parsed.GetValue(metric),
+                Seed = parsed.GetValue(seed),
+                Parallelism = parsed.GetValue(threads) is int t ? (t >= 1 ? t : throw new UserException("--threads: must be >= 1")) : null,
+            };
+
+            CompareResult result = RunWithProgress(dataset, settings, context);
+            if (!JsonOutput.Emit(parsed, json, ToJson(parsed.GetValue(data)!, dataset, settings, result), context.Out))
+            {
+                WriteHuman(context.Out, dataset, result);
+            }
+        });
+        return command;
+    }
+
+    private static CompareResult RunWithProgress(Dataset dataset, CompareSettings settings, CliContext context)
+    {
+        bool showBar = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
+        if (!showBar)
+        {
+            return Compare.Run(dataset, settings, null, context.Cancellation);
+        }
+
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        CompareResult? result = null;
+        console.Progress().AutoClear(true).Start(ctx =>
+        {
+            ProgressTask bar = ctx.AddTask("runs");
+            result = Compare.Run(dataset, settings, (finished, total) =>
+            {
+                bar.MaxValue = total;
+                bar.Value = finished;
+            }, context.Cancellation);
+        });
+        return result!;
+    }
+
+    /// <summary>Splits a list on ';' when it has one, else on ','.</summary>
+    internal static string[] SplitSpecs(string text)
+    {
+        char separator = text.Contains(';', StringComparison.Ordinal) ? ';' : ',';
+        string[] parts = text.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (separator == ',' && parts.Any(p => p.Contains('=', StringComparison.Ordinal) && !p.Contains(':', StringComparison.Ordinal)))
+        {
+            throw new UserException($"'{text}': a spec with several key=value pairs contains commas; separate the specs with ';' instead");
+        }
+
+        return parts.Length > 0 ? parts : throw new UserException("empty list of specs");
+    }
+
+    private static string[]? SplitList(string? text) => text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static double[]? ParseRates(string text)
+    {
+        if (text == "auto")
+        {
+            return null;
+        }
+
+        return text.Split(',', StringSplitOptions.TrimEntries).Select(part =>
+            double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)
+                ? v
+                : throw new UserException($"--lrs: '{part}' is not a positive number; give e.g. 0.001,0.01,0.1 or auto")).ToArray();
+    }
+
+    private static JsonObject ToJson(string dataText, Dataset dataset, CompareSettings settings, CompareResult r)
+    {
+        var ranking = new JsonArray();
+        int rank = 1;
+        foreach (CandidateResult c in r.Ranking)
+        {
+            var search = new JsonObject();
+            foreach (var (lr, mean) in c.Search)
+            {
+                search[lr.ToString("R", CultureInfo.InvariantCulture)] = double.IsFinite(mean) ? JsonValue.Create(mean) : null;
+            }
+
+            ranking.Add(new JsonObject
+            {
+                ["rank"] = rank++,
+                ["loss"] = c.Loss,
+                ["optimizer"] = c.Optimizer,
+                ["lr"] = c.LearningRate,
+                ["metric"] = r.Metric,
+                ["mean"] = Finite(c.Mean),
+                ["std"] = Finite(c.Std),
+                ["scores"] = new JsonArray(c.Scores.Select(Finite).ToArray()),
+                ["diverged_runs"] = c.Diverged,
+                ["lr_search"] = search,
+            });
+        }
+
+        return new JsonObject
+        {
+            ["data"] = dataText,
+            ["task"] = dataset.Task.ToString().ToLowerInvariant(),
+            ["rows"] = dataset.Rows,
+            ["metric"] = r.Metric,
+            ["lower_is_better"] = r.LowerIsBetter,
+            ["folds"] = settings.Folds,
+            ["seeds"] = settings.Seeds,
+            ["epochs"] = settings.Epochs,
+            ["learning_rates"] = new JsonArray((settings.LearningRates ?? CompareSettings.AutoRates).Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
+            ["ranking"] = ranking,
+            ["winner_vs_runner_up"] = r.WinnerVsRunnerUp is PairedTest t
+                ? new JsonObject { ["mean_difference"] = Finite(t.MeanDifference), ["t"] = Finite(t.TStatistic), ["p_value"] = Finite(t.PValue), ["pairs"] = t.Pairs, ["test"] = "paired sign-flip permutation" }
+                : null,
+            ["cancelled"] = r.Cancelled,
+            ["runs"] = new JsonObject { ["completed"] = r.RunsCompleted, ["total"] = r.RunsTotal },
+        };
+    }
+
+    private static JsonValue? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    private static void WriteHuman(TextWriter o, Dataset dataset, CompareResult r)
+    {
+        o.WriteLine($"{dataset.Name}: {dataset.Rows} rows, {dataset.Task.ToString().ToLowerInvariant()}; ranked by validation {r.Metric} ({(r.LowerIsBetter ? "lower" : "higher")} is better), mean ± std over folds × seeds");
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"#",3} {"loss",-28} {"optimizer",-30} {"mean",10} {"± std",10}"));
+        int rank = 1;
+        foreach (CandidateResult c in r.Ranking)
+        {
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rank++,3} {c.Loss,-28} {c.Optimizer,-30} {c.Mean,10:G5} {c.Std,10:G3}{(c.Diverged > 0 ? $"  ({c.Diverged} diverged)" : string.Empty)}"));
+        }
+
+        if (r.WinnerVsRunnerUp is PairedTest t)
+        {
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"winner vs runner-up: mean difference {t.MeanDifference:G3} over {t.Pairs} paired runs, t = {t.TStatistic:G3}, p = {t.PValue:G3} (paired sign-flip permutation test)"));
+        }
+
+        if (r.Cancelled)
+        {
+            o.WriteLine($"cancelled after {r.RunsCompleted} of {r.RunsTotal} runs: only candidates whose runs all finished are ranked");
+        }
+    }
+}
