@@ -20,6 +20,7 @@ internal static class App
             DemoCommand.Create(context),
             ClaimsCommand.Create(context),
             CompareCommand.Create(context),
+            AdviseCommand.Create(context),
         };
 
         ParseResult parsed = root.Parse(args);

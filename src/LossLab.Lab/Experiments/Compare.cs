@@ -130,7 +130,12 @@ public static class Compare
             _ = OptimizerCatalog.Create(Demo.WithRate(optimizer, rates[0]));
         }
 
-        if (!Metrics.Compute(data.Task, new float[outputs], [0f], Math.Max(1, data.Classes)).ContainsKey(metric))
+        if (PinballTau(metric) is double tau && (data.Task != TaskKind.Regression || !(tau > 0 && tau < 1)))
+        {
+            throw new SpecException($"--metric {metric}: the pinball loss needs a regression target and a quantile in (0, 1)");
+        }
+
+        if (PinballTau(metric) is null && !Metrics.Compute(data.Task, new float[outputs], [0f], Math.Max(1, data.Classes)).ContainsKey(metric))
         {
             throw new SpecException($"--metric {metric}: not a {data.Task.ToString().ToLowerInvariant()} metric; accepted: {string.Join(", ", Metrics.Compute(data.Task, new float[outputs], [0f], Math.Max(1, data.Classes)).Keys)}");
         }
@@ -244,7 +249,29 @@ public static class Compare
             }
         }
 
+        if (PinballTau(metric) is double tau)
+        {
+            double sum = 0;
+            for (int i = 0; i < predictions.Length; i++)
+            {
+                double r = validation.Targets[i] - (double)predictions[i];
+                sum += r >= 0 ? tau * r : (tau - 1) * r;
+            }
+
+            return (sum / predictions.Length, false);
+        }
+
         return (Metrics.Compute(data.Task, predictions, validation.Targets, Math.Max(1, data.Classes))[metric], false);
+    }
+
+    /// <summary>τ of a <c>pinball_τ</c> metric (the mean pinball loss at quantile τ), or null.</summary>
+    public static double? PinballTau(string metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return metric.StartsWith("pinball_", StringComparison.Ordinal)
+            && double.TryParse(metric["pinball_".Length..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double tau)
+            ? tau
+            : null;
     }
 
     private static (int L, int O, int R, int F, int S) Decode(int index, int optimizers, int rates, int folds, int seeds)
