@@ -41,6 +41,23 @@ public static class Builtins
         new("breast_cancer", "diagnosis", TaskKind.Binary, "Wisconsin Diagnostic Breast Cancer, 569 × 31, 212/357"),
         new("wine", "cultivar", TaskKind.Multiclass, "UCI wine recognition, 178 × 14, 3 classes"),
         new("digits", "digit", TaskKind.Multiclass, "UCI optical digits, 1797 × 65 (8×8 images), 10 classes"),
+        new("boxes", "box", TaskKind.Boxes, "generated box regression: 8 features → a box (x1, y1, x2, y2); options n, noise, outliers, seed"),
+        new("masks", "mask", TaskKind.Segmentation, "generated segmentation: 10 features → an 8×8 mask with a small foreground; options n, foreground, seed"),
+    ];
+
+    private static readonly SpecParameter[] BoxParameters =
+    [
+        new("n", "500", "number of rows (>= 2)"),
+        new("noise", "0.05", "noise σ on the box centre and size"),
+        new("outliers", "0", "share of boxes displaced far away, in [0, 1)"),
+        new("seed", "7", "random seed"),
+    ];
+
+    private static readonly SpecParameter[] MaskParameters =
+    [
+        new("n", "400", "number of images (>= 2)"),
+        new("foreground", "0.05", "expected share of foreground pixels, in (0, 0.5]"),
+        new("seed", "7", "random seed"),
     ];
 
     /// <summary>Whether a data reference names a built-in set.</summary>
@@ -73,6 +90,11 @@ public static class Builtins
             return target is null || target == "y"
                 ? seed
                 : throw new DataException($"--target {target}: builtin:seed has columns x and y; the target is y");
+        }
+
+        if (spec.Name is "boxes" or "masks")
+        {
+            return spec.Name == "boxes" ? GenerateBoxes(spec, data) : GenerateMasks(spec, data);
         }
 
         if (spec.Arguments.Count > 0)
@@ -147,6 +169,132 @@ public static class Builtins
         }
 
         return new Dataset(data, ["x"], "y", x, y, TaskKind.Regression);
+    }
+
+    /// <summary>
+    /// Box regression: features f ~ N(0, 1)⁸; the box centre is (5 + f₁ + ½f₂, 5 + f₃ − ½f₄), its width and height
+    /// 2·exp(0.3·f₅) and 2·exp(0.3·f₆) (f₇, f₈ are noise features), each with relative noise σ; a share of the boxes
+    /// is displaced by 10 units (annotation errors) to show what robust box losses do.
+    /// </summary>
+    private static Dataset GenerateBoxes(Spec spec, string data)
+    {
+        (int n, double noise, double outliers, int seed) = Bound(data, () =>
+        {
+            SpecArguments a = SpecBinding.Bind("builtin:boxes", BoxParameters, spec);
+            return (a.WholeNumber("n"), a.Number("noise"), a.Number("outliers"), a.WholeNumber("seed"));
+        });
+        CheckRows(n, data);
+        var random = new Random(seed);
+        const int d = 8;
+        float[] x = new float[n * d], y = new float[n * 4];
+        for (int i = 0; i < n; i++)
+        {
+            double[] f = Enumerable.Range(0, d).Select(_ => Normal(random)).ToArray();
+            for (int j = 0; j < d; j++)
+            {
+                x[(i * d) + j] = (float)f[j];
+            }
+
+            double cx = 5 + f[0] + (0.5 * f[1]) + (noise * Normal(random));
+            double cy = 5 + f[2] - (0.5 * f[3]) + (noise * Normal(random));
+            double w = 2 * Math.Exp((0.3 * f[4]) + (noise * Normal(random)));
+            double h = 2 * Math.Exp((0.3 * f[5]) + (noise * Normal(random)));
+            if (random.NextDouble() < outliers)
+            {
+                cx += 10;
+            }
+
+            y[4 * i] = (float)(cx - (w / 2));
+            y[(4 * i) + 1] = (float)(cy - (h / 2));
+            y[(4 * i) + 2] = (float)(cx + (w / 2));
+            y[(4 * i) + 3] = (float)(cy + (h / 2));
+        }
+
+        return new Dataset(data, Enumerable.Range(1, d).Select(j => $"f{j}").ToArray(), "box", x, y, TaskKind.Boxes, null, 4);
+    }
+
+    /// <summary>
+    /// Segmentation: features f ~ N(0, 1)¹⁰ per image; pixel p of an 8×8 mask is foreground when a fixed linear score
+    /// of the features plus logistic noise is above the threshold that makes <c>foreground</c> of all pixels pass — an
+    /// imbalanced foreground that per-pixel BCE tends to under-predict.
+    /// </summary>
+    private static Dataset GenerateMasks(Spec spec, string data)
+    {
+        (int n, double foreground, int seed) = Bound(data, () =>
+        {
+            SpecArguments a = SpecBinding.Bind("builtin:masks", MaskParameters, spec);
+            return (a.WholeNumber("n"), a.Number("foreground"), a.WholeNumber("seed"));
+        });
+        CheckRows(n, data);
+        if (!(foreground > 0 && foreground <= 0.5))
+        {
+            throw new DataException($"--data {data}: foreground={foreground} must lie in (0, 0.5]");
+        }
+
+        const int d = 10, pixels = 64;
+        var random = new Random(seed);
+        double[,] weights = new double[pixels, d];
+        for (int p = 0; p < pixels; p++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                weights[p, j] = Math.Cos((p * 0.37) + (j * 1.3)) * (1 + ((p / 8) % 3 * 0.2));
+            }
+        }
+
+        float[] x = new float[n * d], y = new float[n * pixels];
+        double[] value = new double[n * pixels];
+        for (int i = 0; i < n; i++)
+        {
+            double[] f = Enumerable.Range(0, d).Select(_ => Normal(random)).ToArray();
+            for (int j = 0; j < d; j++)
+            {
+                x[(i * d) + j] = (float)f[j];
+            }
+
+            for (int p = 0; p < pixels; p++)
+            {
+                double score = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    score += weights[p, j] * f[j];
+                }
+
+                double u = random.NextDouble();
+                value[(i * pixels) + p] = score + (Math.Log(u / (1 - u)) * 0.5);
+            }
+        }
+
+        // The threshold is the quantile that makes exactly the requested share of pixels foreground.
+        double[] sorted = (double[])value.Clone();
+        Array.Sort(sorted);
+        double threshold = sorted[(int)Math.Floor((1 - foreground) * (sorted.Length - 1))];
+        for (int k = 0; k < value.Length; k++)
+        {
+            y[k] = value[k] > threshold ? 1 : 0;
+        }
+
+        return new Dataset(data, Enumerable.Range(1, d).Select(j => $"f{j}").ToArray(), "mask", x, y, TaskKind.Segmentation, null, pixels);
+    }
+
+    private static T Bound<T>(string data, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (SpecException ex)
+        {
+            throw new DataException($"--data {data}: {ex.Message}", ex);
+        }
+    }
+
+    private static void CheckRows(int n, string data)
+    {
+        if (n < 2 || n > 10_000_000)
+        {
+            throw new DataException($"--data {data}: n={n} must be between 2 and 10000000");
+        }
     }
 
     /// <summary>A standard normal draw (Box–Muller).</summary>

@@ -11,6 +11,12 @@ public enum TaskKind
 
     /// <summary>Three or more classes, encoded 0 … C − 1.</summary>
     Multiclass,
+
+    /// <summary>Box regression: 4 targets per row, a box (x1, y1, x2, y2) predicted from the features.</summary>
+    Boxes,
+
+    /// <summary>Segmentation: one 0/1 target per pixel, predicted as per-pixel logits.</summary>
+    Segmentation,
 }
 
 /// <summary>
@@ -20,15 +26,18 @@ public enum TaskKind
 public sealed class Dataset
 {
     /// <summary>Creates a data set; the arrays are used as given (not copied).</summary>
-    public Dataset(string name, IReadOnlyList<string> featureNames, string targetName, float[] features, float[] targets, TaskKind task, IReadOnlyList<string>? classNames = null)
+    public Dataset(string name, IReadOnlyList<string> featureNames, string targetName, float[] features, float[] targets, TaskKind task, IReadOnlyList<string>? classNames = null, int targetWidth = 1)
     {
         ArgumentNullException.ThrowIfNull(featureNames);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
-        if (features.Length != targets.Length * featureNames.Count)
+        ArgumentOutOfRangeException.ThrowIfLessThan(targetWidth, 1);
+        if (targets.Length % targetWidth != 0 || features.Length != targets.Length / targetWidth * featureNames.Count)
         {
-            throw new ArgumentException($"{targets.Length} rows × {featureNames.Count} features need {targets.Length * featureNames.Count} values, got {features.Length}", nameof(features));
+            throw new ArgumentException($"{targets.Length / targetWidth} rows × {featureNames.Count} features need {targets.Length / targetWidth * featureNames.Count} values, got {features.Length}", nameof(features));
         }
+
+        TargetWidth = targetWidth;
 
         Name = name;
         FeatureNames = featureNames;
@@ -51,8 +60,11 @@ public sealed class Dataset
     /// <summary>Rows × features, row-major.</summary>
     public float[] Features { get; }
 
-    /// <summary>One target per row (class index for classification).</summary>
+    /// <summary><see cref="TargetWidth"/> targets per row, row-major (a class index for classification).</summary>
     public float[] Targets { get; }
+
+    /// <summary>Targets per row: 1, 4 for boxes, the pixel count for segmentation.</summary>
+    public int TargetWidth { get; }
 
     /// <summary>The task.</summary>
     public TaskKind Task { get; }
@@ -61,13 +73,22 @@ public sealed class Dataset
     public IReadOnlyList<string> ClassNames { get; }
 
     /// <summary>The number of rows.</summary>
-    public int Rows => Targets.Length;
+    public int Rows => Targets.Length / TargetWidth;
 
     /// <summary>The number of features.</summary>
     public int Columns => FeatureNames.Count;
 
-    /// <summary>The number of classes (1 for regression).</summary>
-    public int Classes => Task == TaskKind.Regression ? 1 : ClassNames.Count;
+    /// <summary>The number of classes (1 when the task is not a classification).</summary>
+    public int Classes => Task is TaskKind.Binary or TaskKind.Multiclass ? ClassNames.Count : 1;
+
+    /// <summary>The model outputs the task needs: C for multiclass, the target width otherwise.</summary>
+    public int Outputs => Task == TaskKind.Multiclass ? Classes : TargetWidth;
+
+    /// <summary>A copy with other features (same targets).</summary>
+    public Dataset WithFeatures(float[] features) => new(Name, FeatureNames, TargetName, features, Targets, Task, ClassNames, TargetWidth);
+
+    /// <summary>A copy with other targets (same features).</summary>
+    public Dataset WithTargets(float[] targets) => new(Name, FeatureNames, TargetName, Features, targets, Task, ClassNames, TargetWidth);
 
     /// <summary>The rows at <paramref name="indices"/>, in that order.</summary>
     public Dataset Subset(IReadOnlyList<int> indices, string? name = null)
@@ -75,13 +96,14 @@ public sealed class Dataset
         ArgumentNullException.ThrowIfNull(indices);
         int d = Columns;
         float[] x = new float[indices.Count * d];
-        float[] y = new float[indices.Count];
+        int w = TargetWidth;
+        float[] y = new float[indices.Count * w];
         for (int i = 0; i < indices.Count; i++)
         {
             Array.Copy(Features, indices[i] * d, x, i * d, d);
-            y[i] = Targets[indices[i]];
+            Array.Copy(Targets, indices[i] * w, y, i * w, w);
         }
 
-        return new Dataset(name ?? Name, FeatureNames, TargetName, x, y, Task, ClassNames);
+        return new Dataset(name ?? Name, FeatureNames, TargetName, x, y, Task, ClassNames, w);
     }
 }

@@ -26,6 +26,11 @@ public static class Advise
     public static AdviceResult Run(Dataset data, Kpi? kpi, int folds = 3, int seeds = 1, int epochs = 100, string model = "linear", int seed = 0, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (data.Task is TaskKind.Boxes or TaskKind.Segmentation)
+        {
+            throw new SpecException($"advise diagnoses regression and classification data; for {data.Task.ToString().ToLowerInvariant()} data compare the losses directly, e.g. losslab compare --data {data.Name} --losses \"smooth_l1;giou;ciou\" --optimizers adam (boxes) or --losses \"bce_with_logits;dice;focal\" (masks)");
+        }
+
         kpi?.EnsureApplies(data.Task);
         DataDiagnostics diagnostics = Diagnostics.Analyze(data);
         Recommendation recommendation = Advisor.Recommend(diagnostics, kpi);

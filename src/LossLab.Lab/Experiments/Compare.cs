@@ -88,10 +88,16 @@ public sealed record CompareResult(TaskKind Task, string Metric, bool LowerIsBet
 public static class Compare
 {
     /// <summary>The default metric of a task.</summary>
-    public static string DefaultMetric(TaskKind task) => task == TaskKind.Regression ? "rmse" : "accuracy";
+    public static string DefaultMetric(TaskKind task) => task switch
+    {
+        TaskKind.Regression => "rmse",
+        TaskKind.Boxes => "mean_iou",
+        TaskKind.Segmentation => "dice",
+        _ => "accuracy",
+    };
 
     /// <summary>Whether lower values of a metric are better.</summary>
-    public static bool LowerIsBetter(string metric) => metric is not ("accuracy" or "balanced_accuracy" or "f1" or "roc_auc" or "r2");
+    public static bool LowerIsBetter(string metric) => metric is not ("accuracy" or "balanced_accuracy" or "f1" or "roc_auc" or "r2" or "mean_iou" or "dice" or "iou");
 
     /// <summary>Runs the comparison.</summary>
     /// <param name="data">The data set.</param>
@@ -115,7 +121,7 @@ public static class Compare
             throw new SpecException($"--seeds {settings.Seeds}: must be >= 1");
         }
 
-        int outputs = data.Task == TaskKind.Multiclass ? data.Classes : 1;
+        int outputs = data.Outputs;
         int classes = data.Task == TaskKind.Multiclass ? data.Classes : 0;
 
         // Validate every spec once, before any run, so a typo fails at once with a clear message.
@@ -135,9 +141,9 @@ public static class Compare
             throw new SpecException($"--metric {metric}: the pinball loss needs a regression target and a quantile in (0, 1)");
         }
 
-        if (PinballTau(metric) is null && !Metrics.Compute(data.Task, new float[outputs], [0f], Math.Max(1, data.Classes)).ContainsKey(metric))
+        if (PinballTau(metric) is null && !Metrics.Compute(data.Task, new float[outputs], new float[data.TargetWidth], Math.Max(1, data.Classes)).ContainsKey(metric))
         {
-            throw new SpecException($"--metric {metric}: not a {data.Task.ToString().ToLowerInvariant()} metric; accepted: {string.Join(", ", Metrics.Compute(data.Task, new float[outputs], [0f], Math.Max(1, data.Classes)).Keys)}");
+            throw new SpecException($"--metric {metric}: not a {data.Task.ToString().ToLowerInvariant()} metric; accepted: {string.Join(", ", Metrics.Compute(data.Task, new float[outputs], new float[data.TargetWidth], Math.Max(1, data.Classes)).Keys)}");
         }
 
         int[][] folds = Splits.KFold(data.Rows, settings.Folds, settings.Seed);
@@ -226,7 +232,7 @@ public static class Compare
             center = train.Targets.Average(v => (double)v);
             spread = Math.Sqrt(train.Targets.Average(v => (v - center) * (v - center)));
             spread = spread > 1e-12 ? spread : 1;
-            train = new Dataset(train.Name, train.FeatureNames, train.TargetName, train.Features, train.Targets.Select(v => (float)((v - center) / spread)).ToArray(), train.Task);
+            train = train.WithTargets(train.Targets.Select(v => (float)((v - center) / spread)).ToArray());
         }
 
         Model model = ModelCatalog.Create(settings.Model, data.Columns, outputs);
@@ -234,6 +240,7 @@ public static class Compare
         var objective = new TrainingObjective(model, LossCatalog.Create(lossSpec, classes), data.Task, batch == 0 ? train.Rows : batch);
         float[] initial = new float[model.ParameterCount];
         model.Initialize(initial, Init.Default, new Random(seed));
+        objective.ApplyPrior(initial, train);
         TrainingRun run = Trainer.Train(objective, OptimizerCatalog.Create(optimizerSpec), initial, train, null, new TrainOptions { Epochs = settings.Epochs, BatchSize = batch, Seed = seed, RecordParametersUpTo = 0 });
         if (run.Diverged)
         {

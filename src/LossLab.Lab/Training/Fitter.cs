@@ -107,7 +107,7 @@ public static class Fitter
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
         string lossSpec = settings.Loss ?? DefaultLoss(data.Task);
-        int outputs = data.Task == TaskKind.Multiclass ? data.Classes : 1;
+        int outputs = data.Outputs;
         Model model = ModelCatalog.Create(settings.Model, data.Columns, outputs);
         ILoss loss = LossCatalog.Create(lossSpec, data.Task == TaskKind.Multiclass ? data.Classes : 0);
         (int[] trainRows, int[] validationRows) = Splits.TrainValidation(data.Rows, settings.Validation, settings.Training.Seed);
@@ -136,6 +136,7 @@ public static class Fitter
         OptimizerRule rule = OptimizerCatalog.Create(settings.Optimizer, settings.Schedule, settings.ClipNorm);
         float[] initial = new float[model.ParameterCount];
         model.Initialize(initial, settings.Init, new Random(settings.Training.Seed));
+        objective.ApplyPrior(initial, trainS);
         TrainingRun run = Trainer.Train(objective, rule, initial, trainS, validationS, settings.Training, cancellation);
         double[] parameters = model is LinearModel && settings.Standardize
             ? scaler.ToOriginalUnits(run.Parameters, model.Outputs)

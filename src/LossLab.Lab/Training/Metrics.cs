@@ -9,6 +9,7 @@ public static class Metrics
     /// Regression: mse, rmse, mae, median_ae, max_error, r2 (1 − SS_res/SS_tot), and the pinball loss at τ = 0.5.
     /// Binary (outputs are logits): accuracy, balanced_accuracy, f1, log_loss, roc_auc.
     /// Multiclass (outputs are logits): accuracy, balanced_accuracy, log_loss.
+    /// Boxes: mean_iou, mae. Segmentation (outputs are per-pixel logits): dice, iou, pixel_accuracy, predicted_foreground.
     /// </summary>
     public static SortedDictionary<string, double> Compute(TaskKind task, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int classes)
     {
@@ -16,7 +17,74 @@ public static class Metrics
         {
             TaskKind.Regression => Regression(outputs, targets),
             TaskKind.Binary => Binary(outputs, targets),
+            TaskKind.Boxes => Boxes(outputs, targets),
+            TaskKind.Segmentation => Segmentation(outputs, targets),
             _ => Multiclass(outputs, targets, classes),
+        };
+    }
+
+    /// <summary>
+    /// Boxes (x1, y1, x2, y2), 4 per row: mean_iou = mean over rows of |A∩B|/|A∪B| (a predicted box with x2 ≤ x1 or
+    /// y2 ≤ y1 is empty: IoU 0), and the mean absolute coordinate error mae.
+    /// </summary>
+    public static SortedDictionary<string, double> Boxes(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
+    {
+        int n = targets.Length / 4;
+        double iou = 0, ae = 0;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> p = predictions.Slice(4 * i, 4), t = targets.Slice(4 * i, 4);
+            double iw = Math.Min(p[2], t[2]) - Math.Max(p[0], t[0]);
+            double ih = Math.Min(p[3], t[3]) - Math.Max(p[1], t[1]);
+            double inter = iw > 0 && ih > 0 ? iw * ih : 0;
+            double areaP = Math.Max(0, p[2] - p[0]) * Math.Max(0, p[3] - p[1]);
+            double areaT = (t[2] - t[0]) * (t[3] - t[1]);
+            double union = areaP + areaT - inter;
+            iou += union > 0 ? inter / union : 0;
+            for (int k = 0; k < 4; k++)
+            {
+                ae += Math.Abs(p[k] - t[k]);
+            }
+        }
+
+        return new SortedDictionary<string, double> { ["mean_iou"] = iou / n, ["mae"] = ae / (4 * n) };
+    }
+
+    /// <summary>
+    /// Segmentation from per-pixel logits (foreground where the logit is &gt; 0) and 0/1 masks, pooled over all pixels:
+    /// dice = 2TP/(2TP + FP + FN), iou = TP/(TP + FP + FN), pixel accuracy, and the predicted foreground share.
+    /// </summary>
+    public static SortedDictionary<string, double> Segmentation(ReadOnlySpan<float> logits, ReadOnlySpan<float> masks)
+    {
+        long tp = 0, fp = 0, fn = 0, tn = 0;
+        for (int i = 0; i < masks.Length; i++)
+        {
+            bool predicted = logits[i] > 0, actual = masks[i] > 0.5f;
+            if (predicted && actual)
+            {
+                tp++;
+            }
+            else if (predicted)
+            {
+                fp++;
+            }
+            else if (actual)
+            {
+                fn++;
+            }
+            else
+            {
+                tn++;
+            }
+        }
+
+        double denominator = (2 * tp) + fp + fn;
+        return new SortedDictionary<string, double>
+        {
+            ["dice"] = denominator > 0 ? 2.0 * tp / denominator : 1,
+            ["iou"] = tp + fp + fn > 0 ? (double)tp / (tp + fp + fn) : 1,
+            ["pixel_accuracy"] = masks.Length > 0 ? (double)(tp + tn) / masks.Length : double.NaN,
+            ["predicted_foreground"] = masks.Length > 0 ? (double)(tp + fp) / masks.Length : double.NaN,
         };
     }
 

@@ -61,7 +61,7 @@ public sealed record Standardizer(double[] Mean, double[] Scale)
             }
         }
 
-        return new Dataset(data.Name, data.FeatureNames, data.TargetName, x, data.Targets, data.Task, data.ClassNames);
+        return data.WithFeatures(x);
     }
 
     /// <summary>

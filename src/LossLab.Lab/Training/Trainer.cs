@@ -119,7 +119,8 @@ public static class Trainer
         float[]? validationTargets = validation is null ? null : objective.EncodeTargets(validation.Targets);
         bool fullBatch = batchSize == n;
         float[] batchX = fullBatch ? train.Features : new float[batchSize * d];
-        float[] batchY = fullBatch ? targets : new float[batchSize];
+        int w = objective.TargetWidth;
+        float[] batchY = fullBatch ? targets : new float[batchSize * w];
         int[] order = Enumerable.Range(0, n).ToArray();
         var random = new Random(options.Seed);
         Optimizer? first = rule.Transform is null ? null : new Optimizer(rule.Transform, p);
@@ -156,11 +157,11 @@ public static class Trainer
                     {
                         int row = order[start + i];
                         Array.Copy(train.Features, row * d, batchX, i * d, d);
-                        batchY[i] = targets[row];
+                        Array.Copy(targets, row * w, batchY, i * w, w);
                     }
                 }
 
-                double loss = objective.Evaluate(theta, batchX.AsSpan(0, batch * d), batchY.AsSpan(0, batch), batch, gradient);
+                double loss = objective.Evaluate(theta, batchX.AsSpan(0, batch * d), batchY.AsSpan(0, batch * w), batch, gradient);
                 run.Loss[step] = loss;
                 if (step == 0)
                 {

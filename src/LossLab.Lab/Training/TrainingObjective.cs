@@ -29,7 +29,8 @@ public sealed class TrainingObjective
         InputKind kind = LossCatalog.Find(loss.Name)?.Input ?? InputKind.Regression;
         Kind = kind;
         CheckSuits(loss.Name, kind, task);
-        _sigmoidLink = kind == InputKind.Probabilities;
+        _sigmoidLink = kind == InputKind.Probabilities || (kind == InputKind.Mask && !FromLogits(loss));
+        TargetWidth = task is TaskKind.Boxes or TaskKind.Segmentation ? model.Outputs : 1;
         MaxBatch = Math.Max(1, maxBatch);
         _workspace = model.CreateWorkspace(MaxBatch);
         _outputs = new float[MaxBatch * model.Outputs];
@@ -51,6 +52,36 @@ public sealed class TrainingObjective
 
     /// <summary>The largest batch the buffers hold.</summary>
     public int MaxBatch { get; }
+
+    /// <summary>Targets per row: the model's outputs for boxes and masks, else 1.</summary>
+    public int TargetWidth { get; }
+
+    /// <summary>
+    /// Starts the output biases at the mean training target for box regression, as detection heads start from an
+    /// anchor: a model whose boxes all begin at zero size gives IoU-type losses nothing to grow from. Other tasks are
+    /// left as initialised.
+    /// </summary>
+    public void ApplyPrior(Span<float> parameters, Dataset train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (Task != TaskKind.Boxes || Model is not DenseModel)
+        {
+            return;
+        }
+
+        int w = TargetWidth;
+        Span<float> bias = parameters[^w..];
+        for (int k = 0; k < w; k++)
+        {
+            double sum = 0;
+            for (int i = 0; i < train.Rows; i++)
+            {
+                sum += train.Targets[(i * w) + k];
+            }
+
+            bias[k] = (float)(sum / train.Rows);
+        }
+    }
 
     /// <summary>The targets as the loss expects them (margin losses read −1/+1 labels).</summary>
     public float[] EncodeTargets(float[] targets)
@@ -78,7 +109,7 @@ public sealed class TrainingObjective
 
         bool wantGradient = !gradient.IsEmpty;
         Span<float> dy = wantGradient ? _outputGradient.AsSpan(0, outputs) : Span<float>.Empty;
-        double value = Loss.Evaluate(predictions, targets[..batch], dy, Reduction.Mean);
+        double value = Loss.Evaluate(predictions, targets[..(batch * TargetWidth)], dy, Reduction.Mean);
         if (!wantGradient)
         {
             return value + Model.PenaltyValue(parameters);
@@ -107,7 +138,7 @@ public sealed class TrainingObjective
         for (int start = 0; start < data.Rows; start += MaxBatch)
         {
             int batch = Math.Min(MaxBatch, data.Rows - start);
-            double mean = Evaluate(parameters, data.Features.AsSpan(start * d, batch * d), encodedTargets.AsSpan(start, batch), batch, Span<float>.Empty)
+            double mean = Evaluate(parameters, data.Features.AsSpan(start * d, batch * d), encodedTargets.AsSpan(start * TargetWidth, batch * TargetWidth), batch, Span<float>.Empty)
                 - Model.PenaltyValue(parameters);
             sum += mean * batch;
         }
@@ -139,19 +170,20 @@ public sealed class TrainingObjective
         public int Rows { get; set; }
 
         public float Invoke(ReadOnlySpan<float> parameters, Span<float> gradient)
-            => (float)objective.Evaluate(parameters, inputs.AsSpan(0, Rows * objective.Model.Inputs), targets.AsSpan(0, Rows), Rows, gradient);
+            => (float)objective.Evaluate(parameters, inputs.AsSpan(0, Rows * objective.Model.Inputs), targets.AsSpan(0, Rows * objective.TargetWidth), Rows, gradient);
     }
+
+    private static bool FromLogits(ILoss loss) => loss switch
+    {
+        Dice d => d.FromLogits,
+        Tversky t => t.FromLogits,
+        Jaccard j => j.FromLogits,
+        _ => false,
+    };
 
     private static void CheckSuits(string name, InputKind kind, TaskKind task)
     {
-        bool ok = task switch
-        {
-            TaskKind.Regression => kind is InputKind.Regression or InputKind.NonNegative or InputKind.Counts,
-            TaskKind.Binary => kind is InputKind.Logits or InputKind.Probabilities or InputKind.SignedLabels,
-            TaskKind.Multiclass => kind is InputKind.ClassLogits,
-            _ => false,
-        };
-        if (!ok)
+        if (!Suits(kind, task))
         {
             string taskName = task.ToString().ToLowerInvariant();
             string suitable = string.Join(", ", LossCatalog.All.Where(e => Suits(e.Input, task)).Select(e => e.Name));
@@ -163,6 +195,9 @@ public sealed class TrainingObjective
     {
         TaskKind.Regression => kind is InputKind.Regression or InputKind.NonNegative or InputKind.Counts,
         TaskKind.Binary => kind is InputKind.Logits or InputKind.Probabilities or InputKind.SignedLabels,
-        _ => kind is InputKind.ClassLogits,
+        TaskKind.Multiclass => kind is InputKind.ClassLogits,
+        TaskKind.Boxes => kind is InputKind.Boxes or InputKind.Regression,
+        TaskKind.Segmentation => kind is InputKind.Mask or InputKind.Logits or InputKind.Probabilities,
+        _ => false,
     };
 }
