@@ -5,8 +5,6 @@ namespace LossLab.Lab.Advice;
 /// <summary>Small numeric helpers of the advisor: medians, moments, erfc, rounding to significant digits.</summary>
 internal static class AdviceMath
 {
-    private const double TwoOverSqrtPi = 1.1283791670955126;
-    private const double OneOverSqrtPi = 0.5641895835477563;
 
     /// <summary>The median of the values (the mean of the two middle values for an even count); the input is not changed.</summary>
     public static double Median(ReadOnlySpan<double> values)
@@ -57,57 +55,8 @@ internal static class AdviceMath
         return (m3 / Math.Pow(m2, 1.5), (m4 / (m2 * m2)) - 3, m2);
     }
 
-    /// <summary>
-    /// The complementary error function erfc(x) = (2/√π)∫ₓ^∞ e^(−t²) dt. For |x| &lt; 2 it is 1 − erf(x) from the Maclaurin
-    /// series of erf (terms fall below 10⁻¹⁷ of the sum; the loss of relative accuracy is at most about 10⁻¹³ at x = 2);
-    /// for x ≥ 2 it is e^(−x²)/√π divided by the continued fraction x + (1/2)/(x + 1/(x + (3/2)/(x + …))), evaluated
-    /// bottom-up from 120 levels; erfc(−x) = 2 − erfc(x).
-    /// </summary>
-    public static double Erfc(double x)
-    {
-        if (double.IsNaN(x))
-        {
-            return double.NaN;
-        }
-
-        if (x < 0)
-        {
-            return 2 - Erfc(-x);
-        }
-
-        if (x < 2)
-        {
-            // erf(x) = (2/√π) Σ_k (−1)^k x^(2k+1) / (k!(2k+1))
-            double x2 = x * x;
-            double term = x; // (−1)^k x^(2k+1)/k!
-            double sum = x;
-            for (int k = 1; k < 200; k++)
-            {
-                term *= -x2 / k;
-                double add = term / ((2 * k) + 1);
-                sum += add;
-                if (Math.Abs(add) < 1e-17 * Math.Abs(sum))
-                {
-                    break;
-                }
-            }
-
-            return 1 - (TwoOverSqrtPi * sum);
-        }
-
-        if (x > 27)
-        {
-            return 0; // e^(−x²) underflows
-        }
-
-        double f = x;
-        for (int k = 120; k >= 1; k--)
-        {
-            f = x + (0.5 * k / f);
-        }
-
-        return Math.Exp(-x * x) * OneOverSqrtPi / f;
-    }
+    /// <summary>erfc(x), LossLab's one implementation (<see cref="LossLab.Models.SpecialFunctions"/>, also behind GELU).</summary>
+    public static double Erfc(double x) => LossLab.Models.SpecialFunctions.Erfc(x);
 
     /// <summary>The upper tail of χ² with one degree of freedom: P(χ²₁ &gt; x) = P(|Z| &gt; √x) = erfc(√(x/2)).</summary>
     public static double ChiSquare1Tail(double x) => x <= 0 ? 1 : Erfc(Math.Sqrt(x / 2));
