@@ -5,7 +5,6 @@ namespace LossLab.Lab.Advice;
 /// <summary>Small numeric helpers of the advisor: medians, moments, erfc, rounding to significant digits.</summary>
 internal static class AdviceMath
 {
-
     /// <summary>The median of the values (the mean of the two middle values for an even count); the input is not changed.</summary>
     public static double Median(ReadOnlySpan<double> values)
     {
