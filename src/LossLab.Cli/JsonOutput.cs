@@ -41,8 +41,9 @@ internal static class JsonOutput
     /// <summary>Writes the document atomically (see <see cref="AtomicFile"/>).</summary>
     public static void WriteAtomically(string path, string text) => AtomicFile.Write(path, text, "--json");
 
-    /// <summary>A float32 result as the shortest decimal that round-trips it (0.1f prints as 0.1).</summary>
-    public static JsonNode Number(float value) => JsonValue.Create(double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture))!;
+    /// <summary>A float32 result as the shortest decimal that round-trips it (0.1f prints as 0.1); null when not finite (JSON has no NaN or infinity).</summary>
+    public static JsonNode? Number(float value)
+        => float.IsFinite(value) ? JsonValue.Create(double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)) : null;
 
     /// <summary>A float32 array as JSON numbers.</summary>
     public static JsonArray Numbers(ReadOnlySpan<float> values)

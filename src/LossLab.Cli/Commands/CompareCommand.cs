@@ -44,8 +44,8 @@ internal static class CompareCommand
 
             var settings = new CompareSettings
             {
-                Losses = SplitSpecs(parsed.GetValue(losses)!),
-                Optimizers = SplitSpecs(parsed.GetValue(optimizers)!),
+                Losses = SplitSpecs(parsed.GetValue(losses)!, "--losses"),
+                Optimizers = SplitSpecs(parsed.GetValue(optimizers)!, "--optimizers"),
                 LearningRates = ParseRates(parsed.GetValue(lrs)!),
                 Folds = foldCount,
                 Seeds = parsed.GetValue(seeds),
@@ -89,16 +89,16 @@ internal static class CompareCommand
     }
 
     /// <summary>Splits a list on ';' when it has one, else on ','.</summary>
-    internal static string[] SplitSpecs(string text)
+    internal static string[] SplitSpecs(string text, string option)
     {
         char separator = text.Contains(';', StringComparison.Ordinal) ? ';' : ',';
         string[] parts = text.Split(separator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (separator == ',' && parts.Any(p => p.Contains('=', StringComparison.Ordinal) && !p.Contains(':', StringComparison.Ordinal)))
         {
-            throw new UserException($"'{text}': a spec with several key=value pairs contains commas; separate the specs with ';' instead");
+            throw new UserException($"{option} '{text}': a spec with several key=value pairs contains commas; separate the specs with ';' instead");
         }
 
-        return parts.Length > 0 ? parts : throw new UserException("empty list of specs");
+        return parts.Length > 0 ? parts : throw new UserException($"{option}: empty list; give one or more specs such as mse,l1,huber");
     }
 
     private static string[]? SplitList(string? text) => text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

@@ -49,7 +49,7 @@ internal static class EvalCommand
 
             int items = instance.ItemCount(p.Length, t.Length);
             float[] grad = new float[p.Length];
-            JsonNode valueNode;
+            JsonNode? valueNode;
             string valueText;
             if (r == Reduction.None)
             {
@@ -112,6 +112,11 @@ internal static class EvalCommand
             if (!float.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || float.IsNaN(v))
             {
                 throw new UserException($"{option}: item {i + 1} '{part}' is not a number; give comma-separated numbers such as 1,2.5,-3");
+            }
+
+            if (!float.IsFinite(v))
+            {
+                throw new UserException($"{option}: item {i + 1} '{part}' is outside the float32 range (±3.4e38)");
             }
 
             values[i] = v;

@@ -80,7 +80,7 @@ internal static class FitCommand
             {
                 if (result.Run is null)
                 {
-                    throw new UserException("--trace: an exact solver takes no steps; use --solver gradient");
+                    throw new UserException("--trace: the exact solvers keep no per-step trace; use --solver gradient");
                 }
 
                 AtomicFile.Write(tracePath, Trace(result.Run), "--trace");
@@ -166,7 +166,7 @@ internal static class FitCommand
     private static void WriteHuman(TextWriter o, string dataText, Dataset dataset, FitResult r)
     {
         o.WriteLine($"data:      {dataText} ({dataset.Rows} rows × {dataset.Columns} features, {dataset.Task.ToString().ToLowerInvariant()}; {r.TrainRows} train, {r.ValidationRows} validation)");
-        o.WriteLine($"model:     {r.Model}, loss {r.Loss}, {(r.Epochs > 0 ? $"optimizer {r.Optimizer}, {r.Epochs} epochs" : $"solver {r.Optimizer}")}");
+        o.WriteLine($"model:     {r.Model}, loss {r.Loss}, {(r.Run is not null ? $"optimizer {r.Optimizer}, {r.Epochs} epochs" : $"solver {r.Optimizer}")}");
         string names = dataset.Task == TaskKind.Regression && r.Model == "linear"
             ? string.Join(", ", dataset.FeatureNames.Select((f, i) => $"{f} {r.Parameters[i].ToString("G6", CultureInfo.InvariantCulture)}")) + $", intercept {r.Parameters[^1].ToString("G6", CultureInfo.InvariantCulture)}"
             : string.Join(", ", r.Parameters.Take(12).Select(p => p.ToString("G4", CultureInfo.InvariantCulture))) + (r.Parameters.Length > 12 ? $", … ({r.Parameters.Length} parameters)" : string.Empty);
@@ -189,7 +189,7 @@ internal static class FitCommand
     }
 
     private static string Line(SortedDictionary<string, double> metrics)
-        => string.Join(", ", metrics.Select(m => $"{m.Key} {m.Value.ToString("G5", CultureInfo.InvariantCulture)}"));
+        => string.Join(", ", metrics.Select(m => $"{m.Key} {(double.IsFinite(m.Value) ? m.Value.ToString("G5", CultureInfo.InvariantCulture) : "n/a")}"));
 
     private static int NonNegative(int value, string option) => value >= 0 ? value : throw new UserException($"{option} {value}: must be >= 0");
 

@@ -173,7 +173,7 @@ internal static class OptimizeCommand
         };
     }
 
-    private static JsonValue Finite(double value) => double.IsFinite(value) ? JsonValue.Create(value) : JsonValue.Create(value.ToString(CultureInfo.InvariantCulture));
+    private static JsonValue? Finite(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 
     private static void WriteHuman(TextWriter o, ITestFunction f, string optimizer, Run run)
     {

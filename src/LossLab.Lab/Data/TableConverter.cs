@@ -5,6 +5,8 @@ namespace LossLab.Lab.Data;
 /// <summary>Turns a raw CSV table into a numeric <see cref="Dataset"/>, with an error naming the line and column of any bad cell.</summary>
 public static class TableConverter
 {
+    private static readonly System.Text.RegularExpressions.Regex DecimalComma = new(@"^[-+]?\d+,\d+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static readonly HashSet<string> MissingMarkers = new(StringComparer.OrdinalIgnoreCase) { "", "na", "nan", "null", "none", "?" };
 
     /// <summary>Converts the table.</summary>
@@ -66,6 +68,14 @@ public static class TableConverter
                 continue;
             }
 
+            int decimalComma = keep.FindIndex(r => DecimalComma.IsMatch(table.Rows[r][c]));
+            if (decimalComma >= 0)
+            {
+                int row = keep[decimalComma];
+                throw new DataException(
+                    $"{table.Source}: line {table.Lines[row]}, column {c + 1} ('{table.Columns[c]}'): '{table.Rows[row][c]}' looks like a number with a decimal comma; LossLab reads '.' as the decimal point — convert the file (e.g. 1,5 → 1.5)");
+            }
+
             string[] levels = keep.Select(r => table.Rows[r][c]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
             if (levels.Length < 2)
             {
@@ -109,6 +119,14 @@ public static class TableConverter
         }
         else
         {
+            int comma = keep.FindIndex(r => DecimalComma.IsMatch(table.Rows[r][targetIndex]));
+            if (comma >= 0 && task is null)
+            {
+                int row = keep[comma];
+                throw new DataException(
+                    $"{table.Source}: line {table.Lines[row]}, column {targetIndex + 1} ('{target}'): '{table.Rows[row][targetIndex]}' looks like a number with a decimal comma; LossLab reads '.' as the decimal point — convert the file, or pass --task if these are labels");
+            }
+
             string[] labels = keep.Select(r => table.Rows[r][targetIndex]).ToArray();
             classNames = OrderLabels(labels.Distinct(StringComparer.Ordinal));
             if (classNames.Length < 2)

@@ -37,7 +37,10 @@ public sealed record CompareSettings
     /// <summary>Metric to rank by; null for the task's default (rmse, accuracy).</summary>
     public string? Metric { get; init; }
 
-    /// <summary>Standardise features (and a regression target) on each fold's training part; metrics stay in the original units.</summary>
+    /// <summary>
+    /// Standardise features on each fold's training part, and a regression target too when every loss depends on the
+    /// residual alone (their δ, β, c are then in target standard deviations); metrics stay in the original units.
+    /// </summary>
     public bool Standardize { get; init; } = true;
 
     /// <summary>The base seed of the folds.</summary>
@@ -125,6 +128,14 @@ public static class Compare
         int classes = data.Task == TaskKind.Multiclass ? data.Classes : 0;
 
         // Validate every spec once, before any run, so a typo fails at once with a clear message.
+        Fitter.CheckSize(ModelCatalog.Create(settings.Model, data.Columns, outputs));
+        int trainRows = data.Rows - (data.Rows / settings.Folds);
+        int perEpoch = settings.BatchSize > 0 ? (trainRows + settings.BatchSize - 1) / settings.BatchSize : trainRows <= 2048 ? 1 : (trainRows + 255) / 256;
+        if ((long)settings.Epochs * perEpoch > Trainer.MaxSteps)
+        {
+            throw new SpecException($"--epochs {settings.Epochs}: with {perEpoch} steps per epoch that is more than {Trainer.MaxSteps:N0} steps per run; use fewer epochs or larger batches");
+        }
+
         foreach (string loss in settings.Losses)
         {
             _ = new TrainingObjective(ModelCatalog.Create(settings.Model, data.Columns, outputs), LossCatalog.Create(loss, classes), data.Task, 1);
@@ -227,7 +238,7 @@ public static class Compare
         // A regression target is standardised too (on the training part), so that every optimizer faces the same
         // scale whatever the units of y; the metric is computed back in the original units.
         (double center, double spread) = (0, 1);
-        if (settings.Standardize && data.Task == TaskKind.Regression)
+        if (settings.Standardize && data.Task == TaskKind.Regression && settings.Losses.All(ShiftInvariant))
         {
             center = train.Targets.Average(v => (double)v);
             spread = Math.Sqrt(train.Targets.Average(v => (v - center) * (v - center)));
@@ -247,7 +258,7 @@ public static class Compare
             return (double.NaN, true);
         }
 
-        float[] predictions = objective.Predict(run.Parameters, validation);
+        float[] predictions = objective.ToResponse(objective.Predict(run.Parameters, validation));
         if (data.Task == TaskKind.Regression)
         {
             for (int i = 0; i < predictions.Length; i++)
@@ -270,6 +281,14 @@ public static class Compare
 
         return (Metrics.Compute(data.Task, predictions, validation.Targets, Math.Max(1, data.Classes))[metric], false);
     }
+
+    /// <summary>
+    /// Losses of the residual alone, for which standardising the target only rescales their parameters (δ, β, c in
+    /// target standard deviations). With a loss that needs the raw target (msle, mape, poisson_nll) the target of the
+    /// whole comparison is left in its units, so every candidate sees the same data.
+    /// </summary>
+    private static bool ShiftInvariant(string loss) => Spec.Parse(loss).Name is "l1" or "mse" or "huber" or "smooth_l1" or "log_cosh"
+        or "pseudo_huber" or "quantile" or "epsilon_insensitive" or "squared_epsilon_insensitive" or "cauchy" or "tukey" or "barron";
 
     /// <summary>τ of a <c>pinball_τ</c> metric (the mean pinball loss at quantile τ), or null.</summary>
     public static double? PinballTau(string metric)

@@ -96,7 +96,8 @@ public static class Fitter
     public static string DefaultLoss(TaskKind task) => task switch
     {
         TaskKind.Regression => "mse",
-        TaskKind.Binary => "bce_with_logits",
+        TaskKind.Binary or TaskKind.Segmentation => "bce_with_logits",
+        TaskKind.Boxes => "smooth_l1",
         _ => "cross_entropy",
     };
 
@@ -108,9 +109,13 @@ public static class Fitter
         ArgumentNullException.ThrowIfNull(settings);
         string lossSpec = settings.Loss ?? DefaultLoss(data.Task);
         int outputs = data.Outputs;
-        Model model = ModelCatalog.Create(settings.Model, data.Columns, outputs);
+        Model model = CheckSize(ModelCatalog.Create(settings.Model, data.Columns, outputs));
         ILoss loss = LossCatalog.Create(lossSpec, data.Task == TaskKind.Multiclass ? data.Classes : 0);
         (int[] trainRows, int[] validationRows) = Splits.TrainValidation(data.Rows, settings.Validation, settings.Training.Seed);
+        if (settings.Training.Patience > 0 && validationRows.Length == 0)
+        {
+            throw new SpecException("--patience: early stopping watches the validation loss; keep a validation part (--validation > 0)");
+        }
         Dataset train = data.Subset(trainRows);
         Dataset? validation = validationRows.Length > 0 ? data.Subset(validationRows) : null;
         if (train.Rows < 2)
@@ -185,12 +190,24 @@ public static class Fitter
         };
     }
 
+    /// <summary>The largest model fit and compare train (parameters).</summary>
+    public const int MaxParameters = 50_000_000;
+
+    /// <summary>Rejects a model too large to train here, naming its size.</summary>
+    public static Model CheckSize(Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.ParameterCount <= MaxParameters
+            ? model
+            : throw new SpecException($"--model: {model.Name} has {model.ParameterCount:N0} parameters; the lab trains at most {MaxParameters:N0} (use fewer or smaller hidden layers)");
+    }
+
     /// <summary>The loss and the task metrics of parameters on a data set.</summary>
     public static SortedDictionary<string, double> Score(TrainingObjective objective, ReadOnlySpan<float> parameters, Dataset data)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(data);
-        float[] outputs = objective.Predict(parameters, data);
+        float[] outputs = objective.ToResponse(objective.Predict(parameters, data));
         SortedDictionary<string, double> metrics = Metrics.Compute(data.Task, outputs, data.Targets, data.Classes);
         metrics["loss"] = objective.Evaluate(parameters, data, objective.EncodeTargets(data.Targets));
         return metrics;

@@ -99,6 +99,9 @@ public sealed class TrainingRun
 /// </summary>
 public static class Trainer
 {
+    /// <summary>The most updates one run may take (the per-step history is allocated up front).</summary>
+    public const long MaxSteps = 20_000_000;
+
     /// <summary>Trains from <paramref name="initial"/> (not modified).</summary>
     public static TrainingRun Train(TrainingObjective objective, OptimizerRule rule, ReadOnlySpan<float> initial, Dataset train, Dataset? validation, TrainOptions options, CancellationToken cancellation = default)
     {
@@ -109,7 +112,13 @@ public static class Trainer
         int n = train.Rows, d = train.Columns, p = objective.Model.ParameterCount;
         int batchSize = options.BatchSize <= 0 || options.BatchSize >= n ? n : options.BatchSize;
         int batchesPerEpoch = (n + batchSize - 1) / batchSize;
-        int capacity = checked(options.Epochs * batchesPerEpoch);
+        long steps = (long)options.Epochs * batchesPerEpoch;
+        if (steps > MaxSteps)
+        {
+            throw new ArgumentOutOfRangeException("epochs", options.Epochs, $"{options.Epochs} epochs × {batchesPerEpoch} steps per epoch is more than {MaxSteps:N0} steps; use fewer epochs or larger batches");
+        }
+
+        int capacity = (int)steps;
         var run = new TrainingRun(capacity, p, p <= options.RecordParametersUpTo);
 
         float[] theta = initial.ToArray();

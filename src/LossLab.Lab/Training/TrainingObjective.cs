@@ -83,10 +83,38 @@ public sealed class TrainingObjective
         }
     }
 
+    /// <summary>
+    /// Model outputs on the scale of the target, for metrics: a Poisson model with <c>log_input</c> predicts the log-rate,
+    /// so the rate is e^output; every other output is already on the target's scale (or is a logit, which the
+    /// classification metrics read).
+    /// </summary>
+    public float[] ToResponse(float[] outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (Loss is PoissonNll { LogInput: true })
+        {
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                outputs[i] = MathF.Exp(outputs[i]);
+            }
+        }
+
+        return outputs;
+    }
+
     /// <summary>The targets as the loss expects them (margin losses read −1/+1 labels).</summary>
     public float[] EncodeTargets(float[] targets)
     {
         ArgumentNullException.ThrowIfNull(targets);
+        if (Kind is InputKind.Counts or InputKind.NonNegative)
+        {
+            int bad = Array.FindIndex(targets, t => t < 0);
+            if (bad >= 0)
+            {
+                throw new ArgumentException($"loss '{Loss.Name}' needs non-negative targets, but row {bad + 1} has {targets[bad]}; use another loss or shift the target", nameof(targets));
+            }
+        }
+
         return Kind == InputKind.SignedLabels ? targets.Select(t => t > 0.5f ? 1f : -1f).ToArray() : targets;
     }
 
