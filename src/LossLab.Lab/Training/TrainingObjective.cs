@@ -201,13 +201,7 @@ public sealed class TrainingObjective
             => (float)objective.Evaluate(parameters, inputs.AsSpan(0, Rows * objective.Model.Inputs), targets.AsSpan(0, Rows * objective.TargetWidth), Rows, gradient);
     }
 
-    private static bool FromLogits(ILoss loss) => loss switch
-    {
-        Dice d => d.FromLogits,
-        Tversky t => t.FromLogits,
-        Jaccard j => j.FromLogits,
-        _ => false,
-    };
+    private static bool FromLogits(ILoss loss) => loss is OverlapLoss { FromLogits: true };
 
     private static void CheckSuits(string name, InputKind kind, TaskKind task)
     {

@@ -14,23 +14,17 @@ namespace LossLab.Losses;
 /// with h = 0, where torch's chain through w/h gives NaN.
 /// Items are boxes; <c>mean</c> divides by the number of boxes, and an empty input gives 0.
 /// </summary>
-public sealed record Ciou : Loss
+public sealed record Ciou : BoxLoss
 {
     /// <summary>Creates a complete IoU loss.</summary>
     /// <param name="eps">The small number &gt; 0 added to the union, the squared diagonal and the denominator of α.</param>
-    public Ciou(double eps = 1e-7) => Eps = eps;
-
-    /// <summary>The small number &gt; 0 added to the union, the squared diagonal and the denominator of α (default 1e-7).</summary>
-    public double Eps { get; init => field = Guard.Positive(value, "eps"); }
+    public Ciou(double eps = 1e-7)
+        : base(eps)
+    {
+    }
 
     /// <inheritdoc/>
     public override string Name => "ciou";
-
-    /// <inheritdoc/>
-    protected override bool AllowsEmpty => true;
-
-    /// <inheritdoc/>
-    public override int ItemCount(int predictionLength, int targetLength) => BoxLosses.CountBoxes(Name, predictionLength, targetLength);
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)

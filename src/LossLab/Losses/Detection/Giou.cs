@@ -14,23 +14,17 @@ namespace LossLab.Losses;
 /// at an exact tie the indicator is ½ (torch's max/min backward splits the gradient evenly).
 /// Items are boxes; <c>mean</c> divides by the number of boxes, and an empty input gives 0.
 /// </summary>
-public sealed record Giou : Loss
+public sealed record Giou : BoxLoss
 {
     /// <summary>Creates a generalized IoU loss.</summary>
     /// <param name="eps">The small number &gt; 0 added to the union and to the enclosing area.</param>
-    public Giou(double eps = 1e-7) => Eps = eps;
-
-    /// <summary>The small number &gt; 0 added to the union and to the enclosing area (default 1e-7).</summary>
-    public double Eps { get; init => field = Guard.Positive(value, "eps"); }
+    public Giou(double eps = 1e-7)
+        : base(eps)
+    {
+    }
 
     /// <inheritdoc/>
     public override string Name => "giou";
-
-    /// <inheritdoc/>
-    protected override bool AllowsEmpty => true;
-
-    /// <inheritdoc/>
-    public override int ItemCount(int predictionLength, int targetLength) => BoxLosses.CountBoxes(Name, predictionLength, targetLength);
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)

@@ -13,23 +13,17 @@ namespace LossLab.Losses;
 /// other corners); at an exact tie a coordinate gets half the slope (torch's max/min backward); disjoint boxes have
 /// a zero gradient. Items are boxes; <c>mean</c> divides by the number of boxes, and an empty input gives 0.
 /// </summary>
-public sealed record Iou : Loss
+public sealed record Iou : BoxLoss
 {
     /// <summary>Creates an IoU loss.</summary>
     /// <param name="eps">The small number &gt; 0 added to the union.</param>
-    public Iou(double eps = 1e-7) => Eps = eps;
-
-    /// <summary>The small number &gt; 0 added to the union (default 1e-7).</summary>
-    public double Eps { get; init => field = Guard.Positive(value, "eps"); }
+    public Iou(double eps = 1e-7)
+        : base(eps)
+    {
+    }
 
     /// <inheritdoc/>
     public override string Name => "iou";
-
-    /// <inheritdoc/>
-    protected override bool AllowsEmpty => true;
-
-    /// <inheritdoc/>
-    public override int ItemCount(int predictionLength, int targetLength) => BoxLosses.CountBoxes(Name, predictionLength, targetLength);
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)

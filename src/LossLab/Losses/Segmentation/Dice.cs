@@ -1,43 +1,28 @@
-using LossLab.Numerics;
 
 namespace LossLab.Losses;
 
 /// <summary>
 /// Soft Dice loss over the whole span (one item), for probabilities ŷ ∈ [0, 1] (or logits x with ŷ = σ(x) when
-/// <see cref="FromLogits"/>) and masks y ∈ [0, 1]:
+/// <see cref="OverlapLoss.FromLogits"/>) and masks y ∈ [0, 1]:
 /// ℓ = 1 − (2I + smooth)/(Σy + Σŷ + smooth + eps), I = Σy·ŷ.
 /// Gradient, with N = 2I + smooth and D = Σy + Σŷ + smooth + eps: ∂ℓ/∂ŷᵢ = −2yᵢ/D + N/D²,
 /// times σ(xᵢ)σ(−xᵢ) for logits. Sums are accumulated in double.
 /// <c>mean</c>, <c>sum</c> and <c>none</c> (one value) all give the same value and gradient.
 /// Equals <see cref="Tversky"/> with α = β = ½ when smooth = 0 (up to eps).
 /// </summary>
-public sealed record Dice : Loss
+public sealed record Dice : OverlapLoss
 {
     /// <summary>Creates a Dice loss.</summary>
     /// <param name="smooth">The number ≥ 0 added to the numerator and the denominator.</param>
     /// <param name="eps">The number ≥ 0 added to the denominator.</param>
     /// <param name="fromLogits">Whether the predictions are logits (mapped through the sigmoid).</param>
     public Dice(double smooth = 0, double eps = 1e-7, bool fromLogits = false)
+        : base(smooth, eps, fromLogits)
     {
-        Smooth = smooth;
-        Eps = eps;
-        FromLogits = fromLogits;
     }
-
-    /// <summary>The number ≥ 0 added to the numerator and the denominator (default 0).</summary>
-    public double Smooth { get; init => field = Guard.NonNegative(value, "smooth"); }
-
-    /// <summary>The number ≥ 0 added to the denominator (default 1e-7); smooth + eps should be &gt; 0 if the sums can vanish.</summary>
-    public double Eps { get; init => field = Guard.NonNegative(value, "eps"); }
-
-    /// <summary>Whether the predictions are logits x, with ŷ = σ(x) and the gradient chained through dŷ/dx = σ(x)σ(−x) (default false).</summary>
-    public bool FromLogits { get; init; }
 
     /// <inheritdoc/>
     public override string Name => "dice";
-
-    /// <inheritdoc/>
-    public override int ItemCount(int predictionLength, int targetLength) => Overlap.CountItems(Name, predictionLength, targetLength);
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)

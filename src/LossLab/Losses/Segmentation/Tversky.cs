@@ -4,14 +4,14 @@ namespace LossLab.Losses;
 
 /// <summary>
 /// Tversky loss over the whole span (one item), for probabilities ŷ ∈ [0, 1] (or logits x with ŷ = σ(x) when
-/// <see cref="FromLogits"/>) and masks y ∈ [0, 1], with TP = Σyŷ, FP = Σ(1 − y)ŷ, FN = Σy(1 − ŷ):
+/// <see cref="OverlapLoss.FromLogits"/>) and masks y ∈ [0, 1], with TP = Σyŷ, FP = Σ(1 − y)ŷ, FN = Σy(1 − ŷ):
 /// ℓ = 1 − (TP + smooth)/(TP + α·FP + β·FN + smooth + eps).
 /// Gradient, with N = TP + smooth and D = TP + α·FP + β·FN + smooth + eps:
 /// ∂ℓ/∂ŷᵢ = −yᵢ/D + N·(yᵢ + α(1 − yᵢ) − β·yᵢ)/D², times σ(xᵢ)σ(−xᵢ) for logits. Sums are accumulated in double.
 /// <c>mean</c>, <c>sum</c> and <c>none</c> (one value) all give the same value and gradient.
 /// α = β = ½ gives <see cref="Dice"/>, α = β = 1 gives <see cref="Jaccard"/> (when smooth = 0, up to eps).
 /// </summary>
-public sealed record Tversky : Loss
+public sealed record Tversky : OverlapLoss
 {
     /// <summary>Creates a Tversky loss.</summary>
     /// <param name="alpha">The weight α ≥ 0 of the false positives.</param>
@@ -20,12 +20,10 @@ public sealed record Tversky : Loss
     /// <param name="eps">The number ≥ 0 added to the denominator.</param>
     /// <param name="fromLogits">Whether the predictions are logits (mapped through the sigmoid).</param>
     public Tversky(double alpha = 0.5, double beta = 0.5, double smooth = 0, double eps = 1e-7, bool fromLogits = false)
+        : base(smooth, eps, fromLogits)
     {
         Alpha = alpha;
         Beta = beta;
-        Smooth = smooth;
-        Eps = eps;
-        FromLogits = fromLogits;
     }
 
     /// <summary>The weight α ≥ 0 of the false positives (default 0.5).</summary>
@@ -34,20 +32,8 @@ public sealed record Tversky : Loss
     /// <summary>The weight β ≥ 0 of the false negatives (default 0.5).</summary>
     public double Beta { get; init => field = Guard.NonNegative(value, "beta"); }
 
-    /// <summary>The number ≥ 0 added to the numerator and the denominator (default 0).</summary>
-    public double Smooth { get; init => field = Guard.NonNegative(value, "smooth"); }
-
-    /// <summary>The number ≥ 0 added to the denominator (default 1e-7); smooth + eps should be &gt; 0 if the sums can vanish.</summary>
-    public double Eps { get; init => field = Guard.NonNegative(value, "eps"); }
-
-    /// <summary>Whether the predictions are logits x, with ŷ = σ(x) and the gradient chained through dŷ/dx = σ(x)σ(−x) (default false).</summary>
-    public bool FromLogits { get; init; }
-
     /// <inheritdoc/>
     public override string Name => "tversky";
-
-    /// <inheritdoc/>
-    public override int ItemCount(int predictionLength, int targetLength) => Overlap.CountItems(Name, predictionLength, targetLength);
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
