@@ -83,7 +83,13 @@ internal static class FusedSoftmax
         return total;
     }
 
-    private static void ExpInPlace(Span<float> values)
+    private static void ExpInPlace(Span<float> values) => InPlace<ExpOp>(values);
+
+    private static void LogInPlace(Span<float> values) => InPlace<LogOp>(values);
+
+    /// <summary>Applies a unary function to every value: 8 lanes at a time, then the scalar tail.</summary>
+    private static void InPlace<TOp>(Span<float> values)
+        where TOp : struct, IUnary
     {
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
@@ -91,32 +97,35 @@ internal static class FusedSoftmax
             ref float r = ref MemoryMarshal.GetReference(values);
             for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                VectorMath.Exp(Vector256.LoadUnsafe(ref r, (nuint)i)).StoreUnsafe(ref r, (nuint)i);
+                TOp.Apply(Vector256.LoadUnsafe(ref r, (nuint)i)).StoreUnsafe(ref r, (nuint)i);
             }
         }
 
         for (; i < values.Length; i++)
         {
-            values[i] = MathF.Exp(values[i]);
+            values[i] = TOp.Apply(values[i]);
         }
     }
 
-    private static void LogInPlace(Span<float> values)
+    private interface IUnary
     {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref float r = ref MemoryMarshal.GetReference(values);
-            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                VectorMath.Log(Vector256.LoadUnsafe(ref r, (nuint)i)).StoreUnsafe(ref r, (nuint)i);
-            }
-        }
+        static abstract Vector256<float> Apply(Vector256<float> x);
 
-        for (; i < values.Length; i++)
-        {
-            values[i] = MathF.Log(values[i]);
-        }
+        static abstract float Apply(float x);
+    }
+
+    private readonly struct ExpOp : IUnary
+    {
+        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Exp(x);
+
+        public static float Apply(float x) => MathF.Exp(x);
+    }
+
+    private readonly struct LogOp : IUnary
+    {
+        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Log(x);
+
+        public static float Apply(float x) => MathF.Log(x);
     }
 
     /// <summary>destination = source·factor for one row (vectors overlap at the end; each lane is written from the source).</summary>
