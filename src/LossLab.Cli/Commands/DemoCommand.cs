@@ -12,16 +12,16 @@ internal static class DemoCommand
     {
         var seed = new Option<int>("--seed") { Description = "Seed of the data, the split and the initialisation", DefaultValueFactory = _ => 7 };
         var json = JsonOutput.CreateOption();
-        var outDir = new Option<string?>("--out") { Description = "Write a report to this folder: index.html (offline), charts as PNG and SVG, summary.md, results.json", HelpName = "DIR" };
+        var outDir = ReportOutput.CreateOption();
         var command = new Command("demo", "The guide's experiment: mse, l1, huber × sgd, momentum, adam, rmsprop, adagrad on y = 2x + 1 + noise, clean and with outliers") { seed, json, outDir };
         command.SetAction(parsed =>
         {
             IReadOnlyList<DemoScenario> scenarios = Demo.Run(parsed.GetValue(seed), context.Cancellation);
             JsonObject document = ToJson(scenarios);
+            bool jsonOnStdout = ReportOutput.JsonOnStdout(parsed, json);
             if (parsed.GetValue(outDir) is string directory)
             {
-                string commandLine = "losslab " + string.Join(' ', parsed.Tokens.Select(t => t.Value));
-                LossLab.Reports.DemoReport.Write(directory, scenarios, document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), commandLine);
+                LossLab.Reports.DemoReport.Write(directory, scenarios, document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", ReportOutput.CommandLine(parsed), parsed.GetValue(seed));
             }
 
             if (!JsonOutput.Emit(parsed, json, document, context.Out))
