@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace LossLab.Browser.Tests;
+
+/// <summary>
+/// Opens the demo report in Debian's headless Chromium (driven by Playwright) and checks that it renders offline:
+/// no request leaves the report folder, no script or console errors, every chart image decodes.
+/// </summary>
+public sealed class ReportInBrowserTests
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private const string MissingChromium = "headless Chromium check needs Debian's chromium: apt-get install -y chromium";
+    private const int ExpectedCharts = 18;
+    private static readonly TimeSpan WholeTestTimeout = TimeSpan.FromSeconds(60);
+    private const float StepTimeoutMs = 20_000;
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+    ];
+
+    [SkippableFact]
+    public async Task Demo_report_renders_offline_in_headless_chromium_with_every_chart_loaded()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+            {
+                Assert.Fail(MissingChromium);
+            }
+
+            Skip.If(true, MissingChromium);
+        }
+
+        DirectoryInfo work = Directory.CreateTempSubdirectory("losslab-browser");
+        try
+        {
+            await CheckReportAsync(work.FullName).WaitAsync(WholeTestTimeout);
+        }
+        finally
+        {
+            TryDelete(work.FullName);
+        }
+    }
+
+    private static async Task CheckReportAsync(string work)
+    {
+        string report = Path.Combine(work, "report");
+        var (code, _, error) = CliRunner.Run("demo", "--out", report);
+        Assert.True(code == 0, error);
+        string index = Path.Combine(report, "index.html");
+        Assert.True(File.Exists(index), index);
+
+        // Never fetch browsers: the system Chromium is the only one used.
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        using IPlaywright playwright = await Playwright.CreateAsync();
+        string profile = Path.Combine(work, "profile");
+        Directory.CreateDirectory(profile);
+        await using IBrowserContext context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = StepTimeoutMs,
+            ViewportSize = new() { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(StepTimeoutMs);
+        context.SetDefaultNavigationTimeout(StepTimeoutMs);
+
+        var requests = new List<string>();
+        var errors = new List<string>();
+        IPage page = context.Pages.Count > 0 ? context.Pages[0] : await context.NewPageAsync();
+        page.Request += (_, request) => { lock (requests) { requests.Add(request.Url); } };
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                lock (errors) { errors.Add("console: " + message.Text); }
+            }
+        };
+        page.PageError += (_, message) => { lock (errors) { errors.Add("page error: " + message); } };
+
+        IResponse? response = await page.GotoAsync(new Uri(index).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        Assert.NotNull(response);
+        Assert.True(response.Ok, $"{response.Status} for {index}");
+
+        JsonElement? result = await page.EvaluateAsync<JsonElement?>(
+            """
+            () => Promise.all(Array.from(document.querySelectorAll('img.chart')).map(async img => {
+                try { await img.decode(); } catch { }
+                return { src: img.getAttribute('src') ?? '', complete: img.complete, width: img.naturalWidth, height: img.naturalHeight };
+            }))
+            """);
+        Assert.NotNull(result);
+        JsonElement[] charts = [.. result.Value.EnumerateArray()];
+        Assert.Equal(ExpectedCharts, charts.Length);
+        foreach (JsonElement chart in charts)
+        {
+            string src = chart.GetProperty("src").GetString() ?? "";
+            bool complete = chart.GetProperty("complete").GetBoolean();
+            int width = chart.GetProperty("width").GetInt32();
+            int height = chart.GetProperty("height").GetInt32();
+            Assert.True(complete && width > 0 && height > 0, $"chart {src} did not load ({width}x{height}, complete={complete})");
+        }
+
+        string screenshot = Path.Combine(work, "report.png");
+        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        var shot = new FileInfo(screenshot);
+        Assert.True(shot.Exists, screenshot);
+        Assert.True(shot.Length > 50_000, $"screenshot is only {shot.Length} bytes");
+        byte[] signature = new byte[8];
+        using (FileStream stream = shot.OpenRead())
+        {
+            stream.ReadExactly(signature);
+        }
+
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, signature);
+
+        string[] seen;
+        lock (requests) { seen = [.. requests]; }
+        Assert.NotEmpty(seen);
+        string folder = Path.GetFullPath(report) + Path.DirectorySeparatorChar;
+        List<string> problems = [.. seen.Where(url => !IsInside(url, folder)).Select(url => "request outside the report folder: " + url)];
+        lock (errors)
+        {
+            problems.AddRange(errors);
+        }
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    private static bool IsInside(string url, string folder)
+    {
+        if (url.StartsWith("data:", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || !uri.IsFile)
+        {
+            return false;
+        }
+
+        return Path.GetFullPath(uri.LocalPath).StartsWith(folder, StringComparison.Ordinal);
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
