@@ -34,6 +34,35 @@ internal static class ReportOutput
         }
     }
 
+    /// <summary>
+    /// Fails at once, before a long run, when <c>--out DIR</c> cannot be written: its parent folder is missing or it
+    /// is a file (the report writer checks the same again when it writes).
+    /// </summary>
+    public static void CheckFolder(string? directory)
+    {
+        if (directory is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(directory))
+        {
+            throw new UserException("--out: empty folder name");
+        }
+
+        string full = Path.GetFullPath(directory);
+        string parent = Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(parent))
+        {
+            throw new UserException($"--out {directory}: the folder '{parent}' does not exist; create it first");
+        }
+
+        if (File.Exists(full))
+        {
+            throw new UserException($"--out {directory}: is a file; give a folder");
+        }
+    }
+
     /// <summary>Whether the document goes to stdout (<c>--json</c> without a file).</summary>
     public static bool JsonOnStdout(ParseResult parsed, Option<string?> json) => parsed.GetResult(json) is not null && string.IsNullOrEmpty(parsed.GetValue(json));
 

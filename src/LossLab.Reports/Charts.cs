@@ -162,14 +162,25 @@ public static class Charts
 
         var barPlot = plot.Add.Bars(bars);
         barPlot.Horizontal = true;
+        foreach (ScottPlot.Bar bar in bars)
+        {
+            // The value label goes past the end of the error bar, not under it.
+            bool negative = bar.Value < 0;
+            var text = plot.Add.Text(bar.Label, negative ? bar.Value - bar.Error : bar.Value + bar.Error, bar.Position);
+            text.LabelAlignment = negative ? ScottPlot.Alignment.MiddleRight : ScottPlot.Alignment.MiddleLeft;
+            text.OffsetX = negative ? -4 : 4;
+            text.LabelFontSize = 12;
+            bar.Label = string.Empty;
+        }
+
         plot.Axes.Left.SetTicks(positions, [.. entries.Select(e => e.Label)]);
-        plot.Axes.Margins(left: 0, right: 0.15);
+        plot.Axes.Margins(left: entries.Any(e => e.Mean < 0) ? 0.2 : 0, right: 0.2);
         plot.Title(title);
         plot.XLabel($"{metric} (mean ± std)");
         return plot;
     }
 
-    /// <summary>Labelled horizontal bars, one per value (the evidence of a claim).</summary>
+    /// <summary>Labelled horizontal bars, one per value (the evidence of a claim); the value axis reads in 3 significant digits.</summary>
     public static ScottPlot.Plot LabelledBars(string title, string xLabel, IReadOnlyList<(string Label, double Value)> values)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -192,7 +203,8 @@ public static class Charts
         var barPlot = plot.Add.Bars(bars);
         barPlot.Horizontal = true;
         plot.Axes.Left.SetTicks(positions, [.. values.Select(v => v.Label)]);
-        plot.Axes.Margins(left: 0.05, right: 0.2);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) };
+        plot.Axes.Margins(left: values.Any(v => v.Value < 0) ? 0.2 : 0.05, right: 0.2);
         plot.Title(title);
         plot.XLabel(xLabel);
         return plot;
@@ -235,6 +247,7 @@ public static class Charts
             }
         }
 
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel("count");

@@ -24,6 +24,61 @@ public sealed class ReportInBrowserTests
     [SkippableFact]
     public async Task Demo_report_renders_offline_in_headless_chromium_with_every_chart_loaded()
     {
+        string text = await RenderAsync(["demo"], ExpectedCharts);
+        Assert.Contains("What was run", text, StringComparison.Ordinal);
+    }
+
+    [SkippableTheory]
+    [InlineData("optimize", "--function", "rosenbrock", "--start", "-1.5,2", "--optimizer", "adam:lr=0.05", "--steps", "200")]
+    [InlineData("compare", "--data", "builtin:seed", "--losses", "mse,l1", "--optimizers", "sgd,adam", "--lrs", "0.01,0.1", "--folds", "2", "--epochs", "20")]
+    [InlineData("advise", "--data", "builtin:stackloss", "--folds", "2", "--epochs", "20")]
+    [InlineData("claims", "--only", "L5,O2")]
+    [InlineData("fit", "--data", "builtin:seed", "--optimizer", "sgd:lr=0.1")]
+    public async Task Every_command_report_renders_offline_with_its_charts(params string[] command)
+    {
+        string text = await RenderAsync(command, expectedCharts: null);
+        Assert.Contains("What was run", text, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Column_names_with_markup_quotes_and_non_ascii_text_render_as_text()
+    {
+        string[] names = ["<script>alert(1)</script>", "say \"hi\" & 'bye'", "température °C — 東京"];
+        DirectoryInfo data = Directory.CreateTempSubdirectory("losslab-names");
+        try
+        {
+            string csv = Path.Combine(data.FullName, "hostile <names>.csv");
+            var rows = new System.Text.StringBuilder();
+            rows.Append(string.Join(',', names.Select(n => "\"" + n.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")) + "\n");
+            var random = new Random(3);
+            for (int i = 0; i < 60; i++)
+            {
+                double a = random.NextDouble(), b = random.NextDouble();
+                rows.Append(System.Globalization.CultureInfo.InvariantCulture, $"{a:F4},{b:F4},{(2 * a) - b + (0.1 * random.NextDouble()):F4}\n");
+            }
+
+            File.WriteAllText(csv, rows.ToString(), new System.Text.UTF8Encoding(false));
+            string text = await RenderAsync(["fit", "--data", csv, "--target", names[2], "--optimizer", "adam:lr=0.05"], expectedCharts: null);
+            foreach (string name in names)
+            {
+                Assert.Contains(name, text, StringComparison.Ordinal);
+            }
+
+            Assert.Contains("hostile <names>.csv", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            TryDelete(data.FullName);
+        }
+    }
+
+    /// <summary>
+    /// Writes the report of <paramref name="command"/> (with <c>--out</c>), opens it in headless Chromium and checks it:
+    /// no request outside the folder, no console or page error, no dialog (an injected script would open one), no
+    /// script element at all, every chart decoded, a full-page screenshot. Returns the page's visible text.
+    /// </summary>
+    private static async Task<string> RenderAsync(string[] command, int? expectedCharts)
+    {
         if (!File.Exists(ChromiumPath))
         {
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
@@ -37,7 +92,7 @@ public sealed class ReportInBrowserTests
         DirectoryInfo work = Directory.CreateTempSubdirectory("losslab-browser");
         try
         {
-            await CheckReportAsync(work.FullName).WaitAsync(WholeTestTimeout);
+            return await CheckReportAsync(work.FullName, command, expectedCharts).WaitAsync(WholeTestTimeout);
         }
         finally
         {
@@ -45,13 +100,15 @@ public sealed class ReportInBrowserTests
         }
     }
 
-    private static async Task CheckReportAsync(string work)
+    private static async Task<string> CheckReportAsync(string work, string[] command, int? expectedCharts)
     {
         string report = Path.Combine(work, "report");
-        var (code, _, error) = CliRunner.Run("demo", "--out", report);
+        var (code, _, error) = CliRunner.Run([.. command, "--out", report]);
         Assert.True(code == 0, error);
         string index = Path.Combine(report, "index.html");
         Assert.True(File.Exists(index), index);
+        int chartFiles = Directory.GetFiles(report, "*.png").Length;
+        Assert.True(chartFiles > 0, "no chart written");
 
         // Never fetch browsers: the system Chromium is the only one used.
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
@@ -81,10 +138,12 @@ public sealed class ReportInBrowserTests
             }
         };
         page.PageError += (_, message) => { lock (errors) { errors.Add("page error: " + message); } };
+        page.Dialog += (_, dialog) => { lock (errors) { errors.Add("dialog opened: " + dialog.Message); } };
 
         IResponse? response = await page.GotoAsync(new Uri(index).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
         Assert.NotNull(response);
         Assert.True(response.Ok, $"{response.Status} for {index}");
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => document.querySelectorAll('script').length"));
 
         JsonElement? result = await page.EvaluateAsync<JsonElement?>(
             """
@@ -95,7 +154,7 @@ public sealed class ReportInBrowserTests
             """);
         Assert.NotNull(result);
         JsonElement[] charts = [.. result.Value.EnumerateArray()];
-        Assert.Equal(ExpectedCharts, charts.Length);
+        Assert.Equal(expectedCharts ?? chartFiles, charts.Length);
         foreach (JsonElement chart in charts)
         {
             string src = chart.GetProperty("src").GetString() ?? "";
@@ -117,6 +176,7 @@ public sealed class ReportInBrowserTests
         }
 
         Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, signature);
+        string text = await page.InnerTextAsync("body");
 
         string[] seen;
         lock (requests) { seen = [.. requests]; }
@@ -129,6 +189,7 @@ public sealed class ReportInBrowserTests
         }
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
+        return text;
     }
 
     private static bool IsInside(string url, string folder)

@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using LossLab.Lab.Advice;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
+using LossLab.Reports;
 
 namespace LossLab.Cli.Commands;
 
@@ -32,12 +33,14 @@ internal static class AdviseCommand
         var model = new Option<string>("--model") { Description = "Model spec used by the verification", DefaultValueFactory = _ => "linear" };
         var dropMissing = new Option<bool>("--drop-missing") { Description = "Drop rows with missing values instead of failing" };
         var json = JsonOutput.CreateOption();
+        var outDir = ReportOutput.CreateOption();
         var command = new Command("advise", "Diagnose the data, recommend a loss and optimizer with reasons, and verify by cross-validation")
         {
-            data, target, features, task, kpi, folds, seeds, epochs, model, dropMissing, json,
+            data, target, features, task, kpi, folds, seeds, epochs, model, dropMissing, json, outDir,
         };
         command.SetAction(parsed =>
         {
+            ReportOutput.CheckFolder(parsed.GetValue(outDir));
             string dataText = parsed.GetValue(data)!;
             Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), parsed.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), FitCommand.ParseTask(parsed.GetValue(task)), parsed.GetValue(dropMissing));
             Kpi? k = parsed.GetValue(kpi) is string text ? Kpi.Parse(text) : null;
@@ -47,11 +50,21 @@ internal static class AdviseCommand
                 throw new UserException($"--folds {foldCount}: must lie in [2, {dataset.Rows}]");
             }
 
-            AdviceResult result = Advise.Run(dataset, k, foldCount, Math.Max(1, parsed.GetValue(seeds)), Math.Max(1, parsed.GetValue(epochs)), parsed.GetValue(model)!, 0, context.Cancellation);
-            if (!JsonOutput.Emit(parsed, json, ToJson(dataText, result), context.Out))
+            int seedCount = Math.Max(1, parsed.GetValue(seeds)), epochCount = Math.Max(1, parsed.GetValue(epochs));
+            AdviceResult result = Advise.Run(dataset, k, foldCount, seedCount, epochCount, parsed.GetValue(model)!, 0, context.Cancellation);
+            JsonObject document = ToJson(dataText, result);
+            if (!JsonOutput.Emit(parsed, json, document, context.Out))
             {
                 WriteHuman(context.Out, dataText, dataset, result);
             }
+
+            ReportOutput.WriteIfAsked(
+                parsed,
+                outDir,
+                () => AdviseReport.Build(ReportOutput.CommandLine(parsed), dataText, dataset, parsed.GetValue(kpi), foldCount, seedCount, epochCount, parsed.GetValue(model)!, result),
+                document,
+                context,
+                ReportOutput.JsonOnStdout(parsed, json));
         });
         return command;
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LossLab.Lab.Experiments;
+using LossLab.Reports;
 
 namespace LossLab.Cli.Commands;
 
@@ -13,9 +14,11 @@ internal static class ClaimsCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the experiments", DefaultValueFactory = _ => 7 };
         var only = new Option<string?>("--only") { Description = "Run only these claims, comma-separated ids (e.g. L3,O2)" };
         var json = JsonOutput.CreateOption();
-        var command = new Command("claims", "Run every testable claim of the guide as an experiment: holds, holds_with_caveat or does_not_hold, with evidence") { seed, only, json };
+        var outDir = ReportOutput.CreateOption();
+        var command = new Command("claims", "Run every testable claim of the guide as an experiment: holds, holds_with_caveat or does_not_hold, with evidence") { seed, only, json, outDir };
         command.SetAction(parsed =>
         {
+            ReportOutput.CheckFolder(parsed.GetValue(outDir));
             string[]? ids = parsed.GetValue(only)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             foreach (string id in ids ?? [])
             {
@@ -36,10 +39,14 @@ internal static class ClaimsCommand
                 }
             }
 
-            if (!JsonOutput.Emit(parsed, json, ToJson(results), context.Out))
+            JsonObject document = ToJson(results);
+            if (!JsonOutput.Emit(parsed, json, document, context.Out))
             {
                 WriteHuman(context.Out, results);
             }
+
+            ReportOutput.WriteIfAsked(
+                parsed, outDir, () => ClaimsReport.Build(ReportOutput.CommandLine(parsed), s, ids is null ? null : string.Join(",", ids), results), document, context, ReportOutput.JsonOnStdout(parsed, json));
         });
         return command;
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
+using LossLab.Reports;
 using Spectre.Console;
 
 namespace LossLab.Cli.Commands;
@@ -29,12 +30,14 @@ internal static class CompareCommand
         var threads = new Option<int?>("--threads") { Description = "Runs at once (default: all cores); results do not depend on it" };
         var dropMissing = new Option<bool>("--drop-missing") { Description = "Drop rows with missing values instead of failing" };
         var json = JsonOutput.CreateOption();
+        var outDir = ReportOutput.CreateOption();
         var command = new Command("compare", "Fair comparison of losses × optimizers on your data: same learning-rate search, folds and seeds for all")
         {
-            data, target, features, task, losses, optimizers, lrs, folds, seeds, epochs, batchSize, model, metric, seed, threads, dropMissing, json,
+            data, target, features, task, losses, optimizers, lrs, folds, seeds, epochs, batchSize, model, metric, seed, threads, dropMissing, json, outDir,
         };
         command.SetAction(parsed =>
         {
+            ReportOutput.CheckFolder(parsed.GetValue(outDir));
             Dataset dataset = DataSource.Load(parsed.GetValue(data)!, parsed.GetValue(target), SplitList(parsed.GetValue(features)), FitCommand.ParseTask(parsed.GetValue(task)), parsed.GetValue(dropMissing));
             int foldCount = parsed.GetValue(folds);
             if (foldCount < 2 || foldCount > dataset.Rows)
@@ -58,10 +61,14 @@ internal static class CompareCommand
             };
 
             CompareResult result = RunWithProgress(dataset, settings, context);
-            if (!JsonOutput.Emit(parsed, json, ToJson(parsed.GetValue(data)!, dataset, settings, result), context.Out))
+            JsonObject document = ToJson(parsed.GetValue(data)!, dataset, settings, result);
+            if (!JsonOutput.Emit(parsed, json, document, context.Out))
             {
                 WriteHuman(context.Out, dataset, result);
             }
+
+            ReportOutput.WriteIfAsked(
+                parsed, outDir, () => CompareReport.Build(ReportOutput.CommandLine(parsed), parsed.GetValue(data)!, dataset, settings, result), document, context, ReportOutput.JsonOnStdout(parsed, json));
         });
         return command;
     }

@@ -16,6 +16,7 @@ internal static class DemoCommand
         var command = new Command("demo", "The guide's experiment: mse, l1, huber × sgd, momentum, adam, rmsprop, adagrad on y = 2x + 1 + noise, clean and with outliers") { seed, json, outDir };
         command.SetAction(parsed =>
         {
+            ReportOutput.CheckFolder(parsed.GetValue(outDir));
             IReadOnlyList<DemoScenario> scenarios = Demo.Run(parsed.GetValue(seed), context.Cancellation);
             JsonObject document = ToJson(scenarios);
             bool jsonOnStdout = ReportOutput.JsonOnStdout(parsed, json);

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using LossLab.Lab.Data;
 using LossLab.Lab.Training;
 using LossLab.Models;
+using LossLab.Reports;
 
 namespace LossLab.Cli.Commands;
 
@@ -33,13 +34,15 @@ internal static class FitCommand
         var dropMissing = new Option<bool>("--drop-missing") { Description = "Drop rows with missing values instead of failing" };
         var trace = new Option<string?>("--trace") { Description = "Write step,loss,lr,grad_norm,p0,p1,... to this CSV file" };
         var json = JsonOutput.CreateOption();
+        var outDir = ReportOutput.CreateOption();
         var command = new Command("fit", "Train one model and report the fit and metrics")
         {
             data, target, features, task, model, loss, optimizer, schedule, clipNorm, epochs, batchSize, seed, init, standardize,
-            solver, validation, patience, dropMissing, trace, json,
+            solver, validation, patience, dropMissing, trace, json, outDir,
         };
         command.SetAction(parsed =>
         {
+            ReportOutput.CheckFolder(parsed.GetValue(outDir));
             TaskKind? taskKind = ParseTask(parsed.GetValue(task));
             string[]? featureList = parsed.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             string dataText = parsed.GetValue(data)!;
@@ -91,6 +94,9 @@ internal static class FitCommand
             {
                 WriteHuman(context.Out, dataText, dataset, result);
             }
+
+            ReportOutput.WriteIfAsked(
+                parsed, outDir, () => FitReport.Build(ReportOutput.CommandLine(parsed), dataText, dataset, settings, result), document, context, ReportOutput.JsonOnStdout(parsed, json));
         });
         return command;
     }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LossLab.Functions;
 using LossLab.Optim;
+using LossLab.Reports;
 using LossLab.Schedules;
 
 namespace LossLab.Cli.Commands;
@@ -23,12 +24,14 @@ internal static class OptimizeCommand
         var steps = new Option<int>("--steps") { Description = "Number of optimizer steps", Required = true };
         var trace = new Option<string?>("--trace") { Description = "Write step,loss,lr,grad_norm,p0,p1,... to this CSV file" };
         var json = JsonOutput.CreateOption();
+        var outDir = ReportOutput.CreateOption();
         var command = new Command("optimize", "Run an optimizer on a test surface (rosenbrock, beale, rastrigin, saddle, quadratic)")
         {
-            function, start, optimizer, schedule, clipNorm, steps, trace, json,
+            function, start, optimizer, schedule, clipNorm, steps, trace, json, outDir,
         };
         command.SetAction(parsed =>
         {
+            ReportOutput.CheckFolder(parsed.GetValue(outDir));
             string name = parsed.GetValue(function)!;
             ITestFunction f = TestFunctions.Find(name)
                 ?? throw new UserException($"--function {name}: unknown test function; accepted: {string.Join(", ", TestFunctions.All.Select(t => t.Name))}");
@@ -65,6 +68,9 @@ internal static class OptimizeCommand
             {
                 WriteHuman(context.Out, f, optimizerSpec, run);
             }
+
+            ReportOutput.WriteIfAsked(
+                parsed, outDir, () => OptimizeReport.Build(ReportOutput.CommandLine(parsed), f, optimizerSpec, parsed.GetValue(schedule), clip, stepCount, ToTrace(run)), document, context, ReportOutput.JsonOnStdout(parsed, json));
         });
         return command;
     }
@@ -116,6 +122,16 @@ internal static class OptimizeCommand
 
         return new Run(rows, false, null, escape);
     }
+
+    /// <summary>The run as the report reads it (a missing gradient norm, row 0's, as NaN).</summary>
+    private static OptimizeTrace ToTrace(Run run) => new(
+        [.. run.Rows.Select(r => r.Parameters)],
+        [.. run.Rows.Select(r => r.Loss)],
+        [.. run.Rows.Select(r => r.LearningRate)],
+        [.. run.Rows.Select(r => r.GradNorm ?? double.NaN)],
+        run.Diverged,
+        run.Reason,
+        run.EscapeStep);
 
     private static string TraceCsv(Run run)
     {

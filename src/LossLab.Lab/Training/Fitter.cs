@@ -87,6 +87,21 @@ public sealed record FitResult
 
     /// <summary>Rows held out.</summary>
     public int ValidationRows { get; init; }
+
+    /// <summary>The rows of the data set used for training (indices into the data set given to <see cref="Fitter.Fit"/>, in split order).</summary>
+    public int[] TrainIndices { get; init; } = [];
+
+    /// <summary>The rows of the data set held out for validation (indices, in split order; empty without a validation part).</summary>
+    public int[] ValidationIndices { get; init; } = [];
+
+    /// <summary>
+    /// The fitted model's outputs on the training rows (in <see cref="TrainIndices"/> order, <see cref="Dataset.Outputs"/>
+    /// per row), on the target's scale as the metrics read them (logits for classification).
+    /// </summary>
+    public float[] TrainOutputs { get; init; } = [];
+
+    /// <summary>The fitted model's outputs on the validation rows (in <see cref="ValidationIndices"/> order), as <see cref="TrainOutputs"/>.</summary>
+    public float[] ValidationOutputs { get; init; } = [];
 }
 
 /// <summary>Trains one model on a data set (or solves it exactly) and reports parameters and metrics.</summary>
@@ -123,12 +138,13 @@ public static class Fitter
             throw new DataException($"{data.Name}: only {train.Rows} training row(s) after holding out {validationRows.Length} for validation; lower --validation");
         }
 
-        return settings.Solver switch
+        FitResult result = settings.Solver switch
         {
             "gradient" => Gradient(data, model, loss, lossSpec, settings, train, validation, cancellation),
             "closed_form" or "irls" => Exact(model, loss, lossSpec, settings, train, validation),
             _ => throw new SpecException($"--solver {settings.Solver}: unknown; accepted: gradient, closed_form, irls"),
         };
+        return result with { TrainIndices = trainRows, ValidationIndices = validationRows };
     }
 
     private static FitResult Gradient(Dataset data, Model model, ILoss loss, string lossSpec, FitSettings settings, Dataset train, Dataset? validation, CancellationToken cancellation)
@@ -146,6 +162,8 @@ public static class Fitter
         double[] parameters = model is LinearModel && settings.Standardize
             ? scaler.ToOriginalUnits(run.Parameters, model.Outputs)
             : run.Parameters.Select(p => (double)p).ToArray();
+        var (trainMetrics, trainOutputs) = Scored(objective, run.Parameters, trainS);
+        var (validationMetrics, validationOutputs) = validationS is null ? ([], []) : Scored(objective, run.Parameters, validationS);
         return new FitResult
         {
             Model = model.Name,
@@ -154,8 +172,10 @@ public static class Fitter
             Epochs = run.Epochs,
             Parameters = parameters,
             ModelParameters = run.Parameters,
-            Train = Score(objective, run.Parameters, trainS),
-            Validation = validationS is null ? [] : Score(objective, run.Parameters, validationS),
+            Train = trainMetrics,
+            Validation = validationMetrics,
+            TrainOutputs = trainOutputs,
+            ValidationOutputs = validationOutputs,
             Diverged = run.Diverged,
             DivergenceReason = run.DivergenceReason,
             Cancelled = run.Cancelled,
@@ -175,6 +195,8 @@ public static class Fitter
         double[] coefficients = ExactSolvers.Solve(settings.Solver, loss, train);
         float[] modelParameters = coefficients.Select(c => (float)c).ToArray();
         var objective = new TrainingObjective(model, loss, train.Task, 1024);
+        var (trainMetrics, trainOutputs) = Scored(objective, modelParameters, train);
+        var (validationMetrics, validationOutputs) = validation is null ? ([], []) : Scored(objective, modelParameters, validation);
         return new FitResult
         {
             Model = model.Name,
@@ -183,8 +205,10 @@ public static class Fitter
             Epochs = 0,
             Parameters = coefficients,
             ModelParameters = modelParameters,
-            Train = Score(objective, modelParameters, train),
-            Validation = validation is null ? [] : Score(objective, modelParameters, validation),
+            Train = trainMetrics,
+            Validation = validationMetrics,
+            TrainOutputs = trainOutputs,
+            ValidationOutputs = validationOutputs,
             TrainRows = train.Rows,
             ValidationRows = validation?.Rows ?? 0,
         };
@@ -204,12 +228,16 @@ public static class Fitter
 
     /// <summary>The loss and the task metrics of parameters on a data set.</summary>
     public static SortedDictionary<string, double> Score(TrainingObjective objective, ReadOnlySpan<float> parameters, Dataset data)
+        => Scored(objective, parameters, data).Metrics;
+
+    /// <summary>The metrics of <see cref="Score"/> and the outputs they were computed from.</summary>
+    private static (SortedDictionary<string, double> Metrics, float[] Outputs) Scored(TrainingObjective objective, ReadOnlySpan<float> parameters, Dataset data)
     {
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(data);
         float[] outputs = objective.ToResponse(objective.Predict(parameters, data));
         SortedDictionary<string, double> metrics = Metrics.Compute(data.Task, outputs, data.Targets, data.Classes);
         metrics["loss"] = objective.Evaluate(parameters, data, objective.EncodeTargets(data.Targets));
-        return metrics;
+        return (metrics, outputs);
     }
 }
