@@ -53,11 +53,7 @@ internal static class Activations
         switch (activation)
         {
             case Activation.Relu:
-                for (int i = 0; i < z.Length; i++)
-                {
-                    a[i] = MathF.Max(z[i], 0f);
-                }
-
+                System.Numerics.Tensors.TensorPrimitives.Max(z, 0f, a);
                 break;
             case Activation.Tanh:
                 for (int i = 0; i < z.Length; i++)
@@ -90,14 +86,24 @@ internal static class Activations
     /// delta ← delta ⊙ act′ for a row, from the stored pre-activations <paramref name="z"/> (ReLU, GELU) or activations
     /// <paramref name="a"/> (tanh, sigmoid), as PyTorch's backward functions do.
     /// </summary>
-    public static void MultiplyByDerivative(Activation activation, ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<double> delta)
+    public static void MultiplyByDerivative(Activation activation, ReadOnlySpan<float> z, ReadOnlySpan<float> a, Span<float> delta)
     {
         switch (activation)
         {
             case Activation.Relu:
-                for (int i = 0; i < delta.Length; i++)
+                int k = 0;
+                if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    delta[i] = z[i] > 0f ? delta[i] : 0;
+                    for (; k <= delta.Length - 8; k += 8)
+                    {
+                        var keep = System.Runtime.Intrinsics.Vector256.GreaterThan(System.Runtime.Intrinsics.Vector256.Create(z.Slice(k, 8)), System.Runtime.Intrinsics.Vector256<float>.Zero);
+                        System.Runtime.Intrinsics.Vector256.CopyTo(System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<float>)delta.Slice(k, 8)) & keep, delta.Slice(k, 8));
+                    }
+                }
+
+                for (; k < delta.Length; k++)
+                {
+                    delta[k] = z[k] > 0f ? delta[k] : 0;
                 }
 
                 break;
@@ -105,7 +111,7 @@ internal static class Activations
                 for (int i = 0; i < delta.Length; i++)
                 {
                     double y = a[i];
-                    delta[i] *= 1 - (y * y);
+                    delta[i] = (float)(delta[i] * (1 - (y * y)));
                 }
 
                 break;
@@ -113,7 +119,7 @@ internal static class Activations
                 for (int i = 0; i < delta.Length; i++)
                 {
                     double x = z[i];
-                    delta[i] *= SpecialFunctions.NormalCdf(x) + (x * SpecialFunctions.NormalPdf(x));
+                    delta[i] = (float)(delta[i] * (SpecialFunctions.NormalCdf(x) + (x * SpecialFunctions.NormalPdf(x))));
                 }
 
                 break;
@@ -121,7 +127,7 @@ internal static class Activations
                 for (int i = 0; i < delta.Length; i++)
                 {
                     double y = a[i];
-                    delta[i] *= y * (1 - y);
+                    delta[i] = (float)(delta[i] * y * (1 - y));
                 }
 
                 break;

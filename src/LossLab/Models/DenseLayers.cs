@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace LossLab.Models;
 
@@ -106,7 +109,7 @@ internal sealed class DenseLayers
         }
     }
 
-    /// <summary>Creates the buffers: pre-activations and activations of every hidden layer, two delta rows, the gradient sums.</summary>
+    /// <summary>Creates the buffers: pre-activations and activations of every hidden layer, two δ blocks, the transposed weights, the gradient sums.</summary>
     public DenseWorkspace CreateWorkspace(int maxBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
@@ -115,20 +118,27 @@ internal sealed class DenseLayers
         var post = new float[hidden][];
         for (int h = 0; h < hidden; h++)
         {
-            long length = (long)maxBatch * _sizes[h + 1];
-            if (length > Array.MaxLength)
-            {
-                throw new ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, "maxBatch × hidden width exceeds the largest array");
-            }
-
-            pre[h] = new float[length];
-            post[h] = new float[length];
+            pre[h] = new float[Rows(maxBatch, _sizes[h + 1])];
+            post[h] = new float[Rows(maxBatch, _sizes[h + 1])];
         }
 
-        return new DenseWorkspace(this, pre, post, new double[_maxWidth], new double[_maxWidth], new double[ParameterCount]) { MaxBatch = maxBatch };
+        int widest = _sizes.Max();
+        int largestMatrix = 0;
+        for (int l = 0; l < Layers; l++)
+        {
+            largestMatrix = Math.Max(largestMatrix, _sizes[l] * _sizes[l + 1]);
+        }
+
+        float[] deltaA = new float[Rows(maxBatch, hidden > 0 ? widest : Outputs)];
+        float[] deltaB = hidden > 0 ? new float[Rows(maxBatch, widest)] : [];
+        return new DenseWorkspace(this, pre, post, deltaA, deltaB, new float[largestMatrix], new float[largestMatrix], new double[ParameterCount]) { MaxBatch = maxBatch };
     }
 
-    /// <summary>Forward pass; stores z_l and a_l of the hidden layers in the workspace.</summary>
+    /// <summary>
+    /// Forward pass, layer by layer over the whole batch: Z = A·Wᵀ + b as a blocked product (8-wide float lanes with
+    /// fused multiply-add, the weights transposed once per layer) when a layer has 8 or more outputs, else one dot
+    /// product per row and output summed in double; stores z and a of the hidden layers in the workspace.
+    /// </summary>
     public void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, Span<float> outputs, Workspace workspace)
     {
         DenseWorkspace ws = Check(workspace, parameters.Length, inputs.Length, batch);
@@ -141,13 +151,27 @@ internal sealed class DenseLayers
             ReadOnlySpan<float> bias = parameters.Slice(_biasOffsets[l], fanOut);
             bool last = l == Layers - 1;
             Span<float> z = last ? outputs : ws.Pre[l].AsSpan(0, batch * fanOut);
-            for (int n = 0; n < batch; n++)
+            if (fanOut >= Kernels.Lanes)
             {
-                ReadOnlySpan<float> row = previous.Slice(n * fanIn, fanIn);
-                Span<float> zRow = z.Slice(n * fanOut, fanOut);
-                for (int o = 0; o < fanOut; o++)
+                Span<float> transposed = ws.Transposed.AsSpan(0, fanIn * fanOut);
+                Kernels.Transpose(weights, fanOut, fanIn, transposed);
+                for (int n = 0; n < batch; n++)
                 {
-                    zRow[o] = (float)(Kernels.Dot(row, weights.Slice(o * fanIn, fanIn)) + bias[o]);
+                    bias.CopyTo(z.Slice(n * fanOut, fanOut));
+                }
+
+                Kernels.MultiplyAdd(previous, fanIn, 1, transposed, batch, fanIn, fanOut, z);
+            }
+            else
+            {
+                for (int n = 0; n < batch; n++)
+                {
+                    ReadOnlySpan<float> row = previous.Slice(n * fanIn, fanIn);
+                    Span<float> zRow = z.Slice(n * fanOut, fanOut);
+                    for (int o = 0; o < fanOut; o++)
+                    {
+                        zRow[o] = (float)(Kernels.Dot(row, weights.Slice(o * fanIn, fanIn)) + bias[o]);
+                    }
                 }
             }
 
@@ -163,8 +187,9 @@ internal sealed class DenseLayers
     }
 
     /// <summary>
-    /// Backward pass, one example at a time: δ_L = ∂L/∂y; for l = L…1: ∂W_l += δ_lᵀ·a_(l−1), ∂b_l += δ_l,
-    /// δ_(l−1) = (δ_l·W_l) ⊙ act′(z_(l−1)). Sums over the batch in double, written to float at the end.
+    /// Backward pass over the whole batch: Δ_L = ∂L/∂Y; for l = L…1: ∂W_l += Δ_lᵀ·A_(l−1) and ∂b_l += Σₙ Δ_l (float
+    /// products summed over blocks of <see cref="Kernels.RowBlock"/> rows, the block sums added in double),
+    /// Δ_(l−1) = (Δ_l·W_l) ⊙ act′(Z_(l−1)). The parameter gradient is the double sums rounded to float once.
     /// </summary>
     public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> outputGradient, Span<float> parameterGradient, Workspace workspace)
     {
@@ -178,41 +203,42 @@ internal sealed class DenseLayers
 
         Span<double> sums = ws.Sums;
         sums.Clear();
-        for (int n = 0; n < batch; n++)
+        ReadOnlySpan<float> delta = outputGradient;
+        float[] next = ws.DeltaA, spare = ws.DeltaB;
+        for (int l = Layers - 1; l >= 0; l--)
         {
-            double[] current = ws.DeltaA, spare = ws.DeltaB;
-            ReadOnlySpan<float> dy = outputGradient.Slice(n * Outputs, Outputs);
-            for (int o = 0; o < dy.Length; o++)
+            int fanIn = _sizes[l], fanOut = _sizes[l + 1];
+            ReadOnlySpan<float> previous = l == 0 ? inputs : ws.Post[l - 1].AsSpan(0, batch * fanIn);
+            Span<double> weightSums = sums.Slice(_weightOffsets[l], fanIn * fanOut);
+            Span<double> biasSums = sums.Slice(_biasOffsets[l], fanOut);
+            Span<float> block = ws.Block.AsSpan(0, fanIn * fanOut);
+            for (int start = 0; start < batch; start += Kernels.RowBlock)
             {
-                current[o] = dy[o];
-            }
-
-            for (int l = Layers - 1; l >= 0; l--)
-            {
-                int fanIn = _sizes[l], fanOut = _sizes[l + 1];
-                ReadOnlySpan<double> delta = current.AsSpan(0, fanOut);
-                ReadOnlySpan<float> previous = l == 0 ? inputs.Slice(n * fanIn, fanIn) : ws.Post[l - 1].AsSpan(n * fanIn, fanIn);
-                Span<double> weightSums = sums.Slice(_weightOffsets[l], fanIn * fanOut);
-                Span<double> biasSums = sums.Slice(_biasOffsets[l], fanOut);
-                for (int o = 0; o < fanOut; o++)
+                int rows = Math.Min(Kernels.RowBlock, batch - start);
+                ReadOnlySpan<float> deltaRows = delta.Slice(start * fanOut, rows * fanOut);
+                ReadOnlySpan<float> previousRows = previous.Slice(start * fanIn, rows * fanIn);
+                block.Clear();
+                Kernels.MultiplyAdd(deltaRows, 1, fanOut, previousRows, fanOut, rows, fanIn, block);
+                Kernels.AddTo(block, weightSums);
+                for (int n = 0; n < rows; n++)
                 {
-                    biasSums[o] += delta[o];
-                    Kernels.Axpy(delta[o], previous, weightSums.Slice(o * fanIn, fanIn));
-                }
-
-                if (l > 0)
-                {
-                    ReadOnlySpan<float> weights = parameters.Slice(_weightOffsets[l], fanIn * fanOut);
-                    Span<double> propagated = spare.AsSpan(0, fanIn);
-                    propagated.Clear();
+                    ReadOnlySpan<float> d = deltaRows.Slice(n * fanOut, fanOut);
                     for (int o = 0; o < fanOut; o++)
                     {
-                        Kernels.Axpy(delta[o], weights.Slice(o * fanIn, fanIn), propagated);
+                        biasSums[o] += d[o];
                     }
-
-                    Activations.MultiplyByDerivative(Activation, ws.Pre[l - 1].AsSpan(n * fanIn, fanIn), previous, propagated);
-                    (current, spare) = (spare, current);
                 }
+            }
+
+            if (l > 0)
+            {
+                ReadOnlySpan<float> weights = parameters.Slice(_weightOffsets[l], fanIn * fanOut);
+                Span<float> propagated = next.AsSpan(0, batch * fanIn);
+                propagated.Clear();
+                Kernels.MultiplyAdd(delta, fanOut, 1, weights, batch, fanOut, fanIn, propagated);
+                Activations.MultiplyByDerivative(Activation, ws.Pre[l - 1].AsSpan(0, batch * fanIn), ws.Post[l - 1].AsSpan(0, batch * fanIn), propagated);
+                delta = propagated;
+                (next, spare) = (spare, next);
             }
         }
 
@@ -220,6 +246,12 @@ internal sealed class DenseLayers
         {
             parameterGradient[i] = (float)sums[i];
         }
+    }
+
+    private static long Rows(int batch, int width)
+    {
+        long length = (long)batch * width;
+        return length <= Array.MaxLength ? length : throw new ArgumentOutOfRangeException(nameof(batch), batch, "maxBatch × layer width exceeds the largest array");
     }
 
     private DenseWorkspace Check(Workspace workspace, int parameters, int inputs, int batch)
@@ -251,7 +283,7 @@ internal sealed class DenseLayers
 }
 
 /// <summary>The buffers of a <see cref="DenseLayers"/> stack.</summary>
-internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][] post, double[] deltaA, double[] deltaB, double[] sums) : Workspace
+internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][] post, float[] deltaA, float[] deltaB, float[] transposed, float[] block, double[] sums) : Workspace
 {
     /// <summary>The stack that created it.</summary>
     public DenseLayers Owner { get; } = owner;
@@ -262,11 +294,17 @@ internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][]
     /// <summary>Activations a of each hidden layer, MaxBatch × width.</summary>
     public float[][] Post { get; } = post;
 
-    /// <summary>One example's δ (one of two alternating rows of the widest layer).</summary>
-    public double[] DeltaA { get; } = deltaA;
+    /// <summary>The batch's δ of a hidden layer (one of two alternating blocks, MaxBatch × the widest layer).</summary>
+    public float[] DeltaA { get; } = deltaA;
 
-    /// <summary>One example's δ (the other row).</summary>
-    public double[] DeltaB { get; } = deltaB;
+    /// <summary>The other δ block.</summary>
+    public float[] DeltaB { get; } = deltaB;
+
+    /// <summary>A layer's weights transposed (inputs × outputs) for the forward product.</summary>
+    public float[] Transposed { get; } = transposed;
+
+    /// <summary>A layer's weight gradient over one block of rows, in float.</summary>
+    public float[] Block { get; } = block;
 
     /// <summary>The gradient sums, in double.</summary>
     public double[] Sums { get; } = sums;
@@ -278,6 +316,121 @@ internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][]
 /// <summary>Float-input kernels with double accumulation (vectorised by widening float lanes to double).</summary>
 internal static class Kernels
 {
+    /// <summary>Float lanes of the product kernel.</summary>
+    public const int Lanes = 8;
+
+    /// <summary>Rows whose float products are summed before the sum is added to the double accumulators.</summary>
+    public const int RowBlock = 64;
+
+    /// <summary>t[i, o] = w[o, i] for a rows × cols row-major <paramref name="w"/>.</summary>
+    public static void Transpose(ReadOnlySpan<float> w, int rows, int cols, Span<float> t)
+    {
+        for (int o = 0; o < rows; o++)
+        {
+            ReadOnlySpan<float> row = w.Slice(o * cols, cols);
+            for (int i = 0; i < cols; i++)
+            {
+                t[(i * rows) + o] = row[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// C[r, c] += Σⱼ A(r, j)·B[j, c] for r &lt; rows, j &lt; inner, c &lt; cols, where A(r, j) = a[r·rowStride + j·colStride]
+    /// (so Aᵀ is read without copying), B and C row-major. Columns go in blocks of 32 and 8 float lanes held in
+    /// registers across the inner loop, with fused multiply-add; the last columns one by one.
+    /// </summary>
+    public static void MultiplyAdd(ReadOnlySpan<float> a, int rowStride, int colStride, ReadOnlySpan<float> b, int rows, int inner, int cols, Span<float> c)
+    {
+        if (rows == 0 || inner == 0 || cols == 0)
+        {
+            return;
+        }
+
+        ref float a0 = ref MemoryMarshal.GetReference(a);
+        ref float b0 = ref MemoryMarshal.GetReference(b);
+        ref float c0 = ref MemoryMarshal.GetReference(c);
+        if ((long)(rows - 1) * rowStride + ((long)(inner - 1) * colStride) >= a.Length || (long)inner * cols > b.Length || (long)rows * cols > c.Length)
+        {
+            throw new ArgumentException("a span is too short for the product's shape");
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            ref float cRow = ref Unsafe.Add(ref c0, r * cols);
+            ref float aRow = ref Unsafe.Add(ref a0, r * rowStride);
+            int col = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; col <= cols - (4 * Lanes); col += 4 * Lanes)
+                {
+                    Vector256<float> s0 = Vector256.LoadUnsafe(ref cRow, (nuint)col);
+                    Vector256<float> s1 = Vector256.LoadUnsafe(ref cRow, (nuint)(col + Lanes));
+                    Vector256<float> s2 = Vector256.LoadUnsafe(ref cRow, (nuint)(col + (2 * Lanes)));
+                    Vector256<float> s3 = Vector256.LoadUnsafe(ref cRow, (nuint)(col + (3 * Lanes)));
+                    for (int j = 0; j < inner; j++)
+                    {
+                        var x = Vector256.Create(Unsafe.Add(ref aRow, j * colStride));
+                        ref float bRow = ref Unsafe.Add(ref b0, (j * cols) + col);
+                        s0 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref bRow), s0);
+                        s1 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref bRow, Lanes), s1);
+                        s2 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref bRow, 2 * Lanes), s2);
+                        s3 = Vector256.FusedMultiplyAdd(x, Vector256.LoadUnsafe(ref bRow, 3 * Lanes), s3);
+                    }
+
+                    s0.StoreUnsafe(ref cRow, (nuint)col);
+                    s1.StoreUnsafe(ref cRow, (nuint)(col + Lanes));
+                    s2.StoreUnsafe(ref cRow, (nuint)(col + (2 * Lanes)));
+                    s3.StoreUnsafe(ref cRow, (nuint)(col + (3 * Lanes)));
+                }
+
+                for (; col <= cols - Lanes; col += Lanes)
+                {
+                    Vector256<float> s = Vector256.LoadUnsafe(ref cRow, (nuint)col);
+                    for (int j = 0; j < inner; j++)
+                    {
+                        s = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, j * colStride)), Vector256.LoadUnsafe(ref b0, (nuint)((j * cols) + col)), s);
+                    }
+
+                    s.StoreUnsafe(ref cRow, (nuint)col);
+                }
+            }
+
+            for (; col < cols; col++)
+            {
+                float s = Unsafe.Add(ref cRow, col);
+                for (int j = 0; j < inner; j++)
+                {
+                    s = MathF.FusedMultiplyAdd(Unsafe.Add(ref aRow, j * colStride), Unsafe.Add(ref b0, (j * cols) + col), s);
+                }
+
+                Unsafe.Add(ref cRow, col) = s;
+            }
+        }
+    }
+
+    /// <summary>sums[i] += block[i].</summary>
+    public static void AddTo(ReadOnlySpan<float> block, Span<double> sums)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int half = Vector<double>.Count;
+            for (; i <= block.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.Widen(new Vector<float>(block[i..]), out Vector<double> x0, out Vector<double> x1);
+                Span<double> y0 = sums.Slice(i, half), y1 = sums.Slice(i + half, half);
+                (new Vector<double>(y0) + x0).CopyTo(y0);
+                (new Vector<double>(y1) + x1).CopyTo(y1);
+            }
+        }
+
+        for (; i < block.Length; i++)
+        {
+            sums[i] += block[i];
+        }
+    }
+
     /// <summary>Σ aᵢbᵢ in double (each product is exact).</summary>
     public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
@@ -303,28 +456,5 @@ internal static class Kernels
         }
 
         return sum;
-    }
-
-    /// <summary>yᵢ += α·xᵢ, x float, y double.</summary>
-    public static void Axpy(double alpha, ReadOnlySpan<float> x, Span<double> y)
-    {
-        int n = x.Length, i = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
-        {
-            var va = new Vector<double>(alpha);
-            int half = Vector<double>.Count;
-            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                Vector.Widen(new Vector<float>(x[i..]), out Vector<double> x0, out Vector<double> x1);
-                Span<double> y0 = y.Slice(i, half), y1 = y.Slice(i + half, half);
-                (new Vector<double>(y0) + (va * x0)).CopyTo(y0);
-                (new Vector<double>(y1) + (va * x1)).CopyTo(y1);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            y[i] += alpha * x[i];
-        }
     }
 }
