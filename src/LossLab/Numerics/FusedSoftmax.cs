@@ -116,7 +116,7 @@ internal static class FusedSoftmax
 
     private readonly struct ExpOp : IUnary
     {
-        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.Exp(x);
+        public static Vector256<float> Apply(Vector256<float> x) => VectorMath.ExpNonPositive(x);
 
         public static float Apply(float x) => MathF.Exp(x);
     }

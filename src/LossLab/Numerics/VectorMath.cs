@@ -19,25 +19,52 @@ internal static class VectorMath
         Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.33654f)), Vector256.Create(88.72283f));
 
         // n = round(x / ln 2); r = x − n·ln 2 in two parts, |r| ≤ ½ ln 2.
-        Vector256<float> n = Vector256.Round(clamped * Vector256.Create(1.44269504088896341f));
+        // Rounding by the 1.5·2²³ shift: the integer n sits in the low mantissa bits of `shifted`.
+        Vector256<float> shifted = (clamped * Vector256.Create(1.44269504088896341f)) + Vector256.Create(12582912f);
+        Vector256<float> n = shifted - Vector256.Create(12582912f);
         Vector256<float> r = clamped - (n * Vector256.Create(0.693359375f)) - (n * Vector256.Create(-2.12194440e-4f));
-        Vector256<float> p = Vector256.Create(1.9875691500e-4f);
-        p = (p * r) + Vector256.Create(1.3981999507e-3f);
-        p = (p * r) + Vector256.Create(8.3334519073e-3f);
-        p = (p * r) + Vector256.Create(4.1665795894e-2f);
-        p = (p * r) + Vector256.Create(1.6666665459e-1f);
-        p = (p * r) + Vector256.Create(5.0000001201e-1f);
-        p = (p * r * r) + r + Vector256<float>.One;
+        // The polynomial by Estrin's scheme with fused multiply-adds: a shallow dependency chain, so that several
+        // vectors are in flight at once (the kernels are latency-bound otherwise).
+        Vector256<float> r2 = r * r;
+        Vector256<float> r4 = r2 * r2;
+        Vector256<float> q01 = Mad(Vector256.Create(1.6666665459e-1f), r, Vector256.Create(5.0000001201e-1f));
+        Vector256<float> q23 = Mad(Vector256.Create(8.3334519073e-3f), r, Vector256.Create(4.1665795894e-2f));
+        Vector256<float> q45 = Mad(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
+        Vector256<float> q = Mad(r4, q45, Mad(r2, q23, q01));
+        Vector256<float> p = Mad(q, r2, r) + Vector256<float>.One;
 
         // Scale by 2ⁿ through the exponent bits; n + 127 stays in [1, 254] over the clamped range except at the top,
         // where two half steps avoid overflowing the exponent field.
-        Vector256<int> ni = Vector256.ConvertToInt32(n);
+        Vector256<int> ni = shifted.AsInt32() - Vector256.Create(0x4B400000);
         Vector256<int> half = Vector256.ShiftRightArithmetic(ni, 1);
         Vector256<float> s1 = Vector256.ShiftLeft(half + Vector256.Create(127), 23).AsSingle();
         Vector256<float> s2 = Vector256.ShiftLeft(ni - half + Vector256.Create(127), 23).AsSingle();
         Vector256<float> result = p * s1 * s2;
         result = Vector256.ConditionalSelect(tooSmall, Vector256<float>.Zero, result);
         return Vector256.ConditionalSelect(tooLarge, Vector256.Create(float.PositiveInfinity), result);
+    }
+
+    /// <summary>
+    /// eˣ for x ≤ 0 (NaN stays NaN): the same polynomial as <see cref="Exp"/> without the overflow guard and with one
+    /// exponent scaling, since n = round(x/ln 2) lies in [−126, 0] over the clamped range. For the shifted logits of
+    /// softmax and the e^(−|x|) of logistic losses.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ExpNonPositive(Vector256<float> x)
+    {
+        Vector256<float> tooSmall = Vector256.LessThan(x, Vector256.Create(-87.33654f));
+        Vector256<float> clamped = Vector256.Max(x, Vector256.Create(-87.33654f));
+        Vector256<float> shifted = (clamped * Vector256.Create(1.44269504088896341f)) + Vector256.Create(12582912f);
+        Vector256<float> n = shifted - Vector256.Create(12582912f);
+        Vector256<float> r = clamped - (n * Vector256.Create(0.693359375f)) - (n * Vector256.Create(-2.12194440e-4f));
+        Vector256<float> r2 = r * r;
+        Vector256<float> r4 = r2 * r2;
+        Vector256<float> q01 = Mad(Vector256.Create(1.6666665459e-1f), r, Vector256.Create(5.0000001201e-1f));
+        Vector256<float> q23 = Mad(Vector256.Create(8.3334519073e-3f), r, Vector256.Create(4.1665795894e-2f));
+        Vector256<float> q45 = Mad(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
+        Vector256<float> p = Mad(Mad(r4, q45, Mad(r2, q23, q01)), r2, r) + Vector256<float>.One;
+        Vector256<float> scale = Vector256.ShiftLeft(shifted.AsInt32() - Vector256.Create(0x4B400000 - 127), 23).AsSingle();
+        return Vector256.ConditionalSelect(tooSmall, Vector256<float>.Zero, p * scale);
     }
 
     /// <summary>log x for positive, finite, normal x (callers guarantee it).</summary>
@@ -73,18 +100,20 @@ internal static class VectorMath
     private static Vector256<float> LogPolynomial(Vector256<float> f, Vector256<float> k)
     {
         Vector256<float> z = f * f;
-        Vector256<float> y = Vector256.Create(7.0376836292e-2f);
-        y = (y * f) + Vector256.Create(-1.1514610310e-1f);
-        y = (y * f) + Vector256.Create(1.1676998740e-1f);
-        y = (y * f) + Vector256.Create(-1.2420140846e-1f);
-        y = (y * f) + Vector256.Create(1.4249322787e-1f);
-        y = (y * f) + Vector256.Create(-1.6668057665e-1f);
-        y = (y * f) + Vector256.Create(2.0000714765e-1f);
-        y = (y * f) + Vector256.Create(-2.4999993993e-1f);
-        y = (y * f) + Vector256.Create(3.3333331174e-1f);
+        Vector256<float> z2 = z * z;
+        Vector256<float> e01 = Mad(Vector256.Create(-2.4999993993e-1f), f, Vector256.Create(3.3333331174e-1f));
+        Vector256<float> e23 = Mad(Vector256.Create(-1.6668057665e-1f), f, Vector256.Create(2.0000714765e-1f));
+        Vector256<float> e45 = Mad(Vector256.Create(-1.2420140846e-1f), f, Vector256.Create(1.4249322787e-1f));
+        Vector256<float> e67 = Mad(Vector256.Create(-1.1514610310e-1f), f, Vector256.Create(1.1676998740e-1f));
+        Vector256<float> y = Mad(z2 * z2, Vector256.Create(7.0376836292e-2f), Mad(z2, Mad(z, e67, e45), Mad(z, e23, e01)));
         y = y * f * z;
         y += k * Vector256.Create(-2.12194440e-4f);
         y += Vector256.Create(-0.5f) * z;
         return f + y + (k * Vector256.Create(0.693359375f));
     }
+
+    /// <summary>a·b + c, fused where the processor has FMA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Mad(Vector256<float> a, Vector256<float> b, Vector256<float> c)
+        => System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : (a * b) + c;
 }

@@ -90,6 +90,44 @@ public sealed class FusedKernelTests
         Assert.Equal(float.PositiveInfinity, VectorMath.Exp(Vector256.Create(100f))[0]);
     }
 
+    [Fact]
+    public void Exp_of_non_positive_arguments_is_as_accurate_and_keeps_nan()
+    {
+        double worst = 0;
+        var random = new Random(5);
+        for (int i = 0; i < 20000; i++)
+        {
+            float[] x = Enumerable.Range(0, 8).Select(_ => (float)(-random.NextDouble() * 87)).ToArray();
+            Vector256<float> e = VectorMath.ExpNonPositive(Vector256.Create(x));
+            for (int k = 0; k < 8; k++)
+            {
+                worst = Math.Max(worst, Math.Abs(e[k] - Math.Exp(x[k])) / Math.Exp(x[k]));
+            }
+        }
+
+        Assert.True(worst < 3e-7, $"exp {worst}");
+        Assert.Equal(1f, VectorMath.ExpNonPositive(Vector256<float>.Zero)[0]);
+        Assert.Equal(0f, VectorMath.ExpNonPositive(Vector256.Create(-1e4f))[0]);
+        Assert.Equal(0f, VectorMath.ExpNonPositive(Vector256.Create(float.NegativeInfinity))[0]);
+        Assert.True(float.IsNaN(VectorMath.ExpNonPositive(Vector256.Create(float.NaN))[0]));
+    }
+
+    [Theory]
+    [InlineData("huber")]
+    [InlineData("bce_with_logits")]
+    [InlineData("mse")]
+    public void A_nan_prediction_gives_a_nan_value_and_gradient_on_the_vector_path(string spec)
+    {
+        float[] p = Enumerable.Range(0, 16).Select(i => i * 0.1f).ToArray();
+        float[] t = Enumerable.Range(0, 16).Select(i => (i % 2) * 1f).ToArray();
+        p[3] = float.NaN;
+        float[] g = new float[p.Length];
+        double value = LossCatalog.Create(spec).Evaluate(p, t, g, Reduction.Mean);
+        Assert.True(double.IsNaN(value), $"{spec}: value {value}");
+        Assert.True(float.IsNaN(g[3]), $"{spec}: gradient {g[3]}");
+        Assert.True(float.IsFinite(g[4]), $"{spec}: gradient of a finite prediction {g[4]}");
+    }
+
     private static void AssertAgree(ILoss loss, float[] p, float[] t, Reduction r)
     {
         float[] gf = new float[p.Length];

@@ -69,9 +69,10 @@ public sealed record BceWithLogits : PointwiseLoss
         public float Evaluate(float prediction, float target, out float derivative)
             => new Op<float>(null, null).Evaluate(0, prediction, target, out derivative);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public Vector256<float> Evaluate(Vector256<float> prediction, Vector256<float> target, out Vector256<float> derivative)
         {
-            Vector256<float> e = VectorMath.Exp(-Vector256.Abs(prediction));
+            Vector256<float> e = VectorMath.ExpNonPositive(-Vector256.Abs(prediction));
             Vector256<float> numerator = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(prediction, Vector256<float>.Zero), Vector256<float>.One, e);
             derivative = (numerator / (Vector256<float>.One + e)) - target;
             return Vector256.Max(prediction, Vector256<float>.Zero) - (prediction * target) + VectorMath.Log1PUnit(e);

@@ -55,7 +55,7 @@ public sealed record Huber : PointwiseLoss
             Vector256<float> half = Vector256.Create(0.5f);
             Vector256<float> z = prediction - target;
             Vector256<float> a = Vector256.Abs(z);
-            derivative = Vector256.Min(Vector256.Max(z, -d), d);
+            derivative = Vector256.MinNative(d, Vector256.MaxNative(-d, z));
             return Vector256.ConditionalSelect(Vector256.LessThan(a, d), half * z * z, d * (a - (half * d)));
         }
     }
