@@ -14,7 +14,7 @@ internal static class CompareBenchmark
 {
     public static void Run(int rows, int features)
     {
-        Dataset data = Generate(rows, features);
+        Dataset data = LossLab.Lab.Performance.BenchSuite.Generate(rows, features, 1);
         var settings = new CompareSettings
         {
             Losses = ["mse", "l1", "huber"],
@@ -33,27 +33,5 @@ internal static class CompareBenchmark
         CompareResult result = run();
         clock.Stop();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {label,-26} {clock.Elapsed.TotalSeconds,7:F1} s  ({result.RunsTotal} runs; best {result.Ranking[0].Loss} + {result.Ranking[0].Optimizer}, rmse {result.Ranking[0].Mean:G4})"));
-    }
-
-    private static Dataset Generate(int rows, int features)
-    {
-        var random = new Random(1);
-        float[] x = new float[rows * features];
-        float[] y = new float[rows];
-        double[] beta = Enumerable.Range(0, features).Select(j => Math.Sin(j + 1)).ToArray();
-        for (int i = 0; i < rows; i++)
-        {
-            double t = 0.5;
-            for (int j = 0; j < features; j++)
-            {
-                double v = (random.NextDouble() * 2) - 1;
-                x[(i * features) + j] = (float)v;
-                t += beta[j] * v;
-            }
-
-            y[i] = (float)(t + (0.1 * ((random.NextDouble() * 2) - 1)));
-        }
-
-        return new Dataset("generated", Enumerable.Range(1, features).Select(j => $"x{j}").ToArray(), "y", x, y, TaskKind.Regression);
     }
 }

@@ -1,6 +1,5 @@
-using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
-using LossLab.Losses;
+using LossLab.Lab.Performance;
 
 namespace LossLab.Bench;
 
@@ -13,10 +12,10 @@ namespace LossLab.Bench;
 [SimpleJob(warmupCount: 3, iterationCount: 15)]
 public class LossKernelBenchmarks
 {
-    private readonly KernelWorkload _work = new();
+    private KernelWorkload _work = null!;
 
     [GlobalSetup]
-    public void Setup() => _work.Prepare();
+    public void Setup() => _work = new KernelWorkload(10_000_000);
 
     [Benchmark(Baseline = true, Description = "floor: read 2 × 40 MB, write 40 MB")]
     public void Floor() => _work.Floor();
@@ -38,62 +37,4 @@ public class LossKernelBenchmarks
 
     [Benchmark]
     public double CrossEntropy() => _work.Run("cross_entropy");
-}
-
-/// <summary>The arrays and operations shared by the BenchmarkDotNet suite and the quick ratio table.</summary>
-public sealed class KernelWorkload
-{
-    public const int Elements = 10_000_000;
-    public const int Classes = 10;
-
-    private readonly Dictionary<string, ILoss> _losses = new()
-    {
-        ["mse"] = new Mse(),
-        ["l1"] = new L1(),
-        ["huber"] = new Huber(),
-        ["bce_with_logits"] = LossCatalog.Create("bce_with_logits"),
-        ["cross_entropy"] = LossCatalog.Create("cross_entropy", Classes),
-    };
-
-    private float[] _predictions = [];
-    private float[] _targets = [];
-    private float[] _binaryTargets = [];
-    private float[] _classTargets = [];
-    private float[] _gradient = [];
-
-    public static IReadOnlyList<string> Losses { get; } = ["mse", "l1", "huber", "bce_with_logits", "cross_entropy"];
-
-    public void Prepare()
-    {
-        var random = new Random(42);
-        _predictions = new float[Elements];
-        _targets = new float[Elements];
-        _binaryTargets = new float[Elements];
-        _gradient = new float[Elements];
-        _classTargets = new float[Elements / Classes];
-        for (int i = 0; i < Elements; i++)
-        {
-            _predictions[i] = (float)((random.NextDouble() * 6) - 3);
-            _targets[i] = (float)((random.NextDouble() * 6) - 3);
-            _binaryTargets[i] = random.Next(2);
-        }
-
-        for (int i = 0; i < _classTargets.Length; i++)
-        {
-            _classTargets[i] = random.Next(Classes);
-        }
-    }
-
-    public void Floor() => TensorPrimitives.Add(_predictions, _targets, _gradient);
-
-    public void FloorCopy() => _predictions.AsSpan().CopyTo(_gradient);
-
-    public double Run(string loss) => loss switch
-    {
-        "bce_with_logits" => _losses[loss].Evaluate(_predictions, _binaryTargets, _gradient),
-        "cross_entropy" => _losses[loss].Evaluate(_predictions, _classTargets, _gradient),
-        _ => _losses[loss].Evaluate(_predictions, _targets, _gradient),
-    };
-
-    public Action FloorOf(string loss) => loss == "cross_entropy" ? FloorCopy : Floor;
 }

@@ -21,6 +21,7 @@ internal static class App
             ClaimsCommand.Create(context),
             CompareCommand.Create(context),
             AdviseCommand.Create(context),
+            BenchCommand.Create(context),
         };
 
         ParseResult parsed = root.Parse(args);

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""LossLab next to PyTorch on the same workloads, in one run.
+
+Runs `losslab bench --json` (LossLab's suite) and the same workloads in PyTorch (float32, eager mode, the same
+thread count: 1 thread for kernels and single training steps, 2 threads for the sweep), then prints one table of
+times and the ratio PyTorch / LossLab (above 1: LossLab is faster).
+
+Needs Debian's python3-torch (`apt-get install -y python3-torch`) and a Release build of the CLI:
+
+    dotnet build src/LossLab.Cli -c Release
+    /usr/bin/python3 bench/side_by_side.py [--quick] [--losslab-json FILE]
+
+With --losslab-json the LossLab numbers are read from a file written by `losslab bench --json FILE` instead of
+running the suite here.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CLI = os.path.join(ROOT, "src", "LossLab.Cli", "bin", "Release", "net10.0", "LossLab.Cli.dll")
+
+
+def median_ms(fn, repetitions, warmup=3):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def kernels(elements, repetitions):
+    g = torch.Generator().manual_seed(42)
+    p = torch.rand(elements, generator=g) * 6 - 3
+    t = torch.rand(elements, generator=g) * 6 - 3
+    b = torch.randint(0, 2, (elements,), generator=g).float()
+    logits = p.view(-1, 10)
+    classes = torch.randint(0, 10, (elements // 10,), generator=g)
+    out = torch.empty_like(p)
+    results = {}
+
+    def value_and_grad(loss_fn, x, target):
+        def run():
+            xp = x.detach().requires_grad_(True)
+            loss = loss_fn(xp, target)
+            loss.backward()
+            return loss.item(), xp.grad
+        return run
+
+    results["floor"] = median_ms(lambda: torch.add(p, t, out=out), repetitions)
+    results["kernel_mse"] = median_ms(value_and_grad(F.mse_loss, p, t), repetitions)
+    results["kernel_l1"] = median_ms(value_and_grad(F.l1_loss, p, t), repetitions)
+    results["kernel_huber"] = median_ms(value_and_grad(F.huber_loss, p, t), repetitions)
+    results["kernel_bce_with_logits"] = median_ms(value_and_grad(F.binary_cross_entropy_with_logits, p, b), repetitions)
+    results["kernel_cross_entropy"] = median_ms(value_and_grad(F.cross_entropy, logits, classes), repetitions)
+    return results
+
+
+def seed_data(n=100, seed=7):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 1, generator=g)
+    y = 2 * x + 1 + 0.1 * torch.randn(n, 1, generator=g)
+    return x, y
+
+
+def linear_step_us(steps, repetitions):
+    x, y = seed_data()
+    model = torch.nn.Linear(1, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+
+    def run():
+        for _ in range(steps):
+            opt.zero_grad()
+            loss = F.mse_loss(model(x), y)
+            loss.backward()
+            opt.step()
+    return median_ms(run, repetitions) * 1000 / steps
+
+
+def mlp_step_us(steps, repetitions):
+    g = torch.Generator().manual_seed(3)
+    x = torch.rand(4096, 16, generator=g) * 2 - 1
+    beta = torch.sin(torch.arange(1, 17, dtype=torch.float32))
+    y = (0.5 + x @ beta + 0.1 * (torch.rand(4096, generator=g) * 2 - 1)).unsqueeze(1)
+    model = torch.nn.Sequential(torch.nn.Linear(16, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 1))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    state = {"order": torch.randperm(4096, generator=g), "cursor": 0}
+
+    def run():
+        for _ in range(steps):
+            if state["cursor"] + 256 > 4096:
+                state["order"] = torch.randperm(4096, generator=g)
+                state["cursor"] = 0
+            idx = state["order"][state["cursor"]:state["cursor"] + 256]
+            state["cursor"] += 256
+            opt.zero_grad()
+            loss = F.mse_loss(model(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+    return median_ms(run, repetitions) * 1000 / steps
+
+
+def sweep_configs_per_s(configs):
+    x, y = seed_data()
+    losses = {"mse": F.mse_loss, "l1": F.l1_loss, "huber": F.huber_loss, "smooth_l1": F.smooth_l1_loss,
+              "log_cosh": lambda p, t: torch.mean(torch.log(torch.cosh(p - t)))}
+    optimizers = {
+        "sgd": lambda ps, lr: torch.optim.SGD(ps, lr=lr),
+        "momentum": lambda ps, lr: torch.optim.SGD(ps, lr=lr, momentum=0.9),
+        "adam": lambda ps, lr: torch.optim.Adam(ps, lr=lr),
+        "rmsprop": lambda ps, lr: torch.optim.RMSprop(ps, lr=lr),
+        "adagrad": lambda ps, lr: torch.optim.Adagrad(ps, lr=lr),
+    }
+    grid = [(l, o, lr, s) for l in losses for o in optimizers for lr in (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3) for s in range(5)]
+    grid = grid[::max(1, len(grid) // configs)][:configs]
+    start = time.perf_counter()
+    for loss_name, opt_name, lr, seed in grid:
+        torch.manual_seed(seed)
+        model = torch.nn.Linear(1, 1)
+        opt = optimizers[opt_name](model.parameters(), lr)
+        loss_fn = losses[loss_name]
+        for _ in range(100):
+            opt.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            opt.step()
+    return len(grid) / (time.perf_counter() - start)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller workloads (as losslab bench --quick)")
+    parser.add_argument("--losslab-json", help="read LossLab's numbers from this file instead of running the suite")
+    args = parser.parse_args()
+
+    if args.losslab_json:
+        with open(args.losslab_json, encoding="utf-8") as f:
+            ours = json.load(f)
+    else:
+        if not os.path.exists(CLI):
+            sys.exit(f"side_by_side: {CLI} is missing; build it first: dotnet build src/LossLab.Cli -c Release")
+        command = ["dotnet", CLI, "bench", "--json"] + (["--quick"] if args.quick else [])
+        ours = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    quick = bool(ours.get("quick"))
+    mine = {r["name"]: r for r in ours["results"]}
+
+    torch.set_num_threads(1)
+    elements = 1_000_000 if quick else 10_000_000
+    reps = 5 if quick else 15
+    theirs = kernels(elements, reps)
+    theirs["linear_step"] = linear_step_us(200 if quick else 2000, reps)
+    theirs["mlp_step"] = mlp_step_us(16 if quick else 64, reps)
+    torch.set_num_threads(2)
+    theirs["sweep_1000_2_threads"] = sweep_configs_per_s(50 if quick else 250)
+
+    print(f"machine: {ours['machine']}")
+    print(f"PyTorch {torch.__version__}, float32, eager; 1 thread for kernels and steps, 2 for the sweep"
+          f"{' (quick)' if quick else ''}")
+    print(f"{'workload':<24} {'LossLab':>12} {'PyTorch':>12} {'unit':<10} {'PyTorch / LossLab':>18}")
+    rows = [("floor (add)", mine["kernel_mse"]["floor"], theirs["floor"], "ms", False)]
+    for name in ("kernel_mse", "kernel_l1", "kernel_huber", "kernel_bce_with_logits", "kernel_cross_entropy"):
+        rows.append((name, mine[name]["value"], theirs[name], "ms", False))
+    rows.append(("linear_step", mine["linear_step"]["value"], theirs["linear_step"], "µs", False))
+    rows.append(("mlp_step", mine["mlp_step"]["value"], theirs["mlp_step"], "µs", False))
+    rows.append(("sweep_1000_2_threads", mine["sweep_1000_2_threads"]["value"], theirs["sweep_1000_2_threads"], "configs/s", True))
+    for name, a, b, unit, higher_is_better in rows:
+        ratio = (a / b) if higher_is_better else (b / a)
+        print(f"{name:<24} {a:>12.4g} {b:>12.4g} {unit:<10} {ratio:>17.2f}×")
+
+
+if __name__ == "__main__":
+    main()
