@@ -66,6 +66,7 @@ public static class Sweep
         private readonly float[] _theta = new float[data.Columns + 1];
         private readonly float[] _gradient = new float[data.Columns + 1];
         private readonly Dictionary<string, (TrainingObjective Objective, float[] Targets)> _objectives = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, GradientTransform> _rules = new(StringComparer.Ordinal);
 
         public SweepOutcome Train(SweepConfig config, int epochs)
         {
@@ -78,8 +79,14 @@ public static class Sweep
 
             var (objective, targets) = prepared;
 
-            OptimizerRule rule = OptimizerCatalog.Create(config.Optimizer);
-            GradientTransform transform = rule.Transform ?? throw new ArgumentException($"{config.Optimizer}: a sweep takes first-order optimizers only", nameof(config));
+            if (!_rules.TryGetValue(config.Optimizer, out GradientTransform? transform))
+            {
+                // A rule is an immutable chain; each run gets fresh state from it below.
+                transform = OptimizerCatalog.Create(config.Optimizer).Transform
+                    ?? throw new ArgumentException($"{config.Optimizer}: a sweep takes first-order optimizers only", nameof(config));
+                _rules[config.Optimizer] = transform;
+            }
+
             var optimizer = new Optimizer(transform, _theta.Length);
             _model.Initialize(_theta, Init.Default, new Random(config.Seed));
             double loss = double.NaN;

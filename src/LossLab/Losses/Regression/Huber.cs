@@ -56,7 +56,9 @@ public sealed record Huber : PointwiseLoss
             Vector256<float> z = prediction - target;
             Vector256<float> a = Vector256.Abs(z);
             derivative = Vector256.MinNative(d, Vector256.MaxNative(-d, z));
-            return Vector256.ConditionalSelect(Vector256.LessThan(a, d), half * z * z, d * (a - (half * d)));
+            // c = min(|z|, δ): c·(|z| − c/2) is ½z² inside the band and δ(|z| − δ/2) outside, with no select.
+            Vector256<float> c = Vector256.MinNative(a, d);
+            return c * (a - (half * c));
         }
     }
 }
