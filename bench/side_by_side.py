@@ -161,10 +161,17 @@ def main():
     theirs["linear_step"] = linear_step_us(200 if quick else 2000, reps)
     theirs["mlp_step"] = mlp_step_us(16 if quick else 64, reps)
     torch.set_num_threads(2)
+    theirs["mlp_step_2_threads"] = mlp_step_us(16 if quick else 64, reps)
     theirs["sweep_1000_2_threads"] = sweep_configs_per_s(50 if quick else 250)
 
     print(f"machine: {ours['machine']}")
-    print(f"PyTorch {torch.__version__}, float32, eager; 1 thread for kernels and steps, 2 for the sweep"
+    print("LossLab (losslab bench" + (" --quick" if quick else "") + "):")
+    for r in ours["results"]:
+        floor = "" if r.get("floor") is None else f"{r['floor']:.4g}"
+        ratio = "" if r.get("ratio_to_floor") is None else f"{r['ratio_to_floor']:.2f}"
+        print(f"  {r['name']:<26} {r['value']:>10.4g} {r['unit']:<10} {floor:>8} {ratio:>6}")
+    print()
+    print(f"PyTorch {torch.__version__}, float32, eager; 1 thread for kernels and steps (LossLab's are 1 thread too), 2 for the sweep"
           f"{' (quick)' if quick else ''}")
     print(f"{'workload':<24} {'LossLab':>12} {'PyTorch':>12} {'unit':<10} {'PyTorch / LossLab':>18}")
     rows = [("floor (add)", mine["kernel_mse"]["floor"], theirs["floor"], "ms", False)]
@@ -172,6 +179,7 @@ def main():
         rows.append((name, mine[name]["value"], theirs[name], "ms", False))
     rows.append(("linear_step", mine["linear_step"]["value"], theirs["linear_step"], "µs", False))
     rows.append(("mlp_step", mine["mlp_step"]["value"], theirs["mlp_step"], "µs", False))
+    rows.append(("mlp_step vs PyTorch 2 thr", mine["mlp_step"]["value"], theirs["mlp_step_2_threads"], "µs", False))
     rows.append(("sweep_1000_2_threads", mine["sweep_1000_2_threads"]["value"], theirs["sweep_1000_2_threads"], "configs/s", True))
     for name, a, b, unit, higher_is_better in rows:
         ratio = (a / b) if higher_is_better else (b / a)
