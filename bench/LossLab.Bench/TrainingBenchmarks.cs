@@ -34,7 +34,7 @@ public class TrainingStepBenchmarks
 }
 
 /// <summary>The 1,000-configuration sweep (5 losses × 5 optimizers × 8 learning rates × 5 seeds, 100 epochs, n = 100) on 1 and 2 threads.</summary>
-[SimpleJob(warmupCount: 1, iterationCount: 5)]
+[SimpleJob(warmupCount: 6, iterationCount: 10)]
 public class SweepBenchmarks
 {
     private Dataset _data = null!;
