@@ -18,20 +18,7 @@ internal static class VectorMath
         Vector256<float> tooLarge = Vector256.GreaterThan(x, Vector256.Create(88.72283f));
         Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.33654f)), Vector256.Create(88.72283f));
 
-        // n = round(x / ln 2); r = x − n·ln 2 in two parts, |r| ≤ ½ ln 2.
-        // Rounding by the 1.5·2²³ shift: the integer n sits in the low mantissa bits of `shifted`.
-        Vector256<float> shifted = (clamped * Vector256.Create(1.44269504088896341f)) + Vector256.Create(12582912f);
-        Vector256<float> n = shifted - Vector256.Create(12582912f);
-        Vector256<float> r = clamped - (n * Vector256.Create(0.693359375f)) - (n * Vector256.Create(-2.12194440e-4f));
-        // The polynomial by Estrin's scheme with fused multiply-adds: a shallow dependency chain, so that several
-        // vectors are in flight at once (the kernels are latency-bound otherwise).
-        Vector256<float> r2 = r * r;
-        Vector256<float> r4 = r2 * r2;
-        Vector256<float> q01 = Mad(Vector256.Create(1.6666665459e-1f), r, Vector256.Create(5.0000001201e-1f));
-        Vector256<float> q23 = Mad(Vector256.Create(8.3334519073e-3f), r, Vector256.Create(4.1665795894e-2f));
-        Vector256<float> q45 = Mad(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
-        Vector256<float> q = Mad(r4, q45, Mad(r2, q23, q01));
-        Vector256<float> p = Mad(q, r2, r) + Vector256<float>.One;
+        Vector256<float> p = Reduced(clamped, out Vector256<float> shifted);
 
         // Scale by 2ⁿ through the exponent bits; n + 127 stays in [1, 254] over the clamped range except at the top,
         // where two half steps avoid overflowing the exponent field.
@@ -54,15 +41,7 @@ internal static class VectorMath
     {
         Vector256<float> tooSmall = Vector256.LessThan(x, Vector256.Create(-87.33654f));
         Vector256<float> clamped = Vector256.Max(x, Vector256.Create(-87.33654f));
-        Vector256<float> shifted = (clamped * Vector256.Create(1.44269504088896341f)) + Vector256.Create(12582912f);
-        Vector256<float> n = shifted - Vector256.Create(12582912f);
-        Vector256<float> r = clamped - (n * Vector256.Create(0.693359375f)) - (n * Vector256.Create(-2.12194440e-4f));
-        Vector256<float> r2 = r * r;
-        Vector256<float> r4 = r2 * r2;
-        Vector256<float> q01 = Mad(Vector256.Create(1.6666665459e-1f), r, Vector256.Create(5.0000001201e-1f));
-        Vector256<float> q23 = Mad(Vector256.Create(8.3334519073e-3f), r, Vector256.Create(4.1665795894e-2f));
-        Vector256<float> q45 = Mad(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
-        Vector256<float> p = Mad(Mad(r4, q45, Mad(r2, q23, q01)), r2, r) + Vector256<float>.One;
+        Vector256<float> p = Reduced(clamped, out Vector256<float> shifted);
         Vector256<float> scale = Vector256.ShiftLeft(shifted.AsInt32() - Vector256.Create(0x4B400000 - 127), 23).AsSingle();
         return Vector256.ConditionalSelect(tooSmall, Vector256<float>.Zero, p * scale);
     }
@@ -93,6 +72,26 @@ internal static class VectorMath
         Vector256<float> f = Vector256.ConditionalSelect(big, (e - Vector256<float>.One) * Vector256.Create(0.5f), e);
         Vector256<float> k = big & Vector256<float>.One;
         return LogPolynomial(f, k);
+    }
+
+    /// <summary>
+    /// eʳ for the reduced argument r = x − n·ln 2 (n = round(x/ln 2), ln 2 in two parts, |r| ≤ ½ ln 2) of a clamped x:
+    /// the Cephes expf polynomial by Estrin's scheme with fused multiply-adds (a shallow dependency chain, so several
+    /// vectors are in flight at once). <paramref name="shifted"/> = x/ln 2 + 1.5·2²³ carries the integer n in its low
+    /// mantissa bits, for the exponent scaling.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Reduced(Vector256<float> clamped, out Vector256<float> shifted)
+    {
+        shifted = (clamped * Vector256.Create(1.44269504088896341f)) + Vector256.Create(12582912f);
+        Vector256<float> n = shifted - Vector256.Create(12582912f);
+        Vector256<float> r = clamped - (n * Vector256.Create(0.693359375f)) - (n * Vector256.Create(-2.12194440e-4f));
+        Vector256<float> r2 = r * r;
+        Vector256<float> r4 = r2 * r2;
+        Vector256<float> q01 = Mad(Vector256.Create(1.6666665459e-1f), r, Vector256.Create(5.0000001201e-1f));
+        Vector256<float> q23 = Mad(Vector256.Create(8.3334519073e-3f), r, Vector256.Create(4.1665795894e-2f));
+        Vector256<float> q45 = Mad(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
+        return Mad(Mad(r4, q45, Mad(r2, q23, q01)), r2, r) + Vector256<float>.One;
     }
 
     /// <summary>log(2^k·(1 + f)) for f in [√½ − 1, √2 − 1] (Cephes logf's polynomial).</summary>
