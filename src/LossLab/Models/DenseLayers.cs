@@ -164,13 +164,35 @@ internal sealed class DenseLayers
             }
             else
             {
-                for (int n = 0; n < batch; n++)
+                if (fanIn < Kernels.Lanes)
                 {
-                    ReadOnlySpan<float> row = previous.Slice(n * fanIn, fanIn);
-                    Span<float> zRow = z.Slice(n * fanOut, fanOut);
-                    for (int o = 0; o < fanOut; o++)
+                    // Few inputs: the products summed in double in place (what Dot does for short rows), without a call per row.
+                    for (int n = 0; n < batch; n++)
                     {
-                        zRow[o] = (float)(Kernels.Dot(row, weights.Slice(o * fanIn, fanIn)) + bias[o]);
+                        ReadOnlySpan<float> row = previous.Slice(n * fanIn, fanIn);
+                        for (int o = 0; o < fanOut; o++)
+                        {
+                            ReadOnlySpan<float> w = weights.Slice(o * fanIn, fanIn);
+                            double sum = 0;
+                            for (int i = 0; i < row.Length; i++)
+                            {
+                                sum += (double)row[i] * w[i];
+                            }
+
+                            z[(n * fanOut) + o] = (float)(sum + bias[o]);
+                        }
+                    }
+                }
+                else
+                {
+                    for (int n = 0; n < batch; n++)
+                    {
+                        ReadOnlySpan<float> row = previous.Slice(n * fanIn, fanIn);
+                        Span<float> zRow = z.Slice(n * fanOut, fanOut);
+                        for (int o = 0; o < fanOut; o++)
+                        {
+                            zRow[o] = (float)(Kernels.Dot(row, weights.Slice(o * fanIn, fanIn)) + bias[o]);
+                        }
                     }
                 }
             }
@@ -220,12 +242,19 @@ internal sealed class DenseLayers
                 block.Clear();
                 Kernels.MultiplyAdd(deltaRows, 1, fanOut, previousRows, fanOut, rows, fanIn, block);
                 Kernels.AddTo(block, weightSums);
-                for (int n = 0; n < rows; n++)
+                if (fanOut == 1)
                 {
-                    ReadOnlySpan<float> d = deltaRows.Slice(n * fanOut, fanOut);
-                    for (int o = 0; o < fanOut; o++)
+                    biasSums[0] += Kernels.Sum(deltaRows);
+                }
+                else
+                {
+                    for (int n = 0; n < rows; n++)
                     {
-                        biasSums[o] += d[o];
+                        ReadOnlySpan<float> d = deltaRows.Slice(n * fanOut, fanOut);
+                        for (int o = 0; o < fanOut; o++)
+                        {
+                            biasSums[o] += d[o];
+                        }
                     }
                 }
             }
@@ -398,15 +427,51 @@ internal static class Kernels
 
             for (; col < cols; col++)
             {
-                float s = Unsafe.Add(ref cRow, col);
-                for (int j = 0; j < inner; j++)
+                // Four independent partial sums, so that the chain of dependent multiply-adds is a quarter as long.
+                float s0 = Unsafe.Add(ref cRow, col), s1 = 0, s2 = 0, s3 = 0;
+                int j = 0;
+                for (; j <= inner - 4; j += 4)
                 {
-                    s = MathF.FusedMultiplyAdd(Unsafe.Add(ref aRow, j * colStride), Unsafe.Add(ref b0, (j * cols) + col), s);
+                    s0 = MathF.FusedMultiplyAdd(Unsafe.Add(ref aRow, j * colStride), Unsafe.Add(ref b0, (j * cols) + col), s0);
+                    s1 = MathF.FusedMultiplyAdd(Unsafe.Add(ref aRow, (j + 1) * colStride), Unsafe.Add(ref b0, ((j + 1) * cols) + col), s1);
+                    s2 = MathF.FusedMultiplyAdd(Unsafe.Add(ref aRow, (j + 2) * colStride), Unsafe.Add(ref b0, ((j + 2) * cols) + col), s2);
+                    s3 = MathF.FusedMultiplyAdd(Unsafe.Add(ref aRow, (j + 3) * colStride), Unsafe.Add(ref b0, ((j + 3) * cols) + col), s3);
                 }
 
-                Unsafe.Add(ref cRow, col) = s;
+                for (; j < inner; j++)
+                {
+                    s0 = MathF.FusedMultiplyAdd(Unsafe.Add(ref aRow, j * colStride), Unsafe.Add(ref b0, (j * cols) + col), s0);
+                }
+
+                Unsafe.Add(ref cRow, col) = (s0 + s1) + (s2 + s3);
             }
         }
+    }
+
+    /// <summary>Σ xᵢ in double (vectorised by widening float lanes to double).</summary>
+    public static double Sum(ReadOnlySpan<float> x)
+    {
+        int n = x.Length, i = 0;
+        double sum = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+        {
+            Vector<double> acc0 = Vector<double>.Zero, acc1 = Vector<double>.Zero;
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector.Widen(new Vector<float>(x[i..]), out Vector<double> x0, out Vector<double> x1);
+                acc0 += x0;
+                acc1 += x1;
+            }
+
+            sum = Vector.Sum(acc0 + acc1);
+        }
+
+        for (; i < n; i++)
+        {
+            sum += x[i];
+        }
+
+        return sum;
     }
 
     /// <summary>sums[i] += block[i].</summary>
