@@ -17,6 +17,8 @@ public sealed class FusedKernelTests
     [InlineData("huber:delta=0.3", 77)]
     [InlineData("smooth_l1:beta=0.5", 1003)]
     [InlineData("bce_with_logits", 1003)]
+    [InlineData("mse", 1_000_003)]
+    [InlineData("bce_with_logits", 1_000_003)]
     public void Elementwise_fused_kernels_match_the_double_path(string spec, int n)
     {
         var random = new Random(5);
