@@ -105,7 +105,8 @@ public static class Sweep
 
             if (!diverged)
             {
-                loss = objective.Evaluate(_theta, data.Features, targets, data.Rows, _gradient);
+                // The value alone, as the trainer reports its final loss.
+                loss = objective.Evaluate(_theta, data, targets);
                 diverged = !double.IsFinite(loss) || !Array.TrueForAll(_theta, float.IsFinite);
             }
 
