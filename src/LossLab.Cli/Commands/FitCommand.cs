@@ -78,6 +78,11 @@ internal static class FitCommand
             };
 
             FitResult result = Fitter.Fit(dataset, settings, context.Cancellation);
+            if (result.Run is { } run)
+            {
+                OneCycleNote(settings.Schedule, run.Steps, context.Error);
+            }
+
             string? tracePath = parsed.GetValue(trace);
             if (tracePath is not null)
             {
@@ -87,6 +92,10 @@ internal static class FitCommand
                 }
 
                 AtomicFile.Write(tracePath, Trace(result.Run), "--trace");
+                if (result.Run.ParameterHistory is null)
+                {
+                    context.Error.WriteLine($"note: --trace has no parameter columns: the model has {result.Run.ParameterCount} parameters, more than the {new TrainOptions().RecordParametersUpTo} whose history is kept");
+                }
             }
 
             JsonObject document = ToJson(dataText, dataset, settings, result);
@@ -99,6 +108,21 @@ internal static class FitCommand
                 parsed, outDir, () => FitReport.Build(ReportOutput.CommandLine(parsed), dataText, dataset, settings, result), document, context, ReportOutput.JsonOnStdout(parsed, json));
         });
         return command;
+    }
+
+    /// <summary>Says so when a run went past one_cycle's total_steps (PyTorch raises there; LossLab holds the last value).</summary>
+    internal static void OneCycleNote(string? schedule, long steps, TextWriter error)
+    {
+        if (schedule is null)
+        {
+            return;
+        }
+
+        LossLab.Schedules.Schedule lr = LossLab.Schedules.ScheduleCatalog.Create(schedule, 1);
+        if (lr is LossLab.Schedules.OneCycleLR cycle && steps > cycle.TotalSteps)
+        {
+            error.WriteLine($"note: the run took {steps} steps but one_cycle's total_steps is {cycle.TotalSteps}; after step {cycle.TotalSteps} the learning rate held its last value (PyTorch's OneCycleLR raises an error there)");
+        }
     }
 
     internal static TaskKind? ParseTask(string? text) => text switch

@@ -55,6 +55,7 @@ internal static class OptimizeCommand
 
             string optimizerSpec = parsed.GetValue(optimizer)!;
             OptimizerRule rule = OptimizerCatalog.Create(optimizerSpec, parsed.GetValue(schedule), clip);
+            FitCommand.OneCycleNote(parsed.GetValue(schedule), stepCount, context.Error);
             Run run = Execute(f, theta, rule, stepCount);
 
             string? tracePath = parsed.GetValue(trace);
