@@ -14,14 +14,11 @@ internal interface IFusedPointwise : IPointwise<float>
 
 /// <summary>
 /// The fused single-pass kernel for float32 element-wise losses: reads predictions and targets once, writes the
-/// scaled gradient once, and accumulates the value in float lanes over blocks of 16 vectors and in double lanes across blocks. Falls back to the scalar operator for the tail
+/// scaled gradient once, and accumulates the value in double lanes. Falls back to the scalar operator for the tail
 /// and on machines without 256-bit vectors.
 /// </summary>
 internal static class Fused
 {
-    /// <summary>Vectors whose values are summed in float before the sum joins the double accumulators.</summary>
-    private const int BlockVectors = 16;
-
     /// <summary>Whether the fused path applies: float32, gradient wanted, no per-item values.</summary>
     public static bool Applies<T>(Span<T> values, Span<T> gradient) => typeof(T) == typeof(float) && values.IsEmpty && !gradient.IsEmpty;
 
@@ -45,20 +42,12 @@ internal static class Fused
             Vector256<float> vscale = Vector256.Create(scale);
             Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
             int last = n - Vector256<float>.Count;
-            while (i <= last)
+            for (; i <= last; i += Vector256<float>.Count)
             {
-                // Values are summed in float lanes over a block of at most BlockVectors vectors, and each block's
-                // sum is added to the double accumulators: one widening per block instead of one per vector.
-                int blockEnd = Math.Min(last, i + ((BlockVectors - 1) * Vector256<float>.Count));
-                Vector256<float> block = Vector256<float>.Zero;
-                for (; i <= blockEnd; i += Vector256<float>.Count)
-                {
-                    block += op.Evaluate(Vector256.LoadUnsafe(ref rp, (nuint)i), Vector256.LoadUnsafe(ref rt, (nuint)i), out Vector256<float> d);
-                    (d * vscale).StoreUnsafe(ref rg, (nuint)i);
-                }
-
-                acc0 += Vector256.WidenLower(block);
-                acc1 += Vector256.WidenUpper(block);
+                Vector256<float> v = op.Evaluate(Vector256.LoadUnsafe(ref rp, (nuint)i), Vector256.LoadUnsafe(ref rt, (nuint)i), out Vector256<float> d);
+                (d * vscale).StoreUnsafe(ref rg, (nuint)i);
+                acc0 += Vector256.WidenLower(v);
+                acc1 += Vector256.WidenUpper(v);
             }
 
             sum = Vector256.Sum(acc0 + acc1);

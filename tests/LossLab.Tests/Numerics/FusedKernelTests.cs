@@ -130,6 +130,17 @@ public sealed class FusedKernelTests
         Assert.True(float.IsFinite(g[4]), $"{spec}: gradient of a finite prediction {g[4]}");
     }
 
+    [Theory]
+    [InlineData("mse", 1.5e19f)]
+    [InlineData("l1", 3e37f)]
+    [InlineData("huber", 3e37f)]
+    public void Huge_but_finite_values_sum_without_overflow(string spec, float prediction)
+    {
+        float[] p = Enumerable.Repeat(prediction, 1024).ToArray();
+        double value = LossCatalog.Create(spec).Evaluate(p, new float[1024], new float[1024], Reduction.Mean);
+        Assert.True(double.IsFinite(value), $"{spec}: {value}");
+    }
+
     private static void AssertAgree(ILoss loss, float[] p, float[] t, Reduction r)
     {
         float[] gf = new float[p.Length];
