@@ -9,8 +9,9 @@ namespace LossLab.Models;
 /// The shared engine of <see cref="LinearModel"/> (one layer) and <see cref="Mlp"/> (hidden layers, then a linear one):
 /// a stack of fully connected layers z_l = a_(l−1)·W_lᵀ + b_l with a_0 = x, a_l = act(z_l) between layers and the last z
 /// as the output. Parameters are W_1, b_1, W_2, b_2, … (PyTorch's <c>parameters()</c> order), each W row-major
-/// (outputs × inputs). Products of two floats are exact in double, so every sum is accumulated in double and rounded
-/// to float once.
+/// (outputs × inputs). The forward products and the δ passed back are summed in float with fused multiply-adds (as
+/// float32 matrix products are); layers with fewer than 8 outputs sum their forward products in double. The parameter
+/// gradients are summed in double (a product of two floats is exact in double) and rounded to float once.
 /// </summary>
 internal sealed class DenseLayers
 {
@@ -131,7 +132,7 @@ internal sealed class DenseLayers
 
         float[] deltaA = new float[Rows(maxBatch, hidden > 0 ? widest : Outputs)];
         float[] deltaB = hidden > 0 ? new float[Rows(maxBatch, widest)] : [];
-        return new DenseWorkspace(this, pre, post, deltaA, deltaB, new float[largestMatrix], new float[largestMatrix], new double[ParameterCount]) { MaxBatch = maxBatch };
+        return new DenseWorkspace(this, pre, post, deltaA, deltaB, new float[largestMatrix], new double[ParameterCount]) { MaxBatch = maxBatch };
     }
 
     /// <summary>
@@ -209,8 +210,8 @@ internal sealed class DenseLayers
     }
 
     /// <summary>
-    /// Backward pass over the whole batch: Δ_L = ∂L/∂Y; for l = L…1: ∂W_l += Δ_lᵀ·A_(l−1) and ∂b_l += Σₙ Δ_l (float
-    /// products summed over blocks of <see cref="Kernels.RowBlock"/> rows, the block sums added in double),
+    /// Backward pass over the whole batch: Δ_L = ∂L/∂Y; for l = L…1: ∂W_l += Δ_lᵀ·A_(l−1) and ∂b_l += Σₙ Δ_l (the
+    /// products exact in double and summed in double, vectorised over the inputs),
     /// Δ_(l−1) = (Δ_l·W_l) ⊙ act′(Z_(l−1)). The parameter gradient is the double sums rounded to float once.
     /// </summary>
     public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, int batch, ReadOnlySpan<float> outputGradient, Span<float> parameterGradient, Workspace workspace)
@@ -233,28 +234,19 @@ internal sealed class DenseLayers
             ReadOnlySpan<float> previous = l == 0 ? inputs : ws.Post[l - 1].AsSpan(0, batch * fanIn);
             Span<double> weightSums = sums.Slice(_weightOffsets[l], fanIn * fanOut);
             Span<double> biasSums = sums.Slice(_biasOffsets[l], fanOut);
-            Span<float> block = ws.Block.AsSpan(0, fanIn * fanOut);
-            for (int start = 0; start < batch; start += Kernels.RowBlock)
+            Kernels.MultiplyAddWide(delta, 1, fanOut, previous, batch, fanIn, weightSums, fanOut);
+            if (fanOut == 1)
             {
-                int rows = Math.Min(Kernels.RowBlock, batch - start);
-                ReadOnlySpan<float> deltaRows = delta.Slice(start * fanOut, rows * fanOut);
-                ReadOnlySpan<float> previousRows = previous.Slice(start * fanIn, rows * fanIn);
-                block.Clear();
-                Kernels.MultiplyAdd(deltaRows, 1, fanOut, previousRows, fanOut, rows, fanIn, block);
-                Kernels.AddTo(block, weightSums);
-                if (fanOut == 1)
+                biasSums[0] += Kernels.Sum(delta[..batch]);
+            }
+            else
+            {
+                for (int n = 0; n < batch; n++)
                 {
-                    biasSums[0] += Kernels.Sum(deltaRows);
-                }
-                else
-                {
-                    for (int n = 0; n < rows; n++)
+                    ReadOnlySpan<float> d = delta.Slice(n * fanOut, fanOut);
+                    for (int o = 0; o < fanOut; o++)
                     {
-                        ReadOnlySpan<float> d = deltaRows.Slice(n * fanOut, fanOut);
-                        for (int o = 0; o < fanOut; o++)
-                        {
-                            biasSums[o] += d[o];
-                        }
+                        biasSums[o] += d[o];
                     }
                 }
             }
@@ -312,7 +304,7 @@ internal sealed class DenseLayers
 }
 
 /// <summary>The buffers of a <see cref="DenseLayers"/> stack.</summary>
-internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][] post, float[] deltaA, float[] deltaB, float[] transposed, float[] block, double[] sums) : Workspace
+internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][] post, float[] deltaA, float[] deltaB, float[] transposed, double[] sums) : Workspace
 {
     /// <summary>The stack that created it.</summary>
     public DenseLayers Owner { get; } = owner;
@@ -332,9 +324,6 @@ internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][]
     /// <summary>A layer's weights transposed (inputs × outputs) for the forward product.</summary>
     public float[] Transposed { get; } = transposed;
 
-    /// <summary>A layer's weight gradient over one block of rows, in float.</summary>
-    public float[] Block { get; } = block;
-
     /// <summary>The gradient sums, in double.</summary>
     public double[] Sums { get; } = sums;
 
@@ -347,9 +336,6 @@ internal static class Kernels
 {
     /// <summary>Float lanes of the product kernel.</summary>
     public const int Lanes = 8;
-
-    /// <summary>Rows whose float products are summed before the sum is added to the double accumulators.</summary>
-    public const int RowBlock = 64;
 
     /// <summary>t[i, o] = w[o, i] for a rows × cols row-major <paramref name="w"/>.</summary>
     public static void Transpose(ReadOnlySpan<float> w, int rows, int cols, Span<float> t)
@@ -448,6 +434,131 @@ internal static class Kernels
         }
     }
 
+    /// <summary>
+    /// C[r, c] += Σⱼ A(r, j)·B[j, c] with C in double: A(r, j) = a[r·rowStride + j·colStride], B float row-major
+    /// (inner × cols), C double row-major (rows × cols). Each product of two floats is exact in double and the sums are
+    /// kept in double; the columns go 16 and 4 at a time in double lanes, the last ones one by one.
+    /// </summary>
+    public static void MultiplyAddWide(ReadOnlySpan<float> a, int rowStride, int colStride, ReadOnlySpan<float> b, int inner, int cols, Span<double> c, int rows)
+    {
+        if (rows == 0 || inner == 0 || cols == 0)
+        {
+            return;
+        }
+
+        if ((long)(rows - 1) * rowStride + ((long)(inner - 1) * colStride) >= a.Length || (long)inner * cols > b.Length || (long)rows * cols > c.Length)
+        {
+            throw new ArgumentException("a span is too short for the product's shape");
+        }
+
+        ref float a0 = ref MemoryMarshal.GetReference(a);
+        ref float b0 = ref MemoryMarshal.GetReference(b);
+        ref double c0 = ref MemoryMarshal.GetReference(c);
+        int r = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Two rows at a time share every load and widening of B's 16 columns.
+            for (; r <= rows - 2; r += 2)
+            {
+                ref double cRow = ref Unsafe.Add(ref c0, r * cols);
+                ref double cNext = ref Unsafe.Add(ref c0, (r + 1) * cols);
+                ref float aRow = ref Unsafe.Add(ref a0, r * rowStride);
+                ref float aNext = ref Unsafe.Add(ref a0, (r + 1) * rowStride);
+                for (int col = 0; col <= cols - 16; col += 16)
+                {
+                    Vector256<double> s0 = Vector256.LoadUnsafe(ref cRow, (nuint)col), t0 = Vector256.LoadUnsafe(ref cNext, (nuint)col);
+                    Vector256<double> s1 = Vector256.LoadUnsafe(ref cRow, (nuint)(col + 4)), t1 = Vector256.LoadUnsafe(ref cNext, (nuint)(col + 4));
+                    Vector256<double> s2 = Vector256.LoadUnsafe(ref cRow, (nuint)(col + 8)), t2 = Vector256.LoadUnsafe(ref cNext, (nuint)(col + 8));
+                    Vector256<double> s3 = Vector256.LoadUnsafe(ref cRow, (nuint)(col + 12)), t3 = Vector256.LoadUnsafe(ref cNext, (nuint)(col + 12));
+                    for (int j = 0; j < inner; j++)
+                    {
+                        var x = Vector256.Create((double)Unsafe.Add(ref aRow, j * colStride));
+                        var y = Vector256.Create((double)Unsafe.Add(ref aNext, j * colStride));
+                        ref float bRow = ref Unsafe.Add(ref b0, (j * cols) + col);
+                        Vector256<float> lo = Vector256.LoadUnsafe(ref bRow);
+                        Vector256<float> hi = Vector256.LoadUnsafe(ref bRow, Lanes);
+                        Vector256<double> w0 = Vector256.WidenLower(lo), w1 = Vector256.WidenUpper(lo);
+                        Vector256<double> w2 = Vector256.WidenLower(hi), w3 = Vector256.WidenUpper(hi);
+                        s0 = MadWide(x, w0, s0);
+                        s1 = MadWide(x, w1, s1);
+                        s2 = MadWide(x, w2, s2);
+                        s3 = MadWide(x, w3, s3);
+                        t0 = MadWide(y, w0, t0);
+                        t1 = MadWide(y, w1, t1);
+                        t2 = MadWide(y, w2, t2);
+                        t3 = MadWide(y, w3, t3);
+                    }
+
+                    s0.StoreUnsafe(ref cRow, (nuint)col);
+                    s1.StoreUnsafe(ref cRow, (nuint)(col + 4));
+                    s2.StoreUnsafe(ref cRow, (nuint)(col + 8));
+                    s3.StoreUnsafe(ref cRow, (nuint)(col + 12));
+                    t0.StoreUnsafe(ref cNext, (nuint)col);
+                    t1.StoreUnsafe(ref cNext, (nuint)(col + 4));
+                    t2.StoreUnsafe(ref cNext, (nuint)(col + 8));
+                    t3.StoreUnsafe(ref cNext, (nuint)(col + 12));
+                }
+
+                RemainingColumns(ref aRow, colStride, ref b0, inner, cols, ref cRow, cols - (cols % 16));
+                RemainingColumns(ref aNext, colStride, ref b0, inner, cols, ref cNext, cols - (cols % 16));
+            }
+        }
+
+        for (; r < rows; r++)
+        {
+            ref double cRow = ref Unsafe.Add(ref c0, r * cols);
+            ref float aRow = ref Unsafe.Add(ref a0, r * rowStride);
+            RemainingColumns(ref aRow, colStride, ref b0, inner, cols, ref cRow, 0);
+        }
+    }
+
+    /// <summary>The columns from <paramref name="start"/> on of one row of <see cref="MultiplyAddWide"/>: 4 double lanes at a time, then one by one.</summary>
+    private static void RemainingColumns(ref float aRow, int colStride, ref float b0, int inner, int cols, ref double cRow, int start)
+    {
+        int col = start;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; col <= cols - 4; col += 4)
+            {
+                Vector256<double> s = Vector256.LoadUnsafe(ref cRow, (nuint)col);
+                for (int j = 0; j < inner; j++)
+                {
+                    ref float bRow = ref Unsafe.Add(ref b0, (j * cols) + col);
+                    var w = Vector256.Create((double)bRow, Unsafe.Add(ref bRow, 1), Unsafe.Add(ref bRow, 2), Unsafe.Add(ref bRow, 3));
+                    s = MadWide(Vector256.Create((double)Unsafe.Add(ref aRow, j * colStride)), w, s);
+                }
+
+                s.StoreUnsafe(ref cRow, (nuint)col);
+            }
+        }
+
+        for (; col < cols; col++)
+        {
+            // Four independent partial sums, so that the chain of dependent additions is a quarter as long.
+            double s0 = Unsafe.Add(ref cRow, col), s1 = 0, s2 = 0, s3 = 0;
+            int j = 0;
+            for (; j <= inner - 4; j += 4)
+            {
+                s0 += (double)Unsafe.Add(ref aRow, j * colStride) * Unsafe.Add(ref b0, (j * cols) + col);
+                s1 += (double)Unsafe.Add(ref aRow, (j + 1) * colStride) * Unsafe.Add(ref b0, ((j + 1) * cols) + col);
+                s2 += (double)Unsafe.Add(ref aRow, (j + 2) * colStride) * Unsafe.Add(ref b0, ((j + 2) * cols) + col);
+                s3 += (double)Unsafe.Add(ref aRow, (j + 3) * colStride) * Unsafe.Add(ref b0, ((j + 3) * cols) + col);
+            }
+
+            for (; j < inner; j++)
+            {
+                s0 += (double)Unsafe.Add(ref aRow, j * colStride) * Unsafe.Add(ref b0, (j * cols) + col);
+            }
+
+            Unsafe.Add(ref cRow, col) = (s0 + s1) + (s2 + s3);
+        }
+    }
+
+    /// <summary>a·b + c in double lanes; with float inputs widened to double the product is exact, so fusing changes nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> MadWide(Vector256<double> a, Vector256<double> b, Vector256<double> c)
+        => System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+
     /// <summary>Σ xᵢ in double (vectorised by widening float lanes to double).</summary>
     public static double Sum(ReadOnlySpan<float> x)
     {
@@ -472,28 +583,6 @@ internal static class Kernels
         }
 
         return sum;
-    }
-
-    /// <summary>sums[i] += block[i].</summary>
-    public static void AddTo(ReadOnlySpan<float> block, Span<double> sums)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            int half = Vector<double>.Count;
-            for (; i <= block.Length - Vector<float>.Count; i += Vector<float>.Count)
-            {
-                Vector.Widen(new Vector<float>(block[i..]), out Vector<double> x0, out Vector<double> x1);
-                Span<double> y0 = sums.Slice(i, half), y1 = sums.Slice(i + half, half);
-                (new Vector<double>(y0) + x0).CopyTo(y0);
-                (new Vector<double>(y1) + x1).CopyTo(y1);
-            }
-        }
-
-        for (; i < block.Length; i++)
-        {
-            sums[i] += block[i];
-        }
     }
 
     /// <summary>Σ aᵢbᵢ in double (each product is exact).</summary>
