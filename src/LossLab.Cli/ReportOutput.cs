@@ -50,16 +50,13 @@ internal static class ReportOutput
             throw new UserException("--out: empty folder name");
         }
 
-        string full = Path.GetFullPath(directory);
-        string parent = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(parent))
+        try
         {
-            throw new UserException($"--out {directory}: the folder '{parent}' does not exist; create it first");
+            LossLab.Reports.ReportWriter.Check(directory);
         }
-
-        if (File.Exists(full))
+        catch (IOException ex)
         {
-            throw new UserException($"--out {directory}: is a file; give a folder");
+            throw new UserException(ex.Message);
         }
     }
 

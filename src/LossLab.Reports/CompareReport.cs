@@ -99,7 +99,11 @@ public static class CompareReport
     /// <summary>The paired test of the winner against the runner-up, and a cancellation, as notes.</summary>
     private static void AddOutcomeNotes(Report report, CompareResult result)
     {
-        if (result.Ranking.Count > 0)
+        if (result.Ranking.Count > 0 && !double.IsFinite(result.Ranking[0].Mean))
+        {
+            report.Note("No winner: every candidate diverged or has no finite score; try smaller learning rates (--lrs) or fewer epochs.");
+        }
+        else if (result.Ranking.Count > 0)
         {
             CandidateResult winner = result.Ranking[0];
             report.Note($"Winner: {winner.Loss} + {BaseOptimizer(winner.Optimizer)} at learning rate {winner.LearningRate.ToString("G4", Inv)}, {result.Metric} {Number(winner.Mean, "G5")} ± {Number(winner.Std, "G3")}.");

@@ -215,7 +215,7 @@ public sealed class Report
         md.Append(CultureInfo.InvariantCulture, $"# {Md(Title)}\n\n## What was run\n\n");
         foreach (var (key, value) in Provenance())
         {
-            md.Append(CultureInfo.InvariantCulture, $"- {Md(key)}: `{value.Replace('`', '\'')}`\n");
+            md.Append(CultureInfo.InvariantCulture, $"- {Md(key)}: {Md(value)}\n");
         }
 
         foreach (Block block in _blocks)

@@ -52,7 +52,7 @@ public sealed class FitOptimizeReportTests
         AssertSameJson(output, dir);
         Assert.Equal(["epoch-loss", "step-loss", "learning-rate", "gradient-norm", "residuals", "fit"], CheckReport(dir));
         string summary = File.ReadAllText(Path.Combine(dir, "summary.md"));
-        Assert.Contains("- target: `y`", summary, StringComparison.Ordinal);
+        Assert.Contains("- target: y\n", summary, StringComparison.Ordinal);
         Assert.Contains("| intercept |", summary, StringComparison.Ordinal);
         Assert.Contains("| r2 |", summary, StringComparison.Ordinal);
     }
@@ -103,8 +103,8 @@ public sealed class FitOptimizeReportTests
         AssertSameJson(output, dir);
         Assert.Equal(["surface", "value", "learning-rate", "gradient-norm"], CheckReport(dir));
         string summary = File.ReadAllText(Path.Combine(dir, "summary.md"));
-        Assert.Contains("- function: `rosenbrock: (1 − x)² + 100(y − x²)²`", summary, StringComparison.Ordinal);
-        Assert.Contains("- start: `(-1.5, 2)`", summary, StringComparison.Ordinal);
+        Assert.Contains("- function: rosenbrock: (1 − x)² + 100(y − x²)²\n", summary, StringComparison.Ordinal);
+        Assert.Contains("- start: (-1.5, 2)\n", summary, StringComparison.Ordinal);
         Assert.Contains("| distance to the minimum |", summary, StringComparison.Ordinal);
     }
 
