@@ -512,12 +512,28 @@ internal static class Kernels
         }
     }
 
-    /// <summary>The columns from <paramref name="start"/> on of one row of <see cref="MultiplyAddWide"/>: 4 double lanes at a time, then one by one.</summary>
+    /// <summary>The columns from <paramref name="start"/> on of one row of <see cref="MultiplyAddWide"/>: 8 and 4 double lanes at a time, then one by one.</summary>
     private static void RemainingColumns(ref float aRow, int colStride, ref float b0, int inner, int cols, ref double cRow, int start)
     {
         int col = start;
         if (Vector256.IsHardwareAccelerated)
         {
+            for (; col <= cols - 8; col += 8)
+            {
+                Vector256<double> s0 = Vector256.LoadUnsafe(ref cRow, (nuint)col);
+                Vector256<double> s1 = Vector256.LoadUnsafe(ref cRow, (nuint)(col + 4));
+                for (int j = 0; j < inner; j++)
+                {
+                    var x = Vector256.Create((double)Unsafe.Add(ref aRow, j * colStride));
+                    Vector256<float> w = Vector256.LoadUnsafe(ref Unsafe.Add(ref b0, (j * cols) + col));
+                    s0 = MadWide(x, Vector256.WidenLower(w), s0);
+                    s1 = MadWide(x, Vector256.WidenUpper(w), s1);
+                }
+
+                s0.StoreUnsafe(ref cRow, (nuint)col);
+                s1.StoreUnsafe(ref cRow, (nuint)(col + 4));
+            }
+
             for (; col <= cols - 4; col += 4)
             {
                 Vector256<double> s = Vector256.LoadUnsafe(ref cRow, (nuint)col);
