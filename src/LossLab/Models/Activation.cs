@@ -96,14 +96,15 @@ internal static class Activations
                 {
                     for (; k <= delta.Length - 8; k += 8)
                     {
-                        var keep = System.Runtime.Intrinsics.Vector256.GreaterThan(System.Runtime.Intrinsics.Vector256.Create(z.Slice(k, 8)), System.Runtime.Intrinsics.Vector256<float>.Zero);
-                        System.Runtime.Intrinsics.Vector256.CopyTo(System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<float>)delta.Slice(k, 8)) & keep, delta.Slice(k, 8));
+                        // PyTorch's threshold_backward: zero where z ≤ 0, δ passed through elsewhere (also where z is NaN).
+                        var drop = System.Runtime.Intrinsics.Vector256.LessThanOrEqual(System.Runtime.Intrinsics.Vector256.Create(z.Slice(k, 8)), System.Runtime.Intrinsics.Vector256<float>.Zero);
+                        System.Runtime.Intrinsics.Vector256.CopyTo(System.Runtime.Intrinsics.Vector256.AndNot(System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<float>)delta.Slice(k, 8)), drop), delta.Slice(k, 8));
                     }
                 }
 
                 for (; k < delta.Length; k++)
                 {
-                    delta[k] = z[k] > 0f ? delta[k] : 0;
+                    delta[k] = z[k] <= 0f ? 0 : delta[k];
                 }
 
                 break;

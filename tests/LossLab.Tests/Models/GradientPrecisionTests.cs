@@ -80,4 +80,20 @@ public sealed class GradientPrecisionTests
             Assert.True(Math.Abs(gradient[w2 + h] - exact) <= Math.Abs(exact) * 1e-4 + 1e-3, $"W2[{h}]: {gradient[w2 + h]} vs {exact}");
         }
     }
+
+    [Fact]
+    public void Relu_passes_the_gradient_through_a_nan_pre_activation_as_pytorch_does()
+    {
+        // One hidden unit whose pre-activation is NaN (a NaN weight) and one that is negative.
+        var model = new Mlp(1, [2], 1);
+        float[] theta = [float.NaN, -1f, 0f, 0f, 1f, 1f, 0f];
+        Workspace ws = model.CreateWorkspace(9);
+        float[] x = Enumerable.Repeat(1f, 9).ToArray();
+        model.Forward(theta, x, 9, new float[9], ws);
+        float[] gradient = new float[theta.Length];
+        model.Backward(theta, x, 9, Enumerable.Repeat(1f, 9).ToArray(), gradient, ws);
+        // z₀ = NaN is not ≤ 0, so δ passes: ∂W1[0] = Σₙ 1·W2[0]·xₙ = 9 (the old mask z > 0 dropped it to 0).
+        Assert.Equal(9f, gradient[0]);
+        Assert.Equal(0f, gradient[1]);
+    }
 }

@@ -141,6 +141,17 @@ public sealed class FusedKernelTests
         Assert.True(double.IsFinite(value), $"{spec}: {value}");
     }
 
+    [Fact]
+    public void Huber_scalar_path_keeps_nan_in_the_gradient_like_the_vector_path()
+    {
+        float[] p = [0.5f, float.NaN, 3f];
+        float[] g = new float[3];
+        LossCatalog.Create("huber").Evaluate(p, new float[3], g, Reduction.Sum);
+        Assert.True(float.IsNaN(g[1]));
+        Assert.Equal(0.5f, g[0]);
+        Assert.Equal(1f, g[2]);
+    }
+
     private static void AssertAgree(ILoss loss, float[] p, float[] t, Reduction r)
     {
         float[] gf = new float[p.Length];

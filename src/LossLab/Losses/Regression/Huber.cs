@@ -39,7 +39,8 @@ public sealed record Huber : PointwiseLoss
                 return Num.C<T>(0.5) * z * z;
             }
 
-            derivative = z < T.Zero ? -delta : delta;
+            // As PyTorch's backward: −δ below −δ, δ above δ, z itself otherwise (so NaN stays NaN).
+            derivative = z < -delta ? -delta : z > delta ? delta : z;
             return delta * (a - Num.C<T>(0.5) * delta);
         }
     }
