@@ -308,7 +308,7 @@ public sealed class TrainingStepWorkload
                 for (int i = 0; i < _batch; i++)
                 {
                     int row = _order[_cursor + i];
-                    Array.Copy(_x, row * d, _batchX, i * d, d);
+                    _x.AsSpan(row * d, d).CopyTo(_batchX.AsSpan(i * d, d));
                     _batchY[i] = _y[row];
                 }
 

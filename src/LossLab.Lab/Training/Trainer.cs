@@ -165,8 +165,8 @@ public static class Trainer
                     for (int i = 0; i < batch; i++)
                     {
                         int row = order[start + i];
-                        Array.Copy(train.Features, row * d, batchX, i * d, d);
-                        Array.Copy(targets, row * w, batchY, i * w, w);
+                        train.Features.AsSpan(row * d, d).CopyTo(batchX.AsSpan(i * d, d));
+                        targets.AsSpan(row * w, w).CopyTo(batchY.AsSpan(i * w, w));
                     }
                 }
 
