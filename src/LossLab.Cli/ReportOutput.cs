@@ -20,7 +20,7 @@ internal static class ReportOutput
     public static string CommandLine(ParseResult parsed) => "losslab " + string.Join(' ', parsed.Tokens.Select(t => Quote(t.Value)));
 
     /// <summary>Writes the report when <c>--out</c> was given and says where (unless the output is JSON on stdout).</summary>
-    public static void WriteIfAsked(ParseResult parsed, Option<string?> option, Func<Report> build, JsonNode document, CliContext context, bool jsonOnStdout)
+    public static void WriteIfAsked(ParseResult parsed, Option<string?> option, Option<string?> json, Func<Report> build, JsonNode document, CliContext context)
     {
         if (parsed.GetValue(option) is not string directory)
         {
@@ -28,7 +28,7 @@ internal static class ReportOutput
         }
 
         build().Write(directory, document.ToJsonString(Indented) + "\n");
-        if (!jsonOnStdout)
+        if (!JsonOnStdout(parsed, json))
         {
             context.Out.WriteLine($"report: {Path.Combine(Path.GetFullPath(directory), "index.html")}");
         }
@@ -61,7 +61,7 @@ internal static class ReportOutput
     }
 
     /// <summary>Whether the document goes to stdout (<c>--json</c> without a file).</summary>
-    public static bool JsonOnStdout(ParseResult parsed, Option<string?> json) => parsed.GetResult(json) is not null && string.IsNullOrEmpty(parsed.GetValue(json));
+    private static bool JsonOnStdout(ParseResult parsed, Option<string?> json) => parsed.GetResult(json) is not null && string.IsNullOrEmpty(parsed.GetValue(json));
 
     private static string Quote(string token)
         => token.Length > 0 && token.All(c => char.IsAsciiLetterOrDigit(c) || "-_.,:=/+@%".Contains(c, StringComparison.Ordinal)) ? token : "'" + token.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

@@ -15,8 +15,8 @@ public static class DemoReport
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private static readonly string[] ResidualLosses = ["mse", "l1"];
 
-    /// <summary>Writes the report into <paramref name="directory"/>; returns the chart file names (without extension).</summary>
-    public static IReadOnlyList<string> Write(string directory, IReadOnlyList<DemoScenario> scenarios, string json, string commandLine, int seed)
+    /// <summary>The report of the demo's scenarios, ready to write.</summary>
+    public static Report Build(IReadOnlyList<DemoScenario> scenarios, string commandLine, int seed)
     {
         ArgumentNullException.ThrowIfNull(scenarios);
         var report = new Report("LossLab demo: the guide's experiment, done fairly", commandLine)
@@ -55,7 +55,7 @@ public static class DemoReport
                 Charts.Histograms($"{s.Name}: residuals", "y − ŷ", ResidualLosses.Select(loss => ($"{loss} residuals", Residuals(s, Best(s, loss))))));
         }
 
-        return report.Write(directory, json);
+        return report;
     }
 
     private static ScottPlot.Plot Landscape(DemoScenario s, string lossName)

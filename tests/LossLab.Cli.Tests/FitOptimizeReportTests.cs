@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using LossLab.Functions;
 using LossLab.Reports;
 
@@ -8,32 +7,11 @@ namespace LossLab.Cli.Tests;
 /// <summary><c>fit --out DIR</c> and <c>optimize --out DIR</c> write self-contained reports with their charts.</summary>
 public sealed class FitOptimizeReportTests
 {
-    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G'];
-
-    private static string NewDirectory() => Path.Combine(Directory.CreateTempSubdirectory("losslab-fitopt-report").FullName, "report");
+    private static string NewDirectory() => ReportFiles.NewFolder("losslab-fitopt-report");
 
     /// <summary>Checks the folder and returns the chart names (file names without extension) the page shows, in order.</summary>
-    private static string[] CheckReport(string dir)
-    {
-        string html = File.ReadAllText(Path.Combine(dir, "index.html"));
-        string[] images = Regex.Matches(html, "<img[^>]*\\ssrc=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
-        foreach (string image in images)
-        {
-            Assert.EndsWith(".png", image, StringComparison.Ordinal);
-            string png = Path.Combine(dir, image);
-            Assert.True(new FileInfo(png).Length > 5000, image);
-            Assert.Equal(PngSignature, File.ReadAllBytes(png)[..4]);
-            Assert.True(new FileInfo(Path.ChangeExtension(png, ".svg")).Length > 5000, image);
-        }
+    private static string[] CheckReport(string dir) => ReportFiles.Check(dir).Charts;
 
-        Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(dir, "summary.md")));
-        Assert.True(File.Exists(Path.Combine(dir, "results.json")));
-        return [.. images.Select(Path.GetFileNameWithoutExtension).Select(n => n!)];
-    }
-
-    /// <summary>results.json holds the document --json printed (formatting aside).</summary>
     private static void AssertSameJson(string printed, string dir)
     {
         JsonNode? expected = JsonNode.Parse(printed);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using LossLab.Reports;
 
 namespace LossLab.Cli.Tests;
@@ -7,8 +6,6 @@ namespace LossLab.Cli.Tests;
 /// <summary><c>compare</c>, <c>advise</c> and <c>claims</c> with <c>--out DIR</c> write a self-contained report.</summary>
 public sealed class LabReportTests
 {
-    private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
-
     [Fact]
     public void Compare_writes_the_ranking_the_scores_and_the_learning_rate_search()
     {
@@ -125,29 +122,13 @@ public sealed class LabReportTests
         Assert.Contains("does not exist", error, StringComparison.Ordinal);
     }
 
-    private static string NewReportFolder() => Path.Combine(Directory.CreateTempSubdirectory("losslab-report").FullName, "report");
+    private static string NewReportFolder() => ReportFiles.NewFolder("losslab-report");
 
-    /// <summary>Checks the folder: exactly these charts in the HTML, each a PNG and an SVG over 5 kB, offline, with results.json and summary.md.</summary>
+    /// <summary>Checks the folder, that it shows exactly <paramref name="charts"/>, and returns the page.</summary>
     private static string AssertReport(string dir, params string[] charts)
     {
-        string html = File.ReadAllText(Path.Combine(dir, "index.html"));
-        string[] images = [.. Regex.Matches(html, "src=\"([^\"]+)\"").Select(m => m.Groups[1].Value)];
-        Assert.Equal(charts.Select(c => c + ".png").Order(StringComparer.Ordinal), images.Order(StringComparer.Ordinal));
-        foreach (string image in images)
-        {
-            string png = Path.Combine(dir, image);
-            Assert.True(new FileInfo(png).Length > 5000, image);
-            Assert.Equal(PngSignature, File.ReadAllBytes(png).Take(PngSignature.Length));
-            string svg = Path.Combine(dir, Path.ChangeExtension(image, ".svg"));
-            Assert.True(new FileInfo(svg).Length > 5000, svg);
-            Assert.Contains("<svg", File.ReadAllText(svg), StringComparison.Ordinal);
-        }
-
-        Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(dir, "summary.md")));
-        Assert.NotNull(JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "results.json"))));
-        Assert.DoesNotContain(Directory.GetDirectories(Path.GetDirectoryName(dir)!), d => d.EndsWith(".tmp", StringComparison.Ordinal));
+        var (html, shown) = ReportFiles.Check(dir);
+        Assert.Equal(charts.Order(StringComparer.Ordinal), shown.Order(StringComparer.Ordinal));
         return html;
     }
 }

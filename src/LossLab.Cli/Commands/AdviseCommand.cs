@@ -61,10 +61,10 @@ internal static class AdviseCommand
             ReportOutput.WriteIfAsked(
                 parsed,
                 outDir,
+                json,
                 () => AdviseReport.Build(ReportOutput.CommandLine(parsed), dataText, dataset, parsed.GetValue(kpi), foldCount, seedCount, epochCount, parsed.GetValue(model)!, result),
                 document,
-                context,
-                ReportOutput.JsonOnStdout(parsed, json));
+                context);
         });
         return command;
     }

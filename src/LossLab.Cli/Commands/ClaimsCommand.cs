@@ -46,7 +46,7 @@ internal static class ClaimsCommand
             }
 
             ReportOutput.WriteIfAsked(
-                parsed, outDir, () => ClaimsReport.Build(ReportOutput.CommandLine(parsed), s, ids is null ? null : string.Join(",", ids), results), document, context, ReportOutput.JsonOnStdout(parsed, json));
+                parsed, outDir, json, () => ClaimsReport.Build(ReportOutput.CommandLine(parsed), s, ids is null ? null : string.Join(",", ids), results), document, context);
         });
         return command;
     }

@@ -68,7 +68,7 @@ internal static class CompareCommand
             }
 
             ReportOutput.WriteIfAsked(
-                parsed, outDir, () => CompareReport.Build(ReportOutput.CommandLine(parsed), parsed.GetValue(data)!, dataset, settings, result), document, context, ReportOutput.JsonOnStdout(parsed, json));
+                parsed, outDir, json, () => CompareReport.Build(ReportOutput.CommandLine(parsed), parsed.GetValue(data)!, dataset, settings, result), document, context);
         });
         return command;
     }

@@ -19,20 +19,12 @@ internal static class DemoCommand
             ReportOutput.CheckFolder(parsed.GetValue(outDir));
             IReadOnlyList<DemoScenario> scenarios = Demo.Run(parsed.GetValue(seed), context.Cancellation);
             JsonObject document = ToJson(scenarios);
-            bool jsonOnStdout = ReportOutput.JsonOnStdout(parsed, json);
-            if (parsed.GetValue(outDir) is string directory)
-            {
-                LossLab.Reports.DemoReport.Write(directory, scenarios, document.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", ReportOutput.CommandLine(parsed), parsed.GetValue(seed));
-            }
-
             if (!JsonOutput.Emit(parsed, json, document, context.Out))
             {
                 WriteHuman(context.Out, scenarios);
-                if (parsed.GetValue(outDir) is string written)
-                {
-                    context.Out.WriteLine($"report: {Path.Combine(Path.GetFullPath(written), "index.html")}");
-                }
             }
+
+            ReportOutput.WriteIfAsked(parsed, outDir, json, () => LossLab.Reports.DemoReport.Build(scenarios, ReportOutput.CommandLine(parsed), parsed.GetValue(seed)), document, context);
         });
         return command;
     }

@@ -105,7 +105,7 @@ internal static class FitCommand
             }
 
             ReportOutput.WriteIfAsked(
-                parsed, outDir, () => FitReport.Build(ReportOutput.CommandLine(parsed), dataText, dataset, settings, result), document, context, ReportOutput.JsonOnStdout(parsed, json));
+                parsed, outDir, json, () => FitReport.Build(ReportOutput.CommandLine(parsed), dataText, dataset, settings, result), document, context);
         });
         return command;
     }

@@ -71,7 +71,7 @@ internal static class OptimizeCommand
             }
 
             ReportOutput.WriteIfAsked(
-                parsed, outDir, () => OptimizeReport.Build(ReportOutput.CommandLine(parsed), f, optimizerSpec, parsed.GetValue(schedule), clip, stepCount, ToTrace(run)), document, context, ReportOutput.JsonOnStdout(parsed, json));
+                parsed, outDir, json, () => OptimizeReport.Build(ReportOutput.CommandLine(parsed), f, optimizerSpec, parsed.GetValue(schedule), clip, stepCount, ToTrace(run)), document, context);
         });
         return command;
     }
