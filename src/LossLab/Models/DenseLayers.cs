@@ -165,7 +165,12 @@ internal sealed class DenseLayers
             }
             else
             {
-                if (fanIn < Kernels.Lanes)
+                if (fanIn == 1 && fanOut == 1)
+                {
+                    // One input, one output (the guide's line): the same double sum, in double lanes across the rows.
+                    Kernels.AffineWide(previous[..batch], weights[0], bias[0], z);
+                }
+                else if (fanIn < Kernels.Lanes)
                 {
                     // Few inputs: the products summed in double in place (what Dot does for short rows), without a call per row.
                     for (int n = 0; n < batch; n++)
@@ -234,7 +239,15 @@ internal sealed class DenseLayers
             ReadOnlySpan<float> previous = l == 0 ? inputs : ws.Post[l - 1].AsSpan(0, batch * fanIn);
             Span<double> weightSums = sums.Slice(_weightOffsets[l], fanIn * fanOut);
             Span<double> biasSums = sums.Slice(_biasOffsets[l], fanOut);
-            Kernels.MultiplyAddWide(delta, 1, fanOut, previous, batch, fanIn, weightSums, fanOut);
+            if (fanIn == 1 && fanOut == 1)
+            {
+                weightSums[0] += Kernels.Dot(delta[..batch], previous[..batch]);
+            }
+            else
+            {
+                Kernels.MultiplyAddWide(delta, 1, fanOut, previous, batch, fanIn, weightSums, fanOut);
+            }
+
             if (fanOut == 1)
             {
                 biasSums[0] += Kernels.Sum(delta[..batch]);
@@ -574,6 +587,36 @@ internal static class Kernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> MadWide(Vector256<double> a, Vector256<double> b, Vector256<double> c)
         => System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+
+    /// <summary>
+    /// zᵢ = (float)((0 + (double)xᵢ·w) + b) for every i: a one-input, one-output layer's double sum, four rows per double
+    /// vector (the same operations, in the same order, as one row at a time).
+    /// </summary>
+    public static void AffineWide(ReadOnlySpan<float> x, float w, float b, Span<float> z)
+    {
+        int n = x.Length, i = 0;
+        z = z[..n];
+        if (Vector256.IsHardwareAccelerated && n >= Lanes)
+        {
+            ref float x0 = ref MemoryMarshal.GetReference(x);
+            ref float z0 = ref MemoryMarshal.GetReference(z);
+            Vector256<double> vw = Vector256.Create((double)w), vb = Vector256.Create((double)b);
+            for (; i <= n - Lanes; i += Lanes)
+            {
+                Vector256<float> v = Vector256.LoadUnsafe(ref x0, (nuint)i);
+                Vector256<double> lo = (Vector256<double>.Zero + (Vector256.WidenLower(v) * vw)) + vb;
+                Vector256<double> hi = (Vector256<double>.Zero + (Vector256.WidenUpper(v) * vw)) + vb;
+                Vector256.Narrow(lo, hi).StoreUnsafe(ref z0, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            double sum = 0;
+            sum += (double)x[i] * w;
+            z[i] = (float)(sum + b);
+        }
+    }
 
     /// <summary>Σ xᵢ in double (vectorised by widening float lanes to double).</summary>
     public static double Sum(ReadOnlySpan<float> x)

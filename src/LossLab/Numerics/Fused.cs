@@ -14,8 +14,9 @@ internal interface IFusedPointwise : IPointwise<float>
 
 /// <summary>
 /// The fused single-pass kernel for float32 element-wise losses: reads predictions and targets once, writes the
-/// scaled gradient once, and accumulates the value in double lanes. Falls back to the scalar operator for the tail
-/// and on machines without 256-bit vectors.
+/// scaled gradient once, and accumulates the value in double lanes. A tail shorter than a vector is the last 8
+/// elements done again as one vector; inputs shorter than a vector, a gradient written over an input, and machines
+/// without 256-bit vectors take the scalar operator for it.
 /// </summary>
 internal static class Fused
 {
@@ -48,6 +49,20 @@ internal static class Fused
                 (d * vscale).StoreUnsafe(ref rg, (nuint)i);
                 acc0 += Vector256.WidenLower(v);
                 acc1 += Vector256.WidenUpper(v);
+            }
+
+            if (i < n && !g.Overlaps(p) && !g.Overlaps(t))
+            {
+                // The last 8 elements as one vector: the lanes already done are written again with the same bits,
+                // and their values are masked out of the sum (not when the gradient overwrites an input in place).
+                int start = n - Vector256<float>.Count;
+                Vector256<float> v = op.Evaluate(Vector256.LoadUnsafe(ref rp, (nuint)start), Vector256.LoadUnsafe(ref rt, (nuint)start), out Vector256<float> d);
+                (d * vscale).StoreUnsafe(ref rg, (nuint)start);
+                Vector256<int> lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+                v = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(lane, Vector256.Create(i - start)).AsSingle(), v, Vector256<float>.Zero);
+                acc0 += Vector256.WidenLower(v);
+                acc1 += Vector256.WidenUpper(v);
+                i = n;
             }
 
             sum = Vector256.Sum(acc0 + acc1);

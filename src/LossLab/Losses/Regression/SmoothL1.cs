@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using LossLab.Numerics;
 
 namespace LossLab.Losses;
@@ -24,7 +25,9 @@ public sealed record SmoothL1 : PointwiseLoss
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
         => Beta == 0
             ? Run(default(L1.Op<T>), predictions, targets, values, gradient, reduction)
-            : Run(new Op<T>(Num.C<T>(Beta)), predictions, targets, values, gradient, reduction);
+            : Fused.Applies(values, gradient)
+                ? Fused.Run(new FusedOp((float)Beta), predictions, targets, gradient, reduction)
+                : Run(new Op<T>(Num.C<T>(Beta)), predictions, targets, values, gradient, reduction);
 
     internal readonly struct Op<T>(T beta) : IPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -38,8 +41,29 @@ public sealed record SmoothL1 : PointwiseLoss
                 return Num.C<T>(0.5) * z * z / beta;
             }
 
-            derivative = Num.Sign(z);
+            // As PyTorch's backward: −1 below −β, 1 above β, z/β otherwise (so NaN stays NaN).
+            derivative = z < -beta ? -T.One : z > beta ? T.One : z / beta;
             return a - Num.C<T>(0.5) * beta;
+        }
+    }
+
+    /// <summary>
+    /// The fused float32 kernel: the derivative is clamp(z/β, −1, 1) (z/β inside the band, sign z outside, NaN kept),
+    /// the value ½z²/β inside and |z| − ½β outside, as the scalar operator computes them.
+    /// </summary>
+    internal readonly struct FusedOp(float beta) : IFusedPointwise
+    {
+        public float Evaluate(float prediction, float target, out float derivative) => new Op<float>(beta).Evaluate(prediction, target, out derivative);
+
+        public Vector256<float> Evaluate(Vector256<float> prediction, Vector256<float> target, out Vector256<float> derivative)
+        {
+            Vector256<float> b = Vector256.Create(beta);
+            Vector256<float> half = Vector256.Create(0.5f);
+            Vector256<float> z = prediction - target;
+            Vector256<float> a = Vector256.Abs(z);
+            derivative = Vector256.MinNative(Vector256<float>.One, Vector256.MaxNative(-Vector256<float>.One, z / b));
+            Vector256<float> inside = half * z * z / b;
+            return Vector256.ConditionalSelect(Vector256.LessThan(a, b), inside, a - (half * b));
         }
     }
 }
