@@ -40,6 +40,8 @@ internal static class Fused
             ref float rp = ref MemoryMarshal.GetReference(p);
             ref float rt = ref MemoryMarshal.GetReference(t);
             ref float rg = ref MemoryMarshal.GetReference(g);
+            // Decided before the loop: a call made while the accumulators are live would keep them on the stack.
+            bool overlapTail = n % Vector256<float>.Count != 0 && !g.Overlaps(p) && !g.Overlaps(t);
             Vector256<float> vscale = Vector256.Create(scale);
             Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
             int last = n - Vector256<float>.Count;
@@ -51,7 +53,7 @@ internal static class Fused
                 acc1 += Vector256.WidenUpper(v);
             }
 
-            if (i < n && !g.Overlaps(p) && !g.Overlaps(t))
+            if (i < n && overlapTail)
             {
                 // The last 8 elements as one vector: the lanes already done are written again with the same bits,
                 // and their values are masked out of the sum (not when the gradient overwrites an input in place).
