@@ -19,9 +19,13 @@ public sealed record SweepConfig(string Loss, string Optimizer, int Seed);
 public sealed record SweepOutcome(double FinalLoss, bool Diverged, float[] Parameters);
 
 /// <summary>
-/// Many small training runs (full batch, fixed epochs) spread over threads. Each configuration's result goes to a slot
-/// fixed before the start and each run depends only on its own configuration, so the results are identical on any
-/// number of threads. Each thread builds a run's model, loss and optimizer once and then trains without allocating.
+/// Many small training runs (full batch, fixed epochs) spread over threads. Consecutive configurations with the same
+/// loss train together, up to 8 at a time, as one <see cref="LinearBatch"/>: one forward pass, one loss pass
+/// (<see cref="PointwiseLoss.TryEvaluateModels"/>) and one backward pass per step for all of them, and one optimizer
+/// for each run of configurations with the same element-wise optimizer. A loss without a batched kernel trains each
+/// configuration alone. The batches are fixed by the order of the configurations, each configuration's result goes to
+/// a slot fixed before the start, and a run depends only on its own configuration, so the results are identical on any
+/// number of threads. Each thread builds its models, buffers and rules once and then trains without allocating.
 /// </summary>
 public static class Sweep
 {
@@ -50,13 +54,35 @@ public static class Sweep
         ArgumentOutOfRangeException.ThrowIfNegative(epochs);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var results = new SweepOutcome[configs.Count];
+        List<(int Start, int Count)> batches = Batches(configs);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
-        Parallel.For(0, configs.Count, options, () => new Worker(data), (i, _, worker) =>
+        Parallel.For(0, batches.Count, options, () => new Worker(data), (b, _, worker) =>
         {
-            results[i] = worker.Train(configs[i], epochs);
+            var (start, count) = batches[b];
+            worker.Train(configs, start, count, epochs, results.AsSpan(start, count));
             return worker;
         }, _ => { });
         return results;
+    }
+
+    /// <summary>The largest number of configurations trained together.</summary>
+    public const int BatchSize = 8;
+
+    /// <summary>Runs of consecutive configurations with the same loss, cut into batches of at most <see cref="BatchSize"/>.</summary>
+    private static List<(int Start, int Count)> Batches(IReadOnlyList<SweepConfig> configs)
+    {
+        var batches = new List<(int, int)>();
+        int start = 0;
+        for (int i = 1; i <= configs.Count; i++)
+        {
+            if (i == configs.Count || i - start == BatchSize || configs[i].Loss != configs[start].Loss)
+            {
+                batches.Add((start, i - start));
+                start = i;
+            }
+        }
+
+        return batches;
     }
 
     /// <summary>A thread's model and buffers, reused from run to run.</summary>
@@ -68,26 +94,133 @@ public static class Sweep
         private readonly Dictionary<string, (TrainingObjective Objective, float[] Targets)> _objectives = new(StringComparer.Ordinal);
         private readonly Dictionary<string, GradientTransform> _rules = new(StringComparer.Ordinal);
 
+        private readonly Dictionary<int, BatchBuffers> _batches = [];
+
+        /// <summary>Trains configurations start … start + count − 1 (one loss) into <paramref name="results"/>.</summary>
+        public void Train(IReadOnlyList<SweepConfig> configs, int start, int count, int epochs, Span<SweepOutcome> results)
+        {
+            var (objective, targets) = Objective(configs[start].Loss);
+            if (objective.Loss is PointwiseLoss pointwise && TrainBatch(pointwise, objective, targets, configs, start, count, epochs, results))
+            {
+                return;
+            }
+
+            for (int i = 0; i < count; i++)
+            {
+                results[i] = Train(configs[start + i], epochs);
+            }
+        }
+
+        private (TrainingObjective Objective, float[] Targets) Objective(string loss)
+        {
+            if (!_objectives.TryGetValue(loss, out var prepared))
+            {
+                var created = new TrainingObjective(_model, LossCatalog.Create(loss), TaskKind.Regression, data.Rows);
+                prepared = (created, created.EncodeTargets(data.Targets));
+                _objectives[loss] = prepared;
+            }
+
+            return prepared;
+        }
+
+        private GradientTransform Rule(string optimizer)
+        {
+            if (!_rules.TryGetValue(optimizer, out GradientTransform? transform))
+            {
+                // A rule is an immutable chain; each run gets fresh state from it.
+                transform = OptimizerCatalog.Create(optimizer).Transform
+                    ?? throw new ArgumentException($"{optimizer}: a sweep takes first-order optimizers only", nameof(optimizer));
+                _rules[optimizer] = transform;
+            }
+
+            return transform;
+        }
+
+        /// <summary>
+        /// The batch in lockstep: every model starts as it would alone (same initialisation from its seed); a model whose
+        /// loss turns non-finite keeps the parameters it had then, as a run alone stops there. False when the loss has
+        /// no batched kernel (nothing is trained).
+        /// </summary>
+        private bool TrainBatch(PointwiseLoss loss, TrainingObjective objective, float[] targets, IReadOnlyList<SweepConfig> configs, int start, int count, int epochs, Span<SweepOutcome> results)
+        {
+            if (!_batches.TryGetValue(count, out BatchBuffers? b))
+            {
+                b = new BatchBuffers(new LinearBatch(data.Columns, count), data.Rows);
+                _batches[count] = b;
+            }
+
+            int p = _theta.Length;
+            for (int k = 0; k < count; k++)
+            {
+                _model.Initialize(b.Theta.AsSpan(k * p, p), Init.Default, new Random(configs[start + k].Seed));
+                b.Diverged[k] = false;
+            }
+
+            // One optimizer per run of equal element-wise rules; a rule that couples entries gets one per model.
+            var steps = new List<(int First, int Models, Optimizer Optimizer)>();
+            for (int k = 0; k < count;)
+            {
+                GradientTransform rule = Rule(configs[start + k].Optimizer);
+                int run = 1;
+                while (rule.IsElementwise && k + run < count && configs[start + k + run].Optimizer == configs[start + k].Optimizer)
+                {
+                    run++;
+                }
+
+                steps.Add((k, run, new Optimizer(rule, run * p)));
+                k += run;
+            }
+
+            int alive = count;
+            for (int epoch = 0; epoch < epochs && alive > 0; epoch++)
+            {
+                b.Batch.Forward(b.Theta, data.Features, data.Rows, b.Outputs);
+                if (!loss.TryEvaluateModels(b.Outputs, count, targets, b.OutputGradient, b.Values))
+                {
+                    return false;
+                }
+
+                for (int k = 0; k < count; k++)
+                {
+                    if (!b.Diverged[k] && !double.IsFinite(b.Values[k]))
+                    {
+                        b.Diverged[k] = true;
+                        b.Theta.AsSpan(k * p, p).CopyTo(b.Kept.AsSpan(k * p, p));
+                        alive--;
+                    }
+                }
+
+                b.Batch.Backward(data.Features, data.Rows, b.OutputGradient, b.Gradient);
+                foreach (var (first, models, optimizer) in steps)
+                {
+                    if (models > 1 || !b.Diverged[first])
+                    {
+                        optimizer.Step(b.Theta.AsSpan(first * p, models * p), b.Gradient.AsSpan(first * p, models * p));
+                    }
+                }
+            }
+
+            for (int k = 0; k < count; k++)
+            {
+                if (b.Diverged[k])
+                {
+                    results[k] = new SweepOutcome(double.NaN, true, b.Kept.AsSpan(k * p, p).ToArray());
+                    continue;
+                }
+
+                float[] theta = b.Theta.AsSpan(k * p, p).ToArray();
+                double final = objective.Evaluate(theta, data, targets);
+                bool diverged = !double.IsFinite(final) || !Array.TrueForAll(theta, float.IsFinite);
+                results[k] = new SweepOutcome(diverged ? double.NaN : final, diverged, theta);
+            }
+
+            return true;
+        }
+
         public SweepOutcome Train(SweepConfig config, int epochs)
         {
-            if (!_objectives.TryGetValue(config.Loss, out var prepared))
-            {
-                var created = new TrainingObjective(_model, LossCatalog.Create(config.Loss), TaskKind.Regression, data.Rows);
-                prepared = (created, created.EncodeTargets(data.Targets));
-                _objectives[config.Loss] = prepared;
-            }
-
-            var (objective, targets) = prepared;
-
-            if (!_rules.TryGetValue(config.Optimizer, out GradientTransform? transform))
-            {
-                // A rule is an immutable chain; each run gets fresh state from it below.
-                transform = OptimizerCatalog.Create(config.Optimizer).Transform
-                    ?? throw new ArgumentException($"{config.Optimizer}: a sweep takes first-order optimizers only", nameof(config));
-                _rules[config.Optimizer] = transform;
-            }
-
-            var optimizer = new Optimizer(transform, _theta.Length);
+            var (objective, targets) = Objective(config.Loss);
+            var optimizer = new Optimizer(Rule(config.Optimizer), _theta.Length);
             _model.Initialize(_theta, Init.Default, new Random(config.Seed));
             double loss = double.NaN;
             bool diverged = false;
@@ -112,5 +245,25 @@ public static class Sweep
 
             return new SweepOutcome(diverged ? double.NaN : loss, diverged, (float[])_theta.Clone());
         }
+    }
+
+    /// <summary>A worker's buffers for batches of one size.</summary>
+    private sealed class BatchBuffers(LinearBatch batch, int rows)
+    {
+        public LinearBatch Batch { get; } = batch;
+
+        public float[] Theta { get; } = new float[batch.Models * batch.ParametersPerModel];
+
+        public float[] Kept { get; } = new float[batch.Models * batch.ParametersPerModel];
+
+        public float[] Gradient { get; } = new float[batch.Models * batch.ParametersPerModel];
+
+        public float[] Outputs { get; } = new float[rows * batch.Stride];
+
+        public float[] OutputGradient { get; } = new float[rows * batch.Stride];
+
+        public double[] Values { get; } = new double[batch.Models];
+
+        public bool[] Diverged { get; } = new bool[batch.Models];
     }
 }

@@ -79,4 +79,65 @@ internal static class Fused
 
         return reduction == Reduction.Mean ? sum / n : sum;
     }
+
+    /// <summary>
+    /// Many models on the same targets, one model per float lane: <paramref name="predictions"/> is rows × stride,
+    /// model k in column k (stride a multiple of 8); values[k] = Σ_n ℓ(p[n, k], y_n)/rows in double lanes and
+    /// gradient[n, k] = ℓ′(p[n, k], y_n)·(1/rows), the same bits as the single-model kernel's mean gradient. Columns
+    /// from <paramref name="models"/> to the stride are computed and their values dropped.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunModels<TOp>(TOp op, ReadOnlySpan<float> predictions, int models, ReadOnlySpan<float> targets, Span<float> gradient, Span<double> values)
+        where TOp : struct, IFusedPointwise
+    {
+        int rows = targets.Length;
+        int stride = ModelStride(models);
+        if (predictions.Length < rows * stride || gradient.Length < rows * stride || values.Length < models)
+        {
+            throw new ArgumentException($"{models} models on {rows} rows need predictions and gradient of {rows * stride} (rows × {stride}) and {models} values");
+        }
+
+        float scale = 1f / rows;
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            for (int k = 0; k < models; k++)
+            {
+                double sum = 0;
+                for (int n = 0; n < rows; n++)
+                {
+                    int at = (n * stride) + k;
+                    sum += op.Evaluate(predictions[at], targets[n], out float d);
+                    gradient[at] = d * scale;
+                }
+
+                values[k] = sum / rows;
+            }
+
+            return;
+        }
+
+        ref float rp = ref MemoryMarshal.GetReference(predictions);
+        ref float rg = ref MemoryMarshal.GetReference(gradient);
+        Vector256<float> vscale = Vector256.Create(scale);
+        for (int group = 0; group < stride; group += Vector256<float>.Count)
+        {
+            Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
+            for (int n = 0; n < rows; n++)
+            {
+                nuint at = (nuint)((n * stride) + group);
+                Vector256<float> v = op.Evaluate(Vector256.LoadUnsafe(ref rp, at), Vector256.Create(targets[n]), out Vector256<float> d);
+                (d * vscale).StoreUnsafe(ref rg, at);
+                acc0 += Vector256.WidenLower(v);
+                acc1 += Vector256.WidenUpper(v);
+            }
+
+            for (int lane = 0; lane < Vector256<float>.Count && group + lane < models; lane++)
+            {
+                values[group + lane] = (lane < 4 ? acc0[lane] : acc1[lane - 4]) / rows;
+            }
+        }
+    }
+
+    /// <summary>Columns per row for <paramref name="models"/> models: the count rounded up to a multiple of 8 lanes.</summary>
+    public static int ModelStride(int models) => (models + 7) / 8 * 8;
 }

@@ -19,6 +19,13 @@ public abstract record GradientTransform
 {
     /// <summary>Creates the state (moment buffers and the like) for <paramref name="parameterCount"/> parameters.</summary>
     public abstract TransformState CreateState(int parameterCount);
+
+    /// <summary>
+    /// Whether each entry's update depends only on that entry's gradient, parameter and state (true for every rule but
+    /// a clip by global norm). An element-wise rule run on the concatenated parameters of several models updates each
+    /// exactly as it would alone, so a batch of models can share one optimizer.
+    /// </summary>
+    public virtual bool IsElementwise => true;
 }
 
 /// <summary>The mutable state of one transform for one parameter vector. Updating allocates nothing.</summary>
@@ -57,6 +64,9 @@ public sealed record Chain(IReadOnlyList<GradientTransform> Transforms) : Gradie
     /// <inheritdoc/>
     public override TransformState CreateState(int parameterCount)
         => new State(Transforms.Select(t => t.CreateState(parameterCount)).ToArray());
+
+    /// <summary>Element-wise when every transform is.</summary>
+    public override bool IsElementwise => Transforms.All(t => t.IsElementwise);
 
     /// <summary>Equal when the transforms are equal, in order.</summary>
     public bool Equals(Chain? other) => other is not null && Transforms.SequenceEqual(other.Transforms);

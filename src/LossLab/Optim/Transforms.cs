@@ -65,6 +65,9 @@ public sealed record ClipByGlobalNorm : StatelessTransform
     /// <summary>Whether a NaN or infinite norm throws.</summary>
     public bool ErrorIfNonfinite { get; init; }
 
+    /// <summary>False: the norm couples every entry.</summary>
+    public override bool IsElementwise => false;
+
     /// <inheritdoc/>
     public override void Apply(Span<float> updates, ReadOnlySpan<float> parameters, in StepContext context)
         => Clipping.ClipByNorm(updates, MaxNorm, NormType, ErrorIfNonfinite);

@@ -56,6 +56,54 @@ public sealed class SweepAndBenchTests
     }
 
     [Fact]
+    public void Batched_sweep_runs_equal_the_trainer_run_by_run()
+    {
+        // Configurations 40 … 239 of the grid: batches of 8 over mse and l1 with the five seeds of an optimizer sharing one
+        // optimizer, runs that diverge, and runs that converge.
+        SweepConfig[] grid = [.. BenchSuite.ThousandGrid.Skip(40).Take(200)];
+        SweepOutcome[] batched = Sweep.Run(Seed, grid, 30, 2);
+        int identical = 0;
+        for (int i = 0; i < grid.Length; i++)
+        {
+            SweepConfig c = grid[i];
+            var model = new LinearModel(1, 1);
+            float[] initial = new float[2];
+            model.Initialize(initial, Init.Default, new Random(c.Seed));
+            var objective = new TrainingObjective(model, LossCatalog.Create(c.Loss), TaskKind.Regression, Seed.Rows);
+            TrainingRun run = Trainer.Train(objective, OptimizerCatalog.Create(c.Optimizer), initial, Seed, null, new TrainOptions { Epochs = 30 });
+            bool diverged = run.Diverged;
+            Assert.True(diverged == batched[i].Diverged, $"{c}: trainer diverged {diverged}, sweep {batched[i].Diverged}");
+            if (!diverged)
+            {
+                Assert.Equal(run.Loss[run.Steps], batched[i].FinalLoss, 1e-9 * Math.Max(1, run.Loss[run.Steps]));
+                for (int j = 0; j < 2; j++)
+                {
+                    Assert.True(Math.Abs(run.Parameters[j] - batched[i].Parameters[j]) <= 1e-5 * Math.Max(1, Math.Abs(run.Parameters[j])), $"{c}: θ{j} {batched[i].Parameters[j]} vs {run.Parameters[j]}");
+                }
+            }
+
+            identical += diverged || run.Parameters.AsSpan().SequenceEqual(batched[i].Parameters) ? 1 : 0;
+        }
+
+        Assert.Contains(batched, o => o.Diverged);
+        Assert.Contains(batched, o => !o.Diverged && o.FinalLoss < 0.1);
+        Assert.True(identical >= grid.Length * 9 / 10, $"{identical} of {grid.Length} runs bit for bit the trainer's");
+    }
+
+    [Fact]
+    public void A_loss_without_a_batched_kernel_trains_each_configuration_alone()
+    {
+        SweepConfig[] grid = [new("cauchy", "adam:lr=0.03", 0), new("cauchy", "adam:lr=0.03", 1), new("mse", "sgd:lr=0.1,momentum=0.9", 2)];
+        SweepOutcome[] outcomes = Sweep.Run(Seed, grid, 20, 1);
+        for (int i = 0; i < grid.Length; i++)
+        {
+            Assert.Equal(Sweep.Run(Seed, [grid[i]], 20, 1)[0].Parameters, outcomes[i].Parameters);
+        }
+
+        Assert.False(((PointwiseLoss)LossCatalog.Create("cauchy")).TryEvaluateModels(new float[8], 1, [0f], new float[8], new double[1]));
+    }
+
+    [Fact]
     public void Sweep_rejects_bad_arguments_by_name()
     {
         Assert.Equal("threads", Assert.Throws<ArgumentOutOfRangeException>(() => Sweep.Run(Seed, [], 10, 0)).ParamName);

@@ -79,6 +79,10 @@ public sealed record BceWithLogits : PointwiseLoss
         }
     }
 
+    /// <inheritdoc/>
+    private protected override bool EvaluateModels(ReadOnlySpan<float> predictions, int models, ReadOnlySpan<float> targets, Span<float> gradient, Span<double> values)
+        => Weight is null && PosWeight is null && RunModels(default(FusedOp), predictions, models, targets, gradient, values);
+
     internal readonly struct Op<T>(double[]? weight, double[]? posWeight) : IIndexedPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T Evaluate(int index, T prediction, T target, out T derivative)

@@ -27,6 +27,10 @@ public sealed record Huber : PointwiseLoss
             ? Fused.Run(new FusedOp((float)Delta), predictions, targets, gradient, reduction)
             : Run(new Op<T>(Num.C<T>(Delta)), predictions, targets, values, gradient, reduction);
 
+    /// <inheritdoc/>
+    private protected override bool EvaluateModels(ReadOnlySpan<float> predictions, int models, ReadOnlySpan<float> targets, Span<float> gradient, Span<double> values)
+        => RunModels(new FusedOp((float)Delta), predictions, models, targets, gradient, values);
+
     internal readonly struct Op<T>(T delta) : IPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T Evaluate(T prediction, T target, out T derivative)

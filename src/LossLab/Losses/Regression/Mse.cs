@@ -19,6 +19,10 @@ public sealed record Mse : PointwiseLoss
             ? Fused.Run(default(FusedOp), predictions, targets, gradient, reduction)
             : Run(default(Op<T>), predictions, targets, values, gradient, reduction);
 
+    /// <inheritdoc/>
+    private protected override bool EvaluateModels(ReadOnlySpan<float> predictions, int models, ReadOnlySpan<float> targets, Span<float> gradient, Span<double> values)
+        => RunModels(default(FusedOp), predictions, models, targets, gradient, values);
+
     internal readonly struct Op<T> : IPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T Evaluate(T prediction, T target, out T derivative)

@@ -29,6 +29,12 @@ public sealed record SmoothL1 : PointwiseLoss
                 ? Fused.Run(new FusedOp((float)Beta), predictions, targets, gradient, reduction)
                 : Run(new Op<T>(Num.C<T>(Beta)), predictions, targets, values, gradient, reduction);
 
+    /// <inheritdoc/>
+    private protected override bool EvaluateModels(ReadOnlySpan<float> predictions, int models, ReadOnlySpan<float> targets, Span<float> gradient, Span<double> values)
+        => Beta == 0
+            ? RunModels(default(L1.FusedOp), predictions, models, targets, gradient, values)
+            : RunModels(new FusedOp((float)Beta), predictions, models, targets, gradient, values);
+
     internal readonly struct Op<T>(T beta) : IPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T Evaluate(T prediction, T target, out T derivative)
