@@ -55,8 +55,20 @@ public static class Sweep
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         var results = new SweepOutcome[configs.Count];
         List<(int Start, int Count)> batches = Batches(configs);
+
+        // The rules are immutable: parsed once here and shared, so that no thread repeats the work.
+        var rules = new Dictionary<string, GradientTransform>(StringComparer.Ordinal);
+        foreach (SweepConfig config in configs)
+        {
+            if (!rules.ContainsKey(config.Optimizer))
+            {
+                rules[config.Optimizer] = OptimizerCatalog.Create(config.Optimizer).Transform
+                    ?? throw new ArgumentException($"{config.Optimizer}: a sweep takes first-order optimizers only", nameof(configs));
+            }
+        }
+
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
-        Parallel.For(0, batches.Count, options, () => new Worker(data), (b, _, worker) =>
+        Parallel.For(0, batches.Count, options, () => new Worker(data, rules), (b, _, worker) =>
         {
             var (start, count) = batches[b];
             worker.Train(configs, start, count, epochs, results.AsSpan(start, count));
@@ -86,15 +98,15 @@ public static class Sweep
     }
 
     /// <summary>A thread's model and buffers, reused from run to run.</summary>
-    private sealed class Worker(Dataset data)
+    private sealed class Worker(Dataset data, Dictionary<string, GradientTransform> rules)
     {
         private readonly LinearModel _model = new(data.Columns, 1);
         private readonly float[] _theta = new float[data.Columns + 1];
         private readonly float[] _gradient = new float[data.Columns + 1];
         private readonly Dictionary<string, (TrainingObjective Objective, float[] Targets)> _objectives = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, GradientTransform> _rules = new(StringComparer.Ordinal);
 
         private readonly Dictionary<int, BatchBuffers> _batches = [];
+        private readonly Dictionary<int, float[]> _starts = [];
 
         /// <summary>Trains configurations start … start + count − 1 (one loss) into <paramref name="results"/>.</summary>
         public void Train(IReadOnlyList<SweepConfig> configs, int start, int count, int epochs, Span<SweepOutcome> results)
@@ -123,18 +135,21 @@ public static class Sweep
             return prepared;
         }
 
-        private GradientTransform Rule(string optimizer)
+        /// <summary>The initial parameters of a seed (seeding a <see cref="Random"/> costs more than a short run's step).</summary>
+        private float[] Start(int seed)
         {
-            if (!_rules.TryGetValue(optimizer, out GradientTransform? transform))
+            if (!_starts.TryGetValue(seed, out float[]? start))
             {
-                // A rule is an immutable chain; each run gets fresh state from it.
-                transform = OptimizerCatalog.Create(optimizer).Transform
-                    ?? throw new ArgumentException($"{optimizer}: a sweep takes first-order optimizers only", nameof(optimizer));
-                _rules[optimizer] = transform;
+                start = new float[_theta.Length];
+                _model.Initialize(start, Init.Default, new Random(seed));
+                _starts[seed] = start;
             }
 
-            return transform;
+            return start;
         }
+
+        /// <summary>A rule is an immutable chain; each run gets fresh state from it.</summary>
+        private GradientTransform Rule(string optimizer) => rules[optimizer];
 
         /// <summary>
         /// The batch in lockstep: every model starts as it would alone (same initialisation from its seed); a model whose
@@ -152,7 +167,7 @@ public static class Sweep
             int p = _theta.Length;
             for (int k = 0; k < count; k++)
             {
-                _model.Initialize(b.Theta.AsSpan(k * p, p), Init.Default, new Random(configs[start + k].Seed));
+                Start(configs[start + k].Seed).CopyTo(b.Theta.AsSpan(k * p, p));
                 b.Diverged[k] = false;
             }
 
@@ -221,7 +236,7 @@ public static class Sweep
         {
             var (objective, targets) = Objective(config.Loss);
             var optimizer = new Optimizer(Rule(config.Optimizer), _theta.Length);
-            _model.Initialize(_theta, Init.Default, new Random(config.Seed));
+            Start(config.Seed).CopyTo(_theta.AsSpan());
             double loss = double.NaN;
             bool diverged = false;
             for (int epoch = 0; epoch < epochs; epoch++)

@@ -14,14 +14,14 @@ internal interface IFusedPointwise : IPointwise<float>
 
 /// <summary>
 /// The fused single-pass kernel for float32 element-wise losses: reads predictions and targets once, writes the
-/// scaled gradient once, and accumulates the value in double lanes. A tail shorter than a vector is the last 8
+/// scaled gradient once (when one is wanted), and accumulates the value in double lanes. A tail shorter than a vector is the last 8
 /// elements done again as one vector; inputs shorter than a vector, a gradient written over an input, and machines
 /// without 256-bit vectors take the scalar operator for it.
 /// </summary>
 internal static class Fused
 {
-    /// <summary>Whether the fused path applies: float32, gradient wanted, no per-item values.</summary>
-    public static bool Applies<T>(Span<T> values, Span<T> gradient) => typeof(T) == typeof(float) && values.IsEmpty && !gradient.IsEmpty;
+    /// <summary>Whether the fused path applies: float32 and no per-item values (with or without a gradient).</summary>
+    public static bool Applies<T>(Span<T> values) => typeof(T) == typeof(float) && values.IsEmpty;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Run<T, TOp>(TOp op, ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient, Reduction reduction)
@@ -30,7 +30,8 @@ internal static class Fused
     {
         ReadOnlySpan<float> p = MemoryMarshal.Cast<T, float>(predictions);
         ReadOnlySpan<float> t = MemoryMarshal.Cast<T, float>(targets)[..p.Length];
-        Span<float> g = MemoryMarshal.Cast<T, float>(gradient)[..p.Length];
+        bool store = !gradient.IsEmpty;
+        Span<float> g = store ? MemoryMarshal.Cast<T, float>(gradient)[..p.Length] : default;
         int n = p.Length;
         float scale = reduction == Reduction.Mean ? 1f / n : 1f;
         double sum = 0;
@@ -41,14 +42,18 @@ internal static class Fused
             ref float rt = ref MemoryMarshal.GetReference(t);
             ref float rg = ref MemoryMarshal.GetReference(g);
             // Decided before the loop: a call made while the accumulators are live would keep them on the stack.
-            bool overlapTail = n % Vector256<float>.Count != 0 && !g.Overlaps(p) && !g.Overlaps(t);
+            bool overlapTail = n % Vector256<float>.Count != 0 && (!store || (!g.Overlaps(p) && !g.Overlaps(t)));
             Vector256<float> vscale = Vector256.Create(scale);
             Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
             int last = n - Vector256<float>.Count;
             for (; i <= last; i += Vector256<float>.Count)
             {
                 Vector256<float> v = op.Evaluate(Vector256.LoadUnsafe(ref rp, (nuint)i), Vector256.LoadUnsafe(ref rt, (nuint)i), out Vector256<float> d);
-                (d * vscale).StoreUnsafe(ref rg, (nuint)i);
+                if (store)
+                {
+                    (d * vscale).StoreUnsafe(ref rg, (nuint)i);
+                }
+
                 acc0 += Vector256.WidenLower(v);
                 acc1 += Vector256.WidenUpper(v);
             }
@@ -59,7 +64,11 @@ internal static class Fused
                 // and their values are masked out of the sum (not when the gradient overwrites an input in place).
                 int start = n - Vector256<float>.Count;
                 Vector256<float> v = op.Evaluate(Vector256.LoadUnsafe(ref rp, (nuint)start), Vector256.LoadUnsafe(ref rt, (nuint)start), out Vector256<float> d);
-                (d * vscale).StoreUnsafe(ref rg, (nuint)start);
+                if (store)
+                {
+                    (d * vscale).StoreUnsafe(ref rg, (nuint)start);
+                }
+
                 Vector256<int> lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
                 v = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(lane, Vector256.Create(i - start)).AsSingle(), v, Vector256<float>.Zero);
                 acc0 += Vector256.WidenLower(v);
@@ -73,7 +82,11 @@ internal static class Fused
         for (; i < n; i++)
         {
             float v = op.Evaluate(p[i], t[i], out float d);
-            g[i] = d * scale;
+            if (store)
+            {
+                g[i] = d * scale;
+            }
+
             sum += v;
         }
 

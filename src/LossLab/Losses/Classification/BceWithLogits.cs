@@ -56,7 +56,7 @@ public sealed record BceWithLogits : PointwiseLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => Weight is null && PosWeight is null && Fused.Applies(values, gradient)
+        => Weight is null && PosWeight is null && Fused.Applies(values)
             ? Fused.Run(default(FusedOp), predictions, targets, gradient, reduction)
             : IndexedPointwise.Run(new Op<T>(Lists.Array(Weight), Lists.Array(PosWeight)), predictions, targets, values, gradient, reduction, predictions.Length);
 

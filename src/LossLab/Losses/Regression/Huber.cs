@@ -23,7 +23,7 @@ public sealed record Huber : PointwiseLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => Fused.Applies(values, gradient)
+        => Fused.Applies(values)
             ? Fused.Run(new FusedOp((float)Delta), predictions, targets, gradient, reduction)
             : Run(new Op<T>(Num.C<T>(Delta)), predictions, targets, values, gradient, reduction);
 

@@ -15,7 +15,7 @@ public sealed record Mse : PointwiseLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => Fused.Applies(values, gradient)
+        => Fused.Applies(values)
             ? Fused.Run(default(FusedOp), predictions, targets, gradient, reduction)
             : Run(default(Op<T>), predictions, targets, values, gradient, reduction);
 

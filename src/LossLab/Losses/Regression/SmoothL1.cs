@@ -25,7 +25,7 @@ public sealed record SmoothL1 : PointwiseLoss
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
         => Beta == 0
             ? Run(default(L1.Op<T>), predictions, targets, values, gradient, reduction)
-            : Fused.Applies(values, gradient)
+            : Fused.Applies(values)
                 ? Fused.Run(new FusedOp((float)Beta), predictions, targets, gradient, reduction)
                 : Run(new Op<T>(Num.C<T>(Beta)), predictions, targets, values, gradient, reduction);
 
