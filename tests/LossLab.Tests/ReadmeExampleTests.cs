@@ -1,4 +1,5 @@
 using LossLab.Losses;
+using LossLab.Models;
 using LossLab.Optim;
 using LossLab.Schedules;
 
@@ -17,6 +18,32 @@ public sealed class ReadmeExampleTests
         Assert.Equal(2.75, value, 6);
         Assert.Equal([0f, 0.5f, 0.5f], grad);
         Assert.Equal(new Huber(delta: 1.5), loss);
+    }
+
+    [Fact]
+    public void Batch_example_from_the_readme_fits_every_line()
+    {
+        float[] x = [0f, 1f, 2f, 3f], y = [1f, 3f, 5f, 7f];          // y = 2x + 1
+        var batch = new LinearBatch(inputs: 1, models: 3);            // 3 lines, parameters [w₀, b₀, w₁, b₁, w₂, b₂]
+        float[] theta = new float[3 * 2], grad = new float[3 * 2];
+        float[] outputs = new float[4 * batch.Stride], dOut = new float[4 * batch.Stride];
+        double[] values = new double[3];
+        var mse = new Mse();
+        var sgd = new Optimizer(Optimizers.Sgd(lr: 0.05), theta.Length); // element-wise: one optimizer for all 3
+        for (int step = 0; step < 500; step++)
+        {
+            batch.Forward(theta, x, 4, outputs);
+            mse.TryEvaluateModels(outputs, 3, y, dOut, values);     // each model's mean loss and ∂L/∂output
+            batch.Backward(x, 4, dOut, grad);
+            sgd.Step(theta, grad);
+        }                                                             // each (w, b) ≈ (2, 1)
+
+        for (int k = 0; k < 3; k++)
+        {
+            Assert.Equal(2f, theta[2 * k], 2);
+            Assert.Equal(1f, theta[(2 * k) + 1], 2);
+            Assert.True(values[k] < 1e-4, $"model {k}: loss {values[k]}");
+        }
     }
 
     [Fact]
