@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LossLab.Lab.Data;
 using LossLab.Lab.Training;
 using LossLab.Losses;
@@ -68,9 +69,11 @@ public static class Sweep
         }
 
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
-        Parallel.For(0, batches.Count, options, () => new Worker(data, rules), (b, _, worker) =>
+        // One batch at a time per thread (no chunks), so that no thread is left with a run of costly batches at the end.
+        var next = Partitioner.Create(batches, EnumerablePartitionerOptions.NoBuffering);
+        Parallel.ForEach(next, options, () => new Worker(data, rules), (batch, _, worker) =>
         {
-            var (start, count) = batches[b];
+            var (start, count) = batch;
             worker.Train(configs, start, count, epochs, results.AsSpan(start, count));
             return worker;
         }, _ => { });
