@@ -111,6 +111,19 @@ internal static class VectorMath
         return f + y + (k * Vector256.Create(0.693359375f));
     }
 
+    /// <summary>c₀ + c₁t + … + c₇t⁷ by Horner's rule with fused multiply-adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Polynomial7(Vector256<float> t, float c0, float c1, float c2, float c3, float c4, float c5, float c6, float c7)
+    {
+        Vector256<float> p = Mad(Vector256.Create(c7), t, Vector256.Create(c6));
+        p = Mad(p, t, Vector256.Create(c5));
+        p = Mad(p, t, Vector256.Create(c4));
+        p = Mad(p, t, Vector256.Create(c3));
+        p = Mad(p, t, Vector256.Create(c2));
+        p = Mad(p, t, Vector256.Create(c1));
+        return Mad(p, t, Vector256.Create(c0));
+    }
+
     /// <summary>a·b + c, fused where the processor has FMA.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Mad(Vector256<float> a, Vector256<float> b, Vector256<float> c)

@@ -59,22 +59,10 @@ public sealed record LogCosh : PointwiseLoss
             Vector256<float> z = prediction - target;
             Vector256<float> a = Vector256.Abs(z);
             Vector256<float> t = z * z;
-            Vector256<float> p = Vector256.Create(-2.579826833e-05f);
-            p = Mad(p, t, Vector256.Create(1.768402144e-04f));
-            p = Mad(p, t, Vector256.Create(-6.803068100e-04f));
-            p = Mad(p, t, Vector256.Create(2.161917044e-03f));
-            p = Mad(p, t, Vector256.Create(-6.740025245e-03f));
-            p = Mad(p, t, Vector256.Create(2.222150378e-02f));
-            p = Mad(p, t, Vector256.Create(-8.333329856e-02f));
-            p = Mad(p, t, Vector256.Create(0.5f));
-            Vector256<float> q = Vector256.Create(-3.533467243e-04f);
-            q = Mad(q, t, Vector256.Create(2.282233909e-03f));
-            q = Mad(q, t, Vector256.Create(-7.917450741e-03f));
-            q = Mad(q, t, Vector256.Create(2.146482468e-02f));
-            q = Mad(q, t, Vector256.Create(-5.387091264e-02f));
-            q = Mad(q, t, Vector256.Create(1.333215982e-01f));
-            q = Mad(q, t, Vector256.Create(-3.333327770e-01f));
-            q = Mad(q, t, one);
+            Vector256<float> p = VectorMath.Polynomial7(
+                t, 0.5f, -8.333329856e-02f, 2.222150378e-02f, -6.740025245e-03f, 2.161917044e-03f, -6.803068100e-04f, 1.768402144e-04f, -2.579826833e-05f);
+            Vector256<float> q = VectorMath.Polynomial7(
+                t, 1f, -3.333327770e-01f, 1.333215982e-01f, -5.387091264e-02f, 2.146482468e-02f, -7.917450741e-03f, 2.282233909e-03f, -3.533467243e-04f);
 
             Vector256<float> e = VectorMath.ExpNonPositive(-(a + a));
             Vector256<float> signBit = Vector256.Create(-0.0f);
@@ -83,9 +71,5 @@ public sealed record LogCosh : PointwiseLoss
             derivative = Vector256.ConditionalSelect(small, z * q, tanh);
             return Vector256.ConditionalSelect(small, t * p, (a - Vector256.Create(0.6931471805599453f)) + VectorMath.Log1PUnit(e));
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> Mad(Vector256<float> a, Vector256<float> b, Vector256<float> c)
-            => System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : (a * b) + c;
     }
 }
