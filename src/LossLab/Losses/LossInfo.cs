@@ -11,8 +11,11 @@ public enum InputKind
     /// <summary>Non-negative predictions and targets (MSLE).</summary>
     NonNegative,
 
-    /// <summary>Log-rates (or rates) and non-negative counts (Poisson NLL).</summary>
+    /// <summary>Log-rates (or rates) and non-negative targets: counts (Poisson NLL), or amounts with exact zeros (Tweedie).</summary>
     Counts,
+
+    /// <summary>Log-means and strictly positive targets (gamma NLL).</summary>
+    Positive,
 
     /// <summary>Interleaved (mean, variance) pairs and one target per pair (Gaussian NLL).</summary>
     MeanVariance,

@@ -15,6 +15,9 @@ internal static class Guard
     public static double OpenUnit(double value, string name)
         => value > 0 && value < 1 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in the open interval (0, 1)");
 
+    public static double OpenInterval(double value, double low, double high, string name)
+        => value > low && value < high ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in the open interval ({low}, {high})");
+
     public static double ClosedUnit(double value, string name)
         => value >= 0 && value <= 1 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must lie in [0, 1]");
 

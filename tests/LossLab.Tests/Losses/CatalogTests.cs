@@ -8,7 +8,7 @@ public sealed class CatalogTests
     private static readonly string[] Required =
     [
         "l1", "mse", "huber", "smooth_l1", "log_cosh", "pseudo_huber", "quantile", "epsilon_insensitive",
-        "squared_epsilon_insensitive", "msle", "mape", "poisson_nll", "gaussian_nll", "cauchy", "tukey", "barron",
+        "squared_epsilon_insensitive", "msle", "mape", "poisson_nll", "tweedie", "gamma", "gaussian_nll", "cauchy", "tukey", "barron",
         "bce", "bce_with_logits", "cross_entropy", "nll", "kl_div", "hinge", "squared_hinge", "multi_margin", "focal",
         "softmax_focal", "iou", "giou", "diou", "ciou", "dice", "tversky", "jaccard",
     ];
@@ -50,5 +50,21 @@ public sealed class CatalogTests
         Assert.Equal(new Barron(), LossCatalog.Create("barron"));
         Assert.Equal(new PoissonNll(), LossCatalog.Create("poisson_nll"));
         Assert.Equal(new Huber(2.5), LossCatalog.Create("huber:delta=2.5"));
+        Assert.Equal(new Tweedie(), LossCatalog.Create("tweedie"));
+        Assert.Equal(1.5, new Tweedie().Power);
+        Assert.Equal(new Tweedie(1.3), LossCatalog.Create("tweedie:power=1.3"));
+        Assert.Equal(new GammaNll(), LossCatalog.Create("gamma"));
+    }
+
+    [Theory]
+    [InlineData("tweedie", InputKind.Counts)]
+    [InlineData("gamma", InputKind.Positive)]
+    [InlineData("poisson_nll", InputKind.Counts)]
+    public void Log_link_losses_are_regression_losses_on_non_negative_or_positive_targets(string name, InputKind input)
+    {
+        LossInfo info = LossCatalog.Find(name)!;
+        Assert.Equal(["regression"], info.Tasks);
+        Assert.Equal(input, info.Input);
+        Assert.Contains("log", info.Formula + info.WhenToUse, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -6,7 +6,9 @@ namespace LossLab.Tests.Losses;
 
 /// <summary>
 /// Values and gradients against golden files written by <c>tools/generate_loss_goldens.py</c> from real PyTorch
-/// and torchvision (float32), or from the reference formula in float64 with autograd for losses they lack.
+/// and torchvision (float32), or from the reference formula in float64 with autograd for losses they lack, and by
+/// <c>tools/generate_log_link_goldens.py</c> (tweedie and gamma: the formula in float64 with autograd, cross-checked
+/// there against scikit-learn's deviances).
 /// LossLab's float32 path must agree within 1e-5 relative (plus 1e-6 absolute for values that round to zero in float32).
 /// </summary>
 public sealed class GoldenTests
@@ -14,14 +16,30 @@ public sealed class GoldenTests
     private const double Relative = 1e-5;
     private const double Absolute = 1e-6;
 
-    private static readonly Golden File = Golden.Load("losses.json");
+    private static readonly Golden[] Files = [Golden.Load("losses.json"), Golden.Load("log_link_losses.json")];
 
-    public static TheoryData<string> Ids => File.Ids();
+    private static readonly Dictionary<string, JsonElement> Cases = Files
+        .SelectMany(f => f.Cases)
+        .ToDictionary(c => c.GetProperty("id").GetString()!, c => c);
+
+    public static TheoryData<string> Ids
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (string id in Cases.Keys)
+            {
+                data.Add(id);
+            }
+
+            return data;
+        }
+    }
 
     [Fact]
     public void Goldens_cover_every_loss_in_the_catalog_and_every_reduction()
     {
-        var covered = File.Cases
+        var covered = Cases.Values
             .Select(c => (Name: c.GetProperty("spec").GetString()!.Split(':')[0], Reduction: c.GetProperty("reduction").GetString()!))
             .ToHashSet();
         foreach (LossInfo info in LossCatalog.All)
@@ -32,14 +50,15 @@ public sealed class GoldenTests
             }
         }
 
-        Assert.True(File.Cases.Count() >= 300, $"only {File.Cases.Count()} golden cases");
+        Assert.True(Cases.Count >= 300, $"only {Cases.Count} golden cases");
+        Assert.Equal(15, Files[1].Cases.Count(c => c.GetProperty("spec").GetString()!.Split(':')[0] is "tweedie" or "gamma"));
     }
 
     [Theory]
     [MemberData(nameof(Ids))]
     public void Float32_value_and_gradient_match_the_golden(string id)
     {
-        JsonElement c = File[id];
+        JsonElement c = Cases[id];
         string spec = c.GetProperty("spec").GetString()!;
         Reduction reduction = ReductionNames.Parse(c.GetProperty("reduction").GetString()!);
         float[] p = Golden.Floats(c.GetProperty("pred"));

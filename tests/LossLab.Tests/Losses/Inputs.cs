@@ -20,6 +20,8 @@ internal static class Inputs
                 return (Fill(n, () => U(0.05, 5)), Fill(n, () => U(0, 5)), 0);
             case InputKind.Counts:
                 return (Fill(n, () => U(0.2, 2.5)), Fill(n, () => random.Next(0, 6)), 0);
+            case InputKind.Positive:
+                return (Fill(n, () => U(-1.5, 2.5)), Fill(n, () => U(0.05, 8)), 0);
             case InputKind.MeanVariance:
             {
                 double[] p = new double[2 * n];

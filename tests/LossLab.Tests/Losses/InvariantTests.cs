@@ -185,6 +185,62 @@ public sealed class InvariantTests
         }
     }
 
+    [Fact]
+    public void Tweedie_tends_to_Poisson_as_the_power_tends_to_1_and_to_gamma_as_it_tends_to_2()
+    {
+        double[] f = [-1.5, -0.2, 0, 0.7, 2.1];
+        double[] y = [0, 0.4, 1, 3, 7.5];
+        double[] positive = [0.3, 0.4, 1, 3, 7.5];
+        double rhoOne = 1 + 1e-7, rhoTwo = 2 - 1e-7;
+        double aboveOne = rhoOne - 1, belowTwo = 2 - rhoTwo; // exact in double, as the loss computes them
+        var poisson = Eval(new PoissonNll(), f, y, Reduction.None);
+        var nearOne = Eval(new Tweedie(rhoOne), f, y, Reduction.None);
+        var gamma = Eval(new GammaNll(), f, positive, Reduction.None);
+        var nearTwo = Eval(new Tweedie(rhoTwo), f, positive, Reduction.None);
+        for (int i = 0; i < f.Length; i++)
+        {
+            // ℓ_ρ − y/(ρ − 1) → e^f − y·f as ρ → 1; ℓ_ρ − 1/(2 − ρ) → y·e^(−f) + f as ρ → 2.
+            Assert.Equal(poisson.Items[i], nearOne.Items[i] - (y[i] / aboveOne), 4);
+            Assert.Equal(poisson.Grad[i], nearOne.Grad[i], 5);
+            Assert.Equal(gamma.Items[i], nearTwo.Items[i] - (1 / belowTwo), 4);
+            Assert.Equal(gamma.Grad[i], nearTwo.Grad[i], 5);
+        }
+    }
+
+    [Theory]
+    [InlineData("tweedie")]
+    [InlineData("tweedie:power=1.2")]
+    [InlineData("tweedie:power=1.9")]
+    [InlineData("gamma")]
+    [InlineData("poisson_nll")]
+    public void Log_link_losses_are_minimised_over_a_constant_at_the_log_of_the_mean_target(string spec)
+    {
+        double[] y = [0.5, 2, 3.25, 9, 0.75, 14];
+        double mean = y.Average();
+        ILoss loss = LossCatalog.Create(spec);
+        double[] g = new double[y.Length];
+        double at = loss.Evaluate(Enumerable.Repeat(Math.Log(mean), y.Length).ToArray(), y, g, Reduction.Sum);
+        Assert.Equal(0, g.Sum(), 10);
+        foreach (double step in new[] { -0.05, 0.05 })
+        {
+            double moved = loss.Evaluate(Enumerable.Repeat(Math.Log(mean) + step, y.Length).ToArray(), y, Span<double>.Empty, Reduction.Sum);
+            Assert.True(moved > at, $"{spec}: {moved} at log ȳ {step:+0.00;-0.00} is not above {at}");
+        }
+    }
+
+    [Fact]
+    public void Tweedie_gradient_is_mu_to_the_one_minus_rho_times_the_residual()
+    {
+        double[] f = [-2, -0.5, 0.3, 1.8];
+        double[] y = [0, 1.5, 0.2, 4];
+        var t = Eval(new Tweedie(1.35), f, y, Reduction.Sum);
+        for (int i = 0; i < f.Length; i++)
+        {
+            double mu = Math.Exp(f[i]);
+            Assert.Equal(Math.Pow(mu, 1 - 1.35) * (mu - y[i]), t.Grad[i], 12);
+        }
+    }
+
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
     {
         public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance * (1 + Math.Abs(y));

@@ -9,7 +9,7 @@ public static class LossCases
     [
         "huber:delta=0.5", "huber:delta=2.5", "smooth_l1:beta=0.5", "smooth_l1:beta=0", "pseudo_huber:delta=2",
         "quantile:tau=0.1", "quantile:tau=0.9", "epsilon_insensitive:epsilon=0.5", "squared_epsilon_insensitive:epsilon=0.5",
-        "poisson_nll:log_input=false", "poisson_nll:full=true", "gaussian_nll:full=true",
+        "poisson_nll:log_input=false", "poisson_nll:full=true", "tweedie:power=1.1", "tweedie:power=1.9", "gaussian_nll:full=true",
         "cauchy:c=0.5", "tukey:c=1", "barron:alpha=2", "barron:alpha=0", "barron:alpha=-2", "barron:alpha=0.5",
         "barron:alpha=-inf", "barron:alpha=1.5,c=2",
         "bce:weight=0.5", "bce_with_logits:pos_weight=3", "bce_with_logits:weight=2,pos_weight=0.5",

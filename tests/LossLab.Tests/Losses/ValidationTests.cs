@@ -21,6 +21,9 @@ public sealed class ValidationTests
     [InlineData("barron:alpha=inf", "alpha")]
     [InlineData("gaussian_nll:eps=0", "eps")]
     [InlineData("poisson_nll:eps=-1", "eps")]
+    [InlineData("tweedie:power=1", "power")]
+    [InlineData("tweedie:power=2", "power")]
+    [InlineData("tweedie:power=0.5", "power")]
     [InlineData("cross_entropy:label_smoothing=1.5", "label_smoothing")]
     [InlineData("cross_entropy:label_smoothing=-0.1", "label_smoothing")]
     [InlineData("cross_entropy:weight=1/-2", "weight")]
@@ -102,4 +105,23 @@ public sealed class ValidationTests
     [Fact]
     public void Hinge_labels_must_be_plus_or_minus_one()
         => Assert.Throws<ArgumentException>(() => LossCatalog.Create("hinge").Evaluate([0.5f, 1f], [1f, 0f], Span<float>.Empty));
+
+    [Fact]
+    public void Tweedie_needs_non_negative_targets_and_gamma_positive_ones()
+    {
+        ILoss tweedie = LossCatalog.Create("tweedie");
+        var ex = Assert.Throws<ArgumentException>(() => tweedie.Evaluate([0.5f, 1f, 0f], [1f, -0.5f, 0f], Span<float>.Empty));
+        Assert.Contains("tweedie: target 1 is -0.5", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("targets", ex.ParamName);
+        Assert.Throws<ArgumentException>(() => tweedie.Evaluate([0.5, 1.0], [1.0, double.NaN], Span<double>.Empty));
+        Assert.True(double.IsFinite(tweedie.Evaluate([0.5f, 1f], [0f, 0f], Span<float>.Empty)));
+
+        ILoss gamma = LossCatalog.Create("gamma");
+        ex = Assert.Throws<ArgumentException>(() => gamma.Evaluate([0.5f, 1f], [2f, 0f], Span<float>.Empty));
+        Assert.Contains("gamma: target 1 is 0", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("> 0", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => gamma.EvaluateItems([0.5f], [-1f], new float[1], new float[1]));
+        Assert.Throws<ArgumentException>(() => gamma.Evaluate([0.5, 1.0], [1.0, double.PositiveInfinity], Span<double>.Empty));
+        Assert.Equal("power", Assert.Throws<ArgumentOutOfRangeException>(() => new Tweedie(2.5)).ParamName);
+    }
 }
