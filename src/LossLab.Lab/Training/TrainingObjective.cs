@@ -57,14 +57,41 @@ public sealed class TrainingObjective
     public int TargetWidth { get; }
 
     /// <summary>
-    /// Starts the output biases at the mean training target for box regression, as detection heads start from an
-    /// anchor: a model whose boxes all begin at zero size gives IoU-type losses nothing to grow from. Other tasks are
-    /// left as initialised.
+    /// Starts the output bias where training should start from, for a <see cref="DenseModel"/> (linear or MLP):
+    /// <list type="bullet">
+    /// <item>box regression: b_k = mean training target of coordinate k, as detection heads start from an anchor (a model
+    /// whose boxes all begin at zero size gives IoU-type losses nothing to grow from);</item>
+    /// <item>regression with a log-link loss (<see cref="IsLogLink"/>): b = log(ȳ), ȳ the mean training target, so the
+    /// model starts as the best constant e^b = ȳ instead of e^0 = 1 (left as initialised when ȳ ≤ 0 or is not finite).</item>
+    /// </list>
+    /// Other tasks and models are left as initialised.
     /// </summary>
     public void ApplyPrior(Span<float> parameters, Dataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        if (Task != TaskKind.Boxes || Model is not DenseModel)
+        if (Model is not DenseModel || train.Rows == 0)
+        {
+            return;
+        }
+
+        if (Task == TaskKind.Regression && IsLogLink(Loss))
+        {
+            double sum = 0;
+            foreach (float t in train.Targets)
+            {
+                sum += t;
+            }
+
+            double mean = sum / train.Targets.Length;
+            if (mean > 0 && double.IsFinite(mean))
+            {
+                parameters[^1] = (float)Math.Log(mean);
+            }
+
+            return;
+        }
+
+        if (Task != TaskKind.Boxes)
         {
             return;
         }
@@ -84,14 +111,24 @@ public sealed class TrainingObjective
     }
 
     /// <summary>
-    /// Model outputs on the scale of the target, for metrics: a Poisson model with <c>log_input</c> predicts the log-rate,
-    /// so the rate is e^output; every other output is already on the target's scale (or is a logit, which the
-    /// classification metrics read).
+    /// Whether the model output of a loss is the logarithm of the predicted mean (a log link, μ = e^output):
+    /// <c>poisson_nll</c> with <c>log_input</c>, <c>tweedie</c> and <c>gamma</c>.
+    /// </summary>
+    public static bool IsLogLink(ILoss loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return loss is PoissonNll { LogInput: true } or Tweedie or GammaNll;
+    }
+
+    /// <summary>
+    /// Model outputs on the scale of the target, for metrics, in place: with a log-link loss (<see cref="IsLogLink"/>:
+    /// poisson_nll with <c>log_input</c>, tweedie, gamma) the output f is log μ, so the prediction is μ = e^f; every
+    /// other output is already on the target's scale (or is a logit, which the classification metrics read).
     /// </summary>
     public float[] ToResponse(float[] outputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        if (Loss is PoissonNll { LogInput: true })
+        if (IsLogLink(Loss))
         {
             for (int i = 0; i < outputs.Length; i++)
             {
@@ -112,6 +149,15 @@ public sealed class TrainingObjective
             if (bad >= 0)
             {
                 throw new ArgumentException($"loss '{Loss.Name}' needs non-negative targets, but row {bad + 1} has {targets[bad]}; use another loss or shift the target", nameof(targets));
+            }
+        }
+
+        if (Kind == InputKind.Positive)
+        {
+            int bad = Array.FindIndex(targets, t => !(t > 0));
+            if (bad >= 0)
+            {
+                throw new ArgumentException($"loss '{Loss.Name}' needs targets > 0, but row {bad + 1} has {targets[bad]}; use tweedie for targets with exact zeros, or another loss", nameof(targets));
             }
         }
 
@@ -215,7 +261,7 @@ public sealed class TrainingObjective
 
     private static bool Suits(InputKind kind, TaskKind task) => task switch
     {
-        TaskKind.Regression => kind is InputKind.Regression or InputKind.NonNegative or InputKind.Counts,
+        TaskKind.Regression => kind is InputKind.Regression or InputKind.NonNegative or InputKind.Counts or InputKind.Positive,
         TaskKind.Binary => kind is InputKind.Logits or InputKind.Probabilities or InputKind.SignedLabels,
         TaskKind.Multiclass => kind is InputKind.ClassLogits,
         TaskKind.Boxes => kind is InputKind.Boxes or InputKind.Regression,
