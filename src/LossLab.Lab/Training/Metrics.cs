@@ -6,10 +6,13 @@ namespace LossLab.Lab.Training;
 public static class Metrics
 {
     /// <summary>
-    /// Regression: mse, rmse, mae, median_ae, max_error, r2 (1 − SS_res/SS_tot), and the pinball loss at τ = 0.5.
-    /// Binary (outputs are logits): accuracy, balanced_accuracy, f1, log_loss, roc_auc.
-    /// Multiclass (outputs are logits): accuracy, balanced_accuracy, log_loss.
+    /// Regression: mse, rmse, mae, median_ae, max_error, r2 (1 − SS_res/SS_tot), pinball_0.5, mean_bias, and
+    /// poisson_deviance / gamma_deviance where the targets allow them (see <see cref="Regression"/>).
+    /// Binary (outputs are logits): accuracy, balanced_accuracy, f1 (at probability 0.5), log_loss, roc_auc, pr_auc,
+    /// brier, calibration_in_the_large (see <see cref="Binary(ReadOnlySpan{float}, ReadOnlySpan{float}, double)"/>).
+    /// Multiclass (outputs are logits): accuracy, balanced_accuracy, log_loss, brier.
     /// Boxes: mean_iou, mae. Segmentation (outputs are per-pixel logits): dice, iou, pixel_accuracy, predicted_foreground.
+    /// <see cref="Names"/> lists every key a task can produce.
     /// </summary>
     public static SortedDictionary<string, double> Compute(TaskKind task, ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, int classes)
     {
@@ -22,6 +25,26 @@ public static class Metrics
             _ => Multiclass(outputs, targets, classes),
         };
     }
+
+    /// <summary>
+    /// Every metric key <see cref="Compute"/> can produce for a task, including those that depend on the targets
+    /// (<c>poisson_deviance</c> needs every y ≥ 0, <c>gamma_deviance</c> every y &gt; 0), so a name can be validated
+    /// before any data are seen. <c>pinball_τ</c> for other τ is not listed (only <c>pinball_0.5</c> is computed here).
+    /// </summary>
+    public static IReadOnlyList<string> Names(TaskKind task) => task switch
+    {
+        TaskKind.Regression => RegressionNames,
+        TaskKind.Binary => BinaryNames,
+        TaskKind.Boxes => BoxNames,
+        TaskKind.Segmentation => SegmentationNames,
+        _ => MulticlassNames,
+    };
+
+    private static readonly string[] RegressionNames = ["gamma_deviance", "mae", "max_error", "mean_bias", "median_ae", "mse", "pinball_0.5", "poisson_deviance", "r2", "rmse"];
+    private static readonly string[] BinaryNames = ["accuracy", "balanced_accuracy", "brier", "calibration_in_the_large", "f1", "log_loss", "pr_auc", "roc_auc"];
+    private static readonly string[] MulticlassNames = ["accuracy", "balanced_accuracy", "brier", "log_loss"];
+    private static readonly string[] BoxNames = ["mae", "mean_iou"];
+    private static readonly string[] SegmentationNames = ["dice", "iou", "pixel_accuracy", "predicted_foreground"];
 
     /// <summary>
     /// Boxes (x1, y1, x2, y2), 4 per row: mean_iou = mean over rows of |A∩B|/|A∪B| (a predicted box with x2 ≤ x1 or
@@ -88,24 +111,41 @@ public static class Metrics
         };
     }
 
-    /// <summary>Regression metrics.</summary>
+    /// <summary>
+    /// Regression metrics of predictions ŷ (on the target's scale: e^f for a log-link model) against targets y, in double:
+    /// <list type="bullet">
+    /// <item>mse = mean (ŷ − y)², rmse = √mse, mae = mean |ŷ − y|, median_ae, max_error = max |ŷ − y|;</item>
+    /// <item>r2 = 1 − Σ(y − ŷ)²/Σ(y − ȳ)² (NaN for a constant target), pinball_0.5 = ½·mae;</item>
+    /// <item>mean_bias = mean (ŷ − y) (positive: over-prediction on average);</item>
+    /// <item>poisson_deviance = mean 2[y·log(y/μ) − (y − μ)], with y·log(y/μ) = 0 at y = 0, only when every y ≥ 0;</item>
+    /// <item>gamma_deviance = mean 2[(y − μ)/μ − log(y/μ)], only when every y &gt; 0.</item>
+    /// </list>
+    /// For the deviances μ = max(ŷ, floor), floor = 1e-6 · max(ȳ, 1e-300): a model without a log link can predict
+    /// ŷ ≤ 0, where the deviances are undefined, so such predictions are clipped to a tiny positive mean (as scikit-learn
+    /// users and count-model practitioners clip) and score as very poor rather than as NaN. With ŷ &gt; floor they
+    /// equal scikit-learn's <c>mean_poisson_deviance</c> and <c>mean_gamma_deviance</c>.
+    /// </summary>
     public static SortedDictionary<string, double> Regression(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
     {
         int n = targets.Length;
         double mean = 0;
+        bool nonNegative = true, positive = true;
         foreach (float t in targets)
         {
             mean += t;
+            nonNegative &= t >= 0;
+            positive &= t > 0;
         }
 
         mean /= n;
-        double se = 0, ae = 0, max = 0, tot = 0;
+        double se = 0, ae = 0, max = 0, tot = 0, bias = 0;
         double[] abs = new double[n];
         for (int i = 0; i < n; i++)
         {
             double e = (double)predictions[i] - targets[i];
             se += e * e;
             ae += Math.Abs(e);
+            bias += e;
             abs[i] = Math.Abs(e);
             max = Math.Max(max, Math.Abs(e));
             tot += (targets[i] - mean) * (targets[i] - mean);
@@ -113,7 +153,7 @@ public static class Metrics
 
         Array.Sort(abs);
         double median = n % 2 == 1 ? abs[n / 2] : 0.5 * (abs[(n / 2) - 1] + abs[n / 2]);
-        return new SortedDictionary<string, double>
+        var result = new SortedDictionary<string, double>
         {
             ["mse"] = se / n,
             ["rmse"] = Math.Sqrt(se / n),
@@ -122,23 +162,81 @@ public static class Metrics
             ["max_error"] = max,
             ["r2"] = tot > 0 ? 1 - (se / tot) : double.NaN,
             ["pinball_0.5"] = 0.5 * ae / n,
+            ["mean_bias"] = bias / n,
         };
+
+        if (nonNegative && n > 0)
+        {
+            double floor = DevianceFloor(mean);
+            double poisson = 0, gamma = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double y = targets[i], mu = Math.Max(predictions[i], floor);
+                poisson += 2 * ((y > 0 ? y * Math.Log(y / mu) : 0) - (y - mu));
+                if (positive)
+                {
+                    gamma += 2 * (((y - mu) / mu) - Math.Log(y / mu));
+                }
+            }
+
+            result["poisson_deviance"] = poisson / n;
+            if (positive)
+            {
+                result["gamma_deviance"] = gamma / n;
+            }
+        }
+
+        return result;
     }
 
-    /// <summary>Binary metrics from logits and 0/1 targets.</summary>
+    /// <summary>The lower clip of predicted means in the deviances: 1e-6 · max(ȳ, 1e-300).</summary>
+    private static double DevianceFloor(double meanTarget) => 1e-6 * Math.Max(meanTarget, 1e-300);
+
+    /// <summary>Binary metrics from logits and 0/1 targets, with accuracy, balanced_accuracy and f1 at probability 0.5.</summary>
     public static SortedDictionary<string, double> Binary(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets)
+        => Binary(logits, targets, 0.5);
+
+    /// <summary>
+    /// Binary metrics from logits z and targets y (positive where y &gt; 0.5), in double, with p = σ(z):
+    /// <list type="bullet">
+    /// <item>accuracy, balanced_accuracy = ½(TP/(TP + FN) + TN/(TN + FP)) and f1 = 2TP/(2TP + FP + FN) (0 when there is
+    /// nothing to count), predicting positive where p &gt; <paramref name="threshold"/>;</item>
+    /// <item>log_loss = mean −[y·log p + (1 − y)·log(1 − p)], computed as softplus from the logits;</item>
+    /// <item>roc_auc: the area under the ROC curve = the Mann–Whitney statistic with average ranks for ties (equal to
+    /// scikit-learn's trapezoid rule over tied scores), NaN with one class only;</item>
+    /// <item>pr_auc: average precision AP = Σ_k (R_k − R_(k−1))·P_k over the distinct scores in decreasing order, tied
+    /// scores forming one step, exactly scikit-learn's <c>average_precision_score</c>; NaN without positives;</item>
+    /// <item>brier = mean (p − y)²; calibration_in_the_large = mean p − mean y (positive: too many positives predicted).</item>
+    /// </list>
+    /// The ranking metrics (roc_auc, pr_auc) read the logits, whose order is exact where σ would round.
+    /// </summary>
+    /// <param name="logits">The model outputs.</param>
+    /// <param name="targets">0/1 labels.</param>
+    /// <param name="threshold">The probability above which a row is predicted positive, in [0, 1].</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> outside [0, 1].</exception>
+    public static SortedDictionary<string, double> Binary(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, double threshold)
     {
+        if (!(threshold >= 0 && threshold <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "the probability threshold must lie in [0, 1]");
+        }
+
         int n = targets.Length;
-        int tp = 0, tn = 0, fp = 0, fn = 0;
-        double logLoss = 0;
+        long tp = 0, tn = 0, fp = 0, fn = 0;
+        double logLoss = 0, brier = 0, meanP = 0, meanY = 0;
         var scored = new (double Score, bool Positive)[n];
         for (int i = 0; i < n; i++)
         {
             bool positive = targets[i] > 0.5f;
-            bool predicted = logits[i] > 0;
             double x = logits[i];
+            double p = Sigmoid(x);
+            bool predicted = p > threshold;
             double softplusNeg = Math.Max(-x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x)));
             logLoss += positive ? softplusNeg : softplusNeg + x;
+            double y = positive ? 1 : 0;
+            brier += (p - y) * (p - y);
+            meanP += p;
+            meanY += y;
             scored[i] = (x, positive);
             if (positive)
             {
@@ -161,25 +259,67 @@ public static class Metrics
             }
         }
 
-        double recall = tp + fn > 0 ? (double)tp / (tp + fn) : 0;
-        double specificity = tn + fp > 0 ? (double)tn / (tn + fp) : 0;
-        double precision = tp + fp > 0 ? (double)tp / (tp + fp) : 0;
         return new SortedDictionary<string, double>
         {
-            ["accuracy"] = (double)(tp + tn) / n,
-            ["balanced_accuracy"] = 0.5 * (recall + specificity),
-            ["f1"] = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0,
+            ["accuracy"] = FromCounts("accuracy", tp, fp, tn, fn),
+            ["balanced_accuracy"] = FromCounts("balanced_accuracy", tp, fp, tn, fn),
+            ["f1"] = FromCounts("f1", tp, fp, tn, fn),
             ["log_loss"] = logLoss / n,
             ["roc_auc"] = Auc(scored),
+            ["pr_auc"] = AveragePrecision(scored),
+            ["brier"] = brier / n,
+            ["calibration_in_the_large"] = (meanP - meanY) / n,
         };
     }
 
-    /// <summary>Multiclass metrics from N×C logits and class indices.</summary>
+    /// <summary>σ(z) = 1/(1 + e^(−z)) in double, without overflow for either sign.</summary>
+    internal static double Sigmoid(double z)
+    {
+        if (z >= 0)
+        {
+            return 1 / (1 + Math.Exp(-z));
+        }
+
+        double e = Math.Exp(z);
+        return e / (1 + e);
+    }
+
+    /// <summary>accuracy, balanced_accuracy or f1 from the confusion counts (the one place their conventions live).</summary>
+    internal static double FromCounts(string metric, long tp, long fp, long tn, long fn)
+    {
+        switch (metric)
+        {
+            case "accuracy":
+                return (double)(tp + tn) / (tp + fp + tn + fn);
+            case "balanced_accuracy":
+            {
+                double recall = tp + fn > 0 ? (double)tp / (tp + fn) : 0;
+                double specificity = tn + fp > 0 ? (double)tn / (tn + fp) : 0;
+                return 0.5 * (recall + specificity);
+            }
+
+            case "f1":
+            {
+                long denominator = (2 * tp) + fp + fn;
+                return denominator > 0 ? 2.0 * tp / denominator : 0;
+            }
+
+            default:
+                throw new ArgumentException($"metric '{metric}' is not a threshold metric; accepted: f1, balanced_accuracy, accuracy", nameof(metric));
+        }
+    }
+
+    /// <summary>
+    /// Multiclass metrics from N×C logits and class indices, with p = softmax(row): accuracy (arg-max), balanced_accuracy
+    /// (mean recall over the classes present), log_loss = mean −log p_y, and brier = mean over rows of
+    /// Σ_k (p_k − 1[y = k])² (the original multi-class Brier score, in [0, 2]; for two classes it is twice the binary
+    /// brier).
+    /// </summary>
     public static SortedDictionary<string, double> Multiclass(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int classes)
     {
         int n = targets.Length;
         int correct = 0;
-        double logLoss = 0;
+        double logLoss = 0, brier = 0;
         int[] perClass = new int[classes], perClassCorrect = new int[classes];
         for (int i = 0; i < n; i++)
         {
@@ -203,6 +343,12 @@ public static class Metrics
             }
 
             logLoss += max + Math.Log(sum) - row[y];
+            for (int k = 0; k < classes; k++)
+            {
+                double d = (Math.Exp(row[k] - max) / sum) - (k == y ? 1 : 0);
+                brier += d * d;
+            }
+
             perClass[y]++;
             if (arg == y)
             {
@@ -217,7 +363,47 @@ public static class Metrics
             ["accuracy"] = (double)correct / n,
             ["balanced_accuracy"] = balanced,
             ["log_loss"] = logLoss / n,
+            ["brier"] = brier / n,
         };
+    }
+
+    /// <summary>
+    /// Average precision: walking the scores from the highest, each group of tied scores is one step; at the end of a
+    /// group P = TP/(TP + FP) and R = TP/positives, and AP = Σ ΔR·P. Sorts <paramref name="scored"/> (descending).
+    /// </summary>
+    private static double AveragePrecision((double Score, bool Positive)[] scored)
+    {
+        int positives = 0;
+        foreach (var s in scored)
+        {
+            positives += s.Positive ? 1 : 0;
+        }
+
+        if (positives == 0)
+        {
+            return double.NaN;
+        }
+
+        Array.Sort(scored, (a, b) => b.Score.CompareTo(a.Score));
+        double ap = 0, previousRecall = 0;
+        long tp = 0, seen = 0;
+        for (int i = 0; i < scored.Length;)
+        {
+            int j = i;
+            while (j < scored.Length && scored[j].Score == scored[i].Score)
+            {
+                tp += scored[j].Positive ? 1 : 0;
+                j++;
+            }
+
+            seen += j - i;
+            double recall = (double)tp / positives;
+            ap += (recall - previousRecall) * ((double)tp / seen);
+            previousRecall = recall;
+            i = j;
+        }
+
+        return ap;
     }
 
     /// <summary>ROC AUC by the rank statistic (ties count one half).</summary>
