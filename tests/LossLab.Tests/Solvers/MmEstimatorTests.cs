@@ -114,12 +114,14 @@ public sealed class MmEstimatorTests(ITestOutputHelper output)
         MmFit mm = MmEstimator.Fit(x, y, true);
         LeastSquaresFit ols = LeastSquares.Solve(x, y, true);
         RobustFit huber = Irls.Fit(x, y, true, RobustNorm.Huber());
-        output.WriteLine($"slope: MM {mm.Coefficients[1]:F4}, OLS {ols.Coefficients[1]:F4}, Huber {huber.Coefficients[1]:F4} (true 2); MM outliers [{string.Join(", ", mm.Outliers)}]");
+        RobustFit tukey = Irls.Fit(x, y, true, RobustNorm.Tukey()); // started from least squares
+        output.WriteLine($"slope: MM {mm.Coefficients[1]:F4}, OLS {ols.Coefficients[1]:F4}, Huber {huber.Coefficients[1]:F4}, Tukey IRLS {tukey.Coefficients[1]:F4} (true 2); MM outliers [{string.Join(", ", mm.Outliers)}]");
 
         Assert.InRange(mm.Coefficients[1], 1.95, 2.05);
         Assert.InRange(mm.Coefficients[0], 0.7, 1.3);
         Assert.True(Math.Abs(ols.Coefficients[1] - 2) > 1.5, $"OLS slope {ols.Coefficients[1]}");
         Assert.True(Math.Abs(huber.Coefficients[1] - 2) > 1.5, $"Huber slope {huber.Coefficients[1]}");
+        Assert.True(Math.Abs(tukey.Coefficients[1] - 2) > 1.5, $"Tukey IRLS slope {tukey.Coefficients[1]}");
         Assert.Equal([50, 51, 52, 53, 54], mm.Outliers);
         Assert.All(mm.Outliers, i => Assert.True(Math.Abs(mm.StandardizedResiduals[i]) > 50));
         Assert.Equal(Golden.Doubles(c.GetProperty("ols_coefficients")), ols.Coefficients.ToArray(), (a, b) => Math.Abs(a - b) < 1e-9);
