@@ -82,6 +82,29 @@ public sealed class FitCommandTests
     }
 
     [Fact]
+    public void Mm_rejected_rows_are_rows_of_the_data_not_of_the_training_part()
+    {
+        // y = 1 + 2x + small wiggle on 40 rows; rows 5, 17 and 33 are gross outliers. With a validation split the
+        // training rows are shuffled, so the rejected rows must be mapped back to the file's rows.
+        var text = new System.Text.StringBuilder("x,y\n");
+        for (int i = 0; i < 40; i++)
+        {
+            double x = i * 0.25;
+            double y = 1 + (2 * x) + (0.1 * Math.Sin(3 * i)) + (i is 5 or 17 or 33 ? 30 : 0);
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{x},{y}\n");
+        }
+
+        var (code, output, error) = CliRunner.Run("fit", "--data", Csv(text.ToString()), "--target", "y", "--solver", "mm", "--validation", "0.25", "--seed", "1", "--json");
+        Assert.True(code == 0, error);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        int[] rejected = doc.RootElement.GetProperty("robust").GetProperty("rejected_rows").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        Assert.NotEmpty(rejected);
+        Assert.All(rejected, r => Assert.Contains(r, new[] { 5, 17, 33 }));
+        Assert.Equal(rejected.Order(), rejected);
+        Assert.Equal(2.0, doc.RootElement.GetProperty("params")[0].GetDouble(), 1);
+    }
+
+    [Fact]
     public void Mm_solver_takes_a_tukey_constant_and_rejects_other_losses()
     {
         var tukey = CliRunner.Run("fit", "--data", "builtin:stackloss", "--solver", "mm", "--loss", "tukey:c=3.5", "--validation", "0", "--json");

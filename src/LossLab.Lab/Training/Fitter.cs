@@ -113,7 +113,7 @@ public sealed record FitResult
 /// <summary>What <c>--solver mm</c> reports beyond the coefficients.</summary>
 /// <param name="Scale">The S-estimate's M-scale s, the robust residual scale (0 for an exact fit).</param>
 /// <param name="WeightCut">lmrob's outlier cut 0.1/n on the robustness weights (n training rows).</param>
-/// <param name="RejectedRows">Rows of the data set (0-based) whose robustness weight is below <paramref name="WeightCut"/>.</param>
+/// <param name="RejectedRows">Rows of the data set (0-based, ascending) whose robustness weight is below <paramref name="WeightCut"/>.</param>
 /// <param name="Iterations">The M-step's IRWLS iterations (lmrob's <c>iter</c>).</param>
 /// <param name="Converged">Whether the M-step converged.</param>
 /// <param name="ExactFit">Whether more than half the rows lie exactly on the fit (scale 0, no M-step).</param>
@@ -213,7 +213,7 @@ public static class Fitter
         {
             MmSolution mm = ExactSolvers.Mm(loss, train, settings.Training.Seed);
             coefficients = mm.Coefficients;
-            robust = new RobustSummary(mm.Fit.Scale, mm.Fit.OutlierWeightCut, [.. mm.Fit.Outliers.Select(i => trainRows[i])], mm.Fit.Iterations, mm.Fit.Converged, mm.Fit.ExactFit);
+            robust = new RobustSummary(mm.Fit.Scale, mm.Fit.OutlierWeightCut, [.. mm.Fit.Outliers.Select(i => trainRows[i]).Order()], mm.Fit.Iterations, mm.Fit.Converged, mm.Fit.ExactFit);
         }
         else
         {
