@@ -28,7 +28,7 @@ internal static class FitCommand
         var seed = new Option<int>("--seed") { Description = "Seed for the split, the initialisation and the shuffling", DefaultValueFactory = _ => 0 };
         var init = new Option<string>("--init") { Description = "default (PyTorch's) or zeros", DefaultValueFactory = _ => "default" };
         var standardize = new Option<string>("--standardize") { Description = "Standardise features on the training part: true or false", DefaultValueFactory = _ => "true" };
-        var solver = new Option<string>("--solver") { Description = "gradient, closed_form (least squares by QR) or irls (huber, tukey, l1, quantile)", DefaultValueFactory = _ => "gradient" };
+        var solver = new Option<string>("--solver") { Description = "gradient, closed_form (least squares by QR), irls (huber, tukey, l1, quantile) or mm (lmrob's MM-estimate; tukey)", DefaultValueFactory = _ => "gradient" };
         var validation = new Option<double>("--validation") { Description = "Share of rows held out for validation", DefaultValueFactory = _ => 0.2 };
         var patience = new Option<int>("--patience") { Description = "Early stopping after this many epochs without a better validation loss (0: off)", DefaultValueFactory = _ => 0 };
         var dropMissing = new Option<bool>("--drop-missing") { Description = "Drop rows with missing values instead of failing" };
@@ -162,7 +162,26 @@ internal static class FitCommand
         return text.ToString();
     }
 
-    private static JsonObject ToJson(string dataText, Dataset dataset, FitSettings settings, FitResult result) => new()
+    private static JsonObject ToJson(string dataText, Dataset dataset, FitSettings settings, FitResult result)
+    {
+        JsonObject document = Document(dataText, dataset, settings, result);
+        if (result.Robust is { } robust)
+        {
+            document["robust"] = new JsonObject
+            {
+                ["scale"] = robust.Scale,
+                ["weight_cut"] = robust.WeightCut,
+                ["rejected_rows"] = new JsonArray(robust.RejectedRows.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray()),
+                ["iterations"] = robust.Iterations,
+                ["converged"] = robust.Converged,
+                ["exact_fit"] = robust.ExactFit,
+            };
+        }
+
+        return document;
+    }
+
+    private static JsonObject Document(string dataText, Dataset dataset, FitSettings settings, FitResult result) => new()
     {
         ["data"] = dataText,
         ["task"] = dataset.Task.ToString().ToLowerInvariant(),
@@ -201,6 +220,13 @@ internal static class FitCommand
             ? string.Join(", ", dataset.FeatureNames.Select((f, i) => $"{f} {r.Parameters[i].ToString("G6", CultureInfo.InvariantCulture)}")) + $", intercept {r.Parameters[^1].ToString("G6", CultureInfo.InvariantCulture)}"
             : string.Join(", ", r.Parameters.Take(12).Select(p => p.ToString("G4", CultureInfo.InvariantCulture))) + (r.Parameters.Length > 12 ? $", … ({r.Parameters.Length} parameters)" : string.Empty);
         o.WriteLine($"params:    {names}");
+        if (r.Robust is { } robust)
+        {
+            string rows = robust.RejectedRows.Length == 0 ? string.Empty : $": rows {string.Join(", ", robust.RejectedRows.Take(20))}{(robust.RejectedRows.Length > 20 ? ", …" : string.Empty)} (0-based)";
+            string exact = robust.ExactFit ? "; exact fit of more than half the rows, no M-step" : string.Empty;
+            o.WriteLine($"robust:    scale {robust.Scale.ToString("G6", CultureInfo.InvariantCulture)}{exact}; {robust.RejectedRows.Length} of {r.TrainRows} rows rejected (weight < 0.1/n = {robust.WeightCut.ToString("G3", CultureInfo.InvariantCulture)}){rows}");
+        }
+
         o.WriteLine("train:     " + Line(r.Train));
         if (r.Validation.Count > 0)
         {

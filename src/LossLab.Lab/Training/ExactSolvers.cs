@@ -10,14 +10,24 @@ namespace LossLab.Lab.Training;
 /// <param name="Iterations">IRLS iterations (the starting least-squares fit counts as one).</param>
 public sealed record RobustSolution(double[] Coefficients, int Iterations);
 
+/// <summary>An MM-regression (<c>--solver mm</c>): coefficients in LossLab's order and the estimator's full result.</summary>
+/// <param name="Coefficients">Weights then intercept.</param>
+/// <param name="Fit">The MM fit (intercept-first coefficients, S-scale, robustness weights, standardized residuals).</param>
+public sealed record MmSolution(double[] Coefficients, MmFit Fit);
+
 /// <summary>
-/// <c>fit --solver closed_form|irls</c>: least squares by QR for <c>mse</c>; IRLS with the normalised-MAD scale for
+/// <c>fit --solver closed_form|irls|mm</c>: least squares by QR for <c>mse</c>; IRLS with the normalised-MAD scale for
 /// <c>huber</c> (δ in scale units), <c>tukey</c> (c in scale units), and exact L1 / quantile regression for <c>l1</c>
-/// and <c>quantile</c>. Coefficients come back in the trace order: weights, then the intercept.
+/// and <c>quantile</c>; for <c>mm</c> the MM-estimate of R's <c>lmrob</c> (<see cref="MmEstimator"/>), whose M-step
+/// is Tukey's bisquare with c in units of the S-scale (lmrob's c = 4.685061 unless the loss gives another).
+/// Coefficients come back in the trace order: weights, then the intercept.
 /// </summary>
 public static class ExactSolvers
 {
-    /// <summary>Solves a linear regression exactly.</summary>
+    /// <summary>The loss <c>--solver mm</c> implies when no <c>--loss</c> is given: lmrob's bisquare, tukey:c=4.685061.</summary>
+    public const string MmDefaultLoss = "tukey:c=4.685061";
+
+    /// <summary>Solves a linear regression exactly (<c>mm</c> with the default seed 0).</summary>
     /// <exception cref="SpecException">The loss has no exact solver of that kind.</exception>
     public static double[] Solve(string solver, ILoss loss, Dataset data)
     {
@@ -27,7 +37,8 @@ public static class ExactSolvers
             "closed_form" when loss.Name == "mse" => LeastSquaresFit(data),
             "closed_form" => throw new SpecException($"--solver closed_form solves least squares (--loss mse), not {loss.Name}; use --solver irls for huber, tukey, l1 or quantile"),
             "irls" => Robust(loss, data).Coefficients,
-            _ => throw new SpecException($"--solver {solver}: unknown; accepted: gradient, closed_form, irls"),
+            "mm" => Mm(loss, data, seed: 0).Coefficients,
+            _ => throw new SpecException($"--solver {solver}: unknown; accepted: gradient, closed_form, irls, mm"),
         };
     }
 
@@ -65,6 +76,32 @@ public static class ExactSolvers
         {
             RobustFit fit = Irls.Fit(x, data.Rows, data.Columns, y, intercept: true, norm);
             return new RobustSolution(ToTraceOrder(fit.Coefficients), fit.Iterations);
+        }
+        catch (RankDeficientException ex)
+        {
+            throw new DataException($"{data.Name}: {ex.Message.Split(" (Parameter", 2)[0]}", ex);
+        }
+    }
+
+    /// <summary>
+    /// The MM-estimate of R's <c>lmrob</c> (FAST-S start with bisquare c = 1.54764, b = 0.5; bisquare M-step with
+    /// c = the Tukey loss's c in units of the S-scale) on the data, subsamples drawn from <paramref name="seed"/>.
+    /// </summary>
+    /// <exception cref="SpecException">The loss is not tukey.</exception>
+    public static MmSolution Mm(ILoss loss, Dataset data, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(data);
+        if (loss is not Tukey tukey)
+        {
+            throw new SpecException($"--solver mm fits the MM-estimate with Tukey's bisquare, not {loss.Name}: leave --loss out ({MmDefaultLoss}, lmrob's default, is implied) or pass --loss tukey:c=…; --solver irls fits {loss.Name}");
+        }
+
+        (double[] x, double[] y) = Doubles(data);
+        try
+        {
+            MmFit fit = MmEstimator.Fit(x, data.Rows, data.Columns, y, intercept: true, new MmOptions { Seed = seed, PsiC = tukey.C });
+            return new MmSolution(ToTraceOrder(fit.Coefficients), fit);
         }
         catch (RankDeficientException ex)
         {

@@ -36,7 +36,10 @@ public sealed record FitSettings
     /// <summary>Share of rows held out for validation.</summary>
     public double Validation { get; init; } = 0.2;
 
-    /// <summary><c>gradient</c>, <c>closed_form</c> (least squares by QR) or <c>irls</c> (robust / quantile regression).</summary>
+    /// <summary>
+    /// <c>gradient</c>, <c>closed_form</c> (least squares by QR), <c>irls</c> (robust / quantile regression) or
+    /// <c>mm</c> (lmrob's MM-estimate; implies <see cref="ExactSolvers.MmDefaultLoss"/> when <see cref="Loss"/> is null).
+    /// </summary>
     public string Solver { get; init; } = "gradient";
 }
 
@@ -88,6 +91,9 @@ public sealed record FitResult
     /// <summary>Rows held out.</summary>
     public int ValidationRows { get; init; }
 
+    /// <summary>For <c>--solver mm</c>: the robust scale and the rows the fit rejected; null otherwise.</summary>
+    public RobustSummary? Robust { get; init; }
+
     /// <summary>The rows of the data set used for training (indices into the data set given to <see cref="Fitter.Fit"/>, in split order).</summary>
     public int[] TrainIndices { get; init; } = [];
 
@@ -103,6 +109,15 @@ public sealed record FitResult
     /// <summary>The fitted model's outputs on the validation rows (in <see cref="ValidationIndices"/> order), as <see cref="TrainOutputs"/>.</summary>
     public float[] ValidationOutputs { get; init; } = [];
 }
+
+/// <summary>What <c>--solver mm</c> reports beyond the coefficients.</summary>
+/// <param name="Scale">The S-estimate's M-scale s, the robust residual scale (0 for an exact fit).</param>
+/// <param name="WeightCut">lmrob's outlier cut 0.1/n on the robustness weights (n training rows).</param>
+/// <param name="RejectedRows">Rows of the data set (0-based, ascending) whose robustness weight is below <paramref name="WeightCut"/>.</param>
+/// <param name="Iterations">The M-step's IRWLS iterations (lmrob's <c>iter</c>).</param>
+/// <param name="Converged">Whether the M-step converged.</param>
+/// <param name="ExactFit">Whether more than half the rows lie exactly on the fit (scale 0, no M-step).</param>
+public sealed record RobustSummary(double Scale, double WeightCut, int[] RejectedRows, int Iterations, bool Converged, bool ExactFit);
 
 /// <summary>Trains one model on a data set (or solves it exactly) and reports parameters and metrics.</summary>
 public static class Fitter
@@ -122,7 +137,7 @@ public static class Fitter
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
-        string lossSpec = settings.Loss ?? DefaultLoss(data.Task);
+        string lossSpec = settings.Loss ?? (settings.Solver == "mm" ? ExactSolvers.MmDefaultLoss : DefaultLoss(data.Task));
         int outputs = data.Outputs;
         Model model = CheckSize(ModelCatalog.Create(settings.Model, data.Columns, outputs));
         ILoss loss = LossCatalog.Create(lossSpec, data.Task == TaskKind.Multiclass ? data.Classes : 0);
@@ -141,8 +156,8 @@ public static class Fitter
         FitResult result = settings.Solver switch
         {
             "gradient" => Gradient(data, model, loss, lossSpec, settings, train, validation, cancellation),
-            "closed_form" or "irls" => Exact(model, loss, lossSpec, settings, train, validation),
-            _ => throw new SpecException($"--solver {settings.Solver}: unknown; accepted: gradient, closed_form, irls"),
+            "closed_form" or "irls" or "mm" => Exact(model, loss, lossSpec, settings, train, validation, trainRows),
+            _ => throw new SpecException($"--solver {settings.Solver}: unknown; accepted: gradient, closed_form, irls, mm"),
         };
         return result with { TrainIndices = trainRows, ValidationIndices = validationRows };
     }
@@ -185,14 +200,26 @@ public static class Fitter
         };
     }
 
-    private static FitResult Exact(Model model, ILoss loss, string lossSpec, FitSettings settings, Dataset train, Dataset? validation)
+    private static FitResult Exact(Model model, ILoss loss, string lossSpec, FitSettings settings, Dataset train, Dataset? validation, int[] trainRows)
     {
         if (model is not LinearModel || model.Outputs != 1 || train.Task != TaskKind.Regression)
         {
             throw new SpecException($"--solver {settings.Solver}: exact solvers fit a linear regression model (--model linear on a regression target)");
         }
 
-        double[] coefficients = ExactSolvers.Solve(settings.Solver, loss, train);
+        RobustSummary? robust = null;
+        double[] coefficients;
+        if (settings.Solver == "mm")
+        {
+            MmSolution mm = ExactSolvers.Mm(loss, train, settings.Training.Seed);
+            coefficients = mm.Coefficients;
+            robust = new RobustSummary(mm.Fit.Scale, mm.Fit.OutlierWeightCut, [.. mm.Fit.Outliers.Select(i => trainRows[i]).Order()], mm.Fit.Iterations, mm.Fit.Converged, mm.Fit.ExactFit);
+        }
+        else
+        {
+            coefficients = ExactSolvers.Solve(settings.Solver, loss, train);
+        }
+
         float[] modelParameters = coefficients.Select(c => (float)c).ToArray();
         var objective = new TrainingObjective(model, loss, train.Task, 1024);
         var (trainMetrics, trainOutputs) = Scored(objective, modelParameters, train);
@@ -211,6 +238,7 @@ public static class Fitter
             ValidationOutputs = validationOutputs,
             TrainRows = train.Rows,
             ValidationRows = validation?.Rows ?? 0,
+            Robust = robust,
         };
     }
 
