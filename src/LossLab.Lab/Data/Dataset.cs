@@ -78,6 +78,18 @@ public sealed class Dataset
     /// <summary>The number of features.</summary>
     public int Columns => FeatureNames.Count;
 
+    /// <summary>
+    /// What the loader decided about the columns, one sentence each: identifier columns dropped, date columns converted,
+    /// a two-valued target read as binary. Empty for data built in code. Carried by <see cref="Subset"/> and the copies.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>
+    /// The column (a date, a year, a time stamp) by which the rows are ordered in time, non-decreasing from the first row
+    /// to the last; null when none was found. Such data are scored with forward-chaining folds.
+    /// </summary>
+    public string? TimeColumn { get; init; }
+
     /// <summary>The number of classes (1 when the task is not a classification).</summary>
     public int Classes => Task is TaskKind.Binary or TaskKind.Multiclass ? ClassNames.Count : 1;
 
@@ -85,10 +97,10 @@ public sealed class Dataset
     public int Outputs => Task == TaskKind.Multiclass ? Classes : TargetWidth;
 
     /// <summary>A copy with other features (same targets).</summary>
-    public Dataset WithFeatures(float[] features) => new(Name, FeatureNames, TargetName, features, Targets, Task, ClassNames, TargetWidth);
+    public Dataset WithFeatures(float[] features) => new(Name, FeatureNames, TargetName, features, Targets, Task, ClassNames, TargetWidth) { Notes = Notes, TimeColumn = TimeColumn };
 
     /// <summary>A copy with other targets (same features).</summary>
-    public Dataset WithTargets(float[] targets) => new(Name, FeatureNames, TargetName, Features, targets, Task, ClassNames, TargetWidth);
+    public Dataset WithTargets(float[] targets) => new(Name, FeatureNames, TargetName, Features, targets, Task, ClassNames, TargetWidth) { Notes = Notes, TimeColumn = TimeColumn };
 
     /// <summary>The rows at <paramref name="indices"/>, in that order.</summary>
     public Dataset Subset(IReadOnlyList<int> indices, string? name = null)
@@ -104,6 +116,6 @@ public sealed class Dataset
             Array.Copy(Targets, indices[i] * w, y, i * w, w);
         }
 
-        return new Dataset(name ?? Name, FeatureNames, TargetName, x, y, Task, ClassNames, w);
+        return new Dataset(name ?? Name, FeatureNames, TargetName, x, y, Task, ClassNames, w) { Notes = Notes, TimeColumn = TimeColumn };
     }
 }

@@ -12,8 +12,8 @@ public static class TableConverter
     /// <summary>Converts the table.</summary>
     /// <param name="table">The raw table.</param>
     /// <param name="target">The target column.</param>
-    /// <param name="features">The feature columns; null for every column but the target.</param>
-    /// <param name="task">The task; null to infer it (a target of words, or of exactly the values 0 and 1, makes a classification; numbers with some words in between are a regression target with bad cells).</param>
+    /// <param name="features">The feature columns; null for every column but the target, less identifier columns (<see cref="ColumnRoles"/>; each dropped column gets a note in <see cref="Dataset.Notes"/>).</param>
+    /// <param name="task">The task; null to infer it (a target of words, or of exactly two distinct numbers in any coding — 0/1, 1/2 — makes a classification, as do 3–10 codes 0 … K − 1 in a column named like classes, e.g. species or type; numbers with some words in between are a regression target with bad cells).</param>
     /// <param name="dropMissing">Drop rows with a missing value instead of failing.</param>
     /// <exception cref="DataException">An unknown column, a bad or missing cell, too few rows, or a constant target.</exception>
     public static Dataset ToDataset(RawTable table, string target, IReadOnlyList<string>? features = null, TaskKind? task = null, bool dropMissing = false)
@@ -59,10 +59,43 @@ public static class TableConverter
         // A feature column with no number in it is categorical: one-hot, with the first category (in sorted order)
         // as the reference level (k − 1 columns, so an intercept model stays full rank). A column that mixes numbers
         // and words is numeric with bad cells, reported below.
+        // Column roles (ColumnRoles): with the features left to LossLab, identifier columns are dropped, ISO dates become
+        // decimal years, and a date or year column that never decreases marks the rows as ordered in time.
         var columns = new List<(int Source, string Name, string? Level)>();
+        var notes = new List<string>();
+        var dates = new HashSet<int>();
+        string? timeColumn = null;
         foreach (int c in featureIndices)
         {
-            if (keep.Any(r => CsvLoader.IsNumber(table.Rows[r][c])))
+            bool numeric = keep.Any(r => CsvLoader.IsNumber(table.Rows[r][c]));
+            ColumnRole role = features is null ? ColumnRoles.Recognise(table.Columns[c], keep.Select(r => table.Rows[r][c]).ToArray(), numeric) : ColumnRole.Feature;
+            if (role == ColumnRole.Identifier)
+            {
+                bool ordered = numeric && ColumnRoles.NonDecreasing(keep.Select(r => double.Parse(table.Rows[r][c], CultureInfo.InvariantCulture)).ToArray());
+                notes.Add(numeric
+                    ? $"column '{table.Columns[c]}' holds a different whole number in every row ({(ordered ? "a running index in row order" : "an identifier")}): dropped as a feature; name it in --features to keep it"
+                    : $"column '{table.Columns[c]}' holds a different word in every row (an identifier): dropped instead of one-hot encoding {keep.Count} levels; name it in --features to keep it");
+                continue;
+            }
+
+            if (role is ColumnRole.Date or ColumnRole.Year)
+            {
+                double[] when = keep.Select(r => role == ColumnRole.Date ? ColumnRoles.ToYears(table.Rows[r][c])!.Value : double.Parse(table.Rows[r][c], CultureInfo.InvariantCulture)).ToArray();
+                bool ordered = ColumnRoles.NonDecreasing(when);
+                if (role == ColumnRole.Date)
+                {
+                    dates.Add(c);
+                    notes.Add($"column '{table.Columns[c]}' holds dates: converted to decimal years (a trend feature)");
+                }
+
+                if (ordered && timeColumn is null)
+                {
+                    timeColumn = table.Columns[c];
+                    notes.Add($"the rows are ordered in time by '{table.Columns[c]}' (it never decreases from the first row to the last)");
+                }
+            }
+
+            if (numeric || dates.Contains(c))
             {
                 columns.Add((c, table.Columns[c], null));
                 continue;
@@ -98,7 +131,9 @@ public static class TableConverter
             for (int j = 0; j < d; j++)
             {
                 (int source, _, string? level) = columns[j];
-                x[(i * d) + j] = level is null ? Number(table, r, source, "feature") : table.Rows[r][source] == level ? 1f : 0f;
+                x[(i * d) + j] = level is not null ? (table.Rows[r][source] == level ? 1f : 0f)
+                    : dates.Contains(source) ? (float)ColumnRoles.ToYears(table.Rows[r][source])!.Value
+                    : Number(table, r, source, "feature");
             }
         }
 
@@ -146,7 +181,12 @@ public static class TableConverter
             }
         }
 
-        return new Dataset(table.Source, columns.Select(c => c.Name).ToArray(), target, x, y, kind, classNames);
+        if (task is null && kind == TaskKind.Binary && !(classNames[0] == "0" && classNames[1] == "1"))
+        {
+            notes.Add($"the target '{target}' takes two values ({classNames[0]}, {classNames[1]}): read as binary with '{classNames[1]}' as the positive class (pass --task regression to treat it as a number)");
+        }
+
+        return new Dataset(table.Source, columns.Select(c => c.Name).ToArray(), target, x, y, kind, classNames) { Notes = notes, TimeColumn = timeColumn };
     }
 
     private static int IndexOf(RawTable table, string column, string option)
@@ -202,7 +242,7 @@ public static class TableConverter
             bool isNumber = CsvLoader.IsNumber(cell);
             numeric &= isNumber;
             anyNumeric |= isNumber;
-            if (distinct.Count <= 2)
+            if (distinct.Count <= 10)
             {
                 distinct.Add(cell);
             }
@@ -215,8 +255,17 @@ public static class TableConverter
             return anyNumeric ? TaskKind.Regression : distinct.Count == 2 ? TaskKind.Binary : TaskKind.Multiclass;
         }
 
-        bool zeroOne = distinct.Count == 2 && distinct.All(v => double.Parse(v, CultureInfo.InvariantCulture) is 0 or 1);
-        return zeroOne ? TaskKind.Binary : TaskKind.Regression;
+        // Exactly two distinct numbers (0/1, 1/2, −1/+1, …) are two classes, whatever their coding.
+        double[] values = [.. distinct.Select(v => double.Parse(v, CultureInfo.InvariantCulture)).Distinct().Order()];
+        if (values.Length == 2)
+        {
+            return TaskKind.Binary;
+        }
+
+        // 3 to 10 class codes 0 … K − 1 (or 1 … K) in a column named like classes (species, type, class, …) are labels;
+        // without such a name a few whole numbers stay a number (an ordinal scale, a count).
+        bool codes = values.Length is >= 3 and <= 10 && values.All(v => v == Math.Floor(v)) && values[0] is 0 or 1 && values[^1] - values[0] == values.Length - 1;
+        return codes && ColumnRoles.IsClassName(table.Columns[target]) ? TaskKind.Multiclass : TaskKind.Regression;
     }
 
     private static string[] OrderLabels(IEnumerable<string> labels)
