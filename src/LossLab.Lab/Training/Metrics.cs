@@ -40,7 +40,7 @@ public static class Metrics
         _ => MulticlassNames,
     };
 
-    private static readonly string[] RegressionNames = ["gamma_deviance", "mae", "max_error", "mean_bias", "median_ae", "mse", "pinball_0.5", "poisson_deviance", "r2", "rmse"];
+    private static readonly string[] RegressionNames = ["gamma_deviance", "mae", "max_error", "mean_bias", "median_ae", "mse", "pinball_0.5", "poisson_deviance", "r2", "rmse", "tweedie_deviance"];
     private static readonly string[] BinaryNames = ["accuracy", "balanced_accuracy", "brier", "calibration_in_the_large", "f1", "log_loss", "pr_auc", "roc_auc"];
     private static readonly string[] MulticlassNames = ["accuracy", "balanced_accuracy", "brier", "log_loss"];
     private static readonly string[] BoxNames = ["mae", "mean_iou"];
@@ -118,7 +118,8 @@ public static class Metrics
     /// <item>r2 = 1 − Σ(y − ŷ)²/Σ(y − ȳ)² (NaN for a constant target), pinball_0.5 = ½·mae;</item>
     /// <item>mean_bias = mean (ŷ − y) (positive: over-prediction on average);</item>
     /// <item>poisson_deviance = mean 2[y·log(y/μ) − (y − μ)], with y·log(y/μ) = 0 at y = 0, only when every y ≥ 0;</item>
-    /// <item>gamma_deviance = mean 2[(y − μ)/μ − log(y/μ)], only when every y &gt; 0.</item>
+    /// <item>gamma_deviance = mean 2[(y − μ)/μ − log(y/μ)], only when every y &gt; 0;</item>
+    /// <item>tweedie_deviance (power p = 1.5) = mean 2[y^{2−p}/((1−p)(2−p)) − y·μ^{1−p}/(1−p) + μ^{2−p}/(2−p)], only when every y ≥ 0.</item>
     /// </list>
     /// For the deviances μ = max(ŷ, floor), floor = 1e-6 · max(ȳ, 1e-300): a model without a log link can predict
     /// ŷ ≤ 0, where the deviances are undefined, so such predictions are clipped to a tiny positive mean (as scikit-learn
@@ -168,11 +169,12 @@ public static class Metrics
         if (nonNegative && n > 0)
         {
             double floor = DevianceFloor(mean);
-            double poisson = 0, gamma = 0;
+            double poisson = 0, gamma = 0, tweedie = 0;
             for (int i = 0; i < n; i++)
             {
                 double y = targets[i], mu = Math.Max(predictions[i], floor);
                 poisson += 2 * ((y > 0 ? y * Math.Log(y / mu) : 0) - (y - mu));
+                tweedie += 2 * ((Math.Pow(y, 0.5) / -0.25) - (y * Math.Pow(mu, -0.5) / -0.5) + (Math.Pow(mu, 0.5) / 0.5));
                 if (positive)
                 {
                     gamma += 2 * (((y - mu) / mu) - Math.Log(y / mu));
@@ -180,6 +182,7 @@ public static class Metrics
             }
 
             result["poisson_deviance"] = poisson / n;
+            result["tweedie_deviance"] = tweedie / n;
             if (positive)
             {
                 result["gamma_deviance"] = gamma / n;
