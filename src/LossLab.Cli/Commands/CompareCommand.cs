@@ -20,12 +20,13 @@ internal static class CompareCommand
         var losses = new Option<string>("--losses") { Description = "Loss specs, comma-separated (use ';' when a spec contains commas)", Required = true };
         var optimizers = new Option<string>("--optimizers") { Description = "Optimizer specs, comma-separated (use ';' when a spec contains commas)", Required = true };
         var lrs = new Option<string>("--lrs") { Description = "Learning rates to search, comma-separated, or auto (0.001 … 0.3)", DefaultValueFactory = _ => "auto" };
-        var folds = new Option<int>("--folds") { Description = "Cross-validation folds", DefaultValueFactory = _ => 3 };
-        var seeds = new Option<int>("--seeds") { Description = "Seeds per fold", DefaultValueFactory = _ => 1 };
+        var folds = new Option<string>("--folds") { Description = "Folds per repeat, or 'time' for forward-chaining splits (default 5; time when the rows are ordered by a date column)", DefaultValueFactory = _ => "5" };
+        var repeats = new Option<int>("--repeats") { Description = "Repeats of the K-fold assignment, each a new shuffle", DefaultValueFactory = _ => 4 };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds: each adds --repeats new fold assignments (new folds, new initialisations)", DefaultValueFactory = _ => 1 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per run", DefaultValueFactory = _ => 50 };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per step (0: full batch up to 2048 rows, else 256)", DefaultValueFactory = _ => 0 };
         var model = new Option<string>("--model") { Description = "Model spec", DefaultValueFactory = _ => "linear" };
-        var metric = new Option<string?>("--metric") { Description = "Metric to rank by (default: rmse for regression, accuracy for classification)" };
+        var metric = new Option<string?>("--metric") { Description = "Metric to rank by (default: rmse for regression, log_loss for classification)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the folds", DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "Runs at once (default: all cores); results do not depend on it" };
         var dropMissing = new Option<bool>("--drop-missing") { Description = "Drop rows with missing values instead of failing" };
@@ -33,16 +34,22 @@ internal static class CompareCommand
         var outDir = ReportOutput.CreateOption();
         var command = new Command("compare", "Fair comparison of losses × optimizers on your data: same learning-rate search, folds and seeds for all")
         {
-            data, target, features, task, losses, optimizers, lrs, folds, seeds, epochs, batchSize, model, metric, seed, threads, dropMissing, json, outDir,
+            data, target, features, task, losses, optimizers, lrs, folds, repeats, seeds, epochs, batchSize, model, metric, seed, threads, dropMissing, json, outDir,
         };
         command.SetAction(parsed =>
         {
             ReportOutput.CheckFolder(parsed.GetValue(outDir));
             Dataset dataset = DataSource.Load(parsed.GetValue(data)!, parsed.GetValue(target), SplitList(parsed.GetValue(features)), FitCommand.ParseTask(parsed.GetValue(task)), parsed.GetValue(dropMissing));
-            int foldCount = parsed.GetValue(folds);
-            if (foldCount < 2 || foldCount > dataset.Rows)
+            (int foldCount, LossLab.Lab.Verification.FoldScheme? scheme) = AdviseCommand.ParseFolds(parsed.GetValue(folds)!);
+            int limit = Math.Max(2, dataset.Rows / 2);
+            if (foldCount < 2 || foldCount > limit)
             {
-                throw new UserException($"--folds {foldCount}: must lie in [2, {dataset.Rows}]");
+                throw new UserException($"--folds {foldCount}: must lie in [2, {limit}] for {dataset.Rows} rows");
+            }
+
+            if (parsed.GetValue(repeats) < 1 || parsed.GetValue(seeds) < 1)
+            {
+                throw new UserException("--repeats and --seeds: must be >= 1");
             }
 
             var settings = new CompareSettings
@@ -51,7 +58,9 @@ internal static class CompareCommand
                 Optimizers = SplitSpecs(parsed.GetValue(optimizers)!, "--optimizers"),
                 LearningRates = ParseRates(parsed.GetValue(lrs)!),
                 Folds = foldCount,
+                Repeats = parsed.GetValue(repeats),
                 Seeds = parsed.GetValue(seeds),
+                Scheme = scheme,
                 Epochs = parsed.GetValue(epochs) >= 1 ? parsed.GetValue(epochs) : throw new UserException("--epochs: must be >= 1"),
                 BatchSize = parsed.GetValue(batchSize) >= 0 ? parsed.GetValue(batchSize) : throw new UserException("--batch-size: must be >= 0"),
                 Model = parsed.GetValue(model)!,
@@ -74,25 +83,29 @@ internal static class CompareCommand
     }
 
     private static CompareResult RunWithProgress(Dataset dataset, CompareSettings settings, CliContext context)
+        => WithProgress(context, progress => Compare.Run(dataset, settings, progress, context.Cancellation));
+
+    /// <summary>Runs <paramref name="work"/> with a progress bar on an interactive stderr (none when it is redirected).</summary>
+    internal static T WithProgress<T>(CliContext context, Func<Action<int, int>?, T> work)
     {
         bool showBar = ReferenceEquals(context.Error, Console.Error) && !Console.IsErrorRedirected;
         if (!showBar)
         {
-            return Compare.Run(dataset, settings, null, context.Cancellation);
+            return work(null);
         }
 
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
-        CompareResult? result = null;
+        T result = default!;
         console.Progress().AutoClear(true).Start(ctx =>
         {
             ProgressTask bar = ctx.AddTask("runs");
-            result = Compare.Run(dataset, settings, (finished, total) =>
+            result = work((finished, total) =>
             {
                 bar.MaxValue = total;
                 bar.Value = finished;
-            }, context.Cancellation);
+            });
         });
-        return result!;
+        return result;
     }
 
     /// <summary>Splits a list on ';' when it has one, else on ','.</summary>
@@ -110,7 +123,7 @@ internal static class CompareCommand
 
     private static string[]? SplitList(string? text) => text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-    private static double[]? ParseRates(string text)
+    internal static double[]? ParseRates(string text)
     {
         if (text == "auto")
         {
@@ -140,13 +153,24 @@ internal static class CompareCommand
                 ["rank"] = rank++,
                 ["loss"] = c.Loss,
                 ["optimizer"] = c.Optimizer,
-                ["lr"] = c.LearningRate,
+                ["lr"] = Finite(c.LearningRate),
                 ["metric"] = r.Metric,
                 ["mean"] = Finite(c.Mean),
                 ["std"] = Finite(c.Std),
                 ["scores"] = new JsonArray(c.Scores.Select(Finite).ToArray()),
                 ["diverged_runs"] = c.Diverged,
                 ["lr_search"] = search,
+                ["metrics"] = MetricsJson(c.Metrics),
+                ["vs_best"] = c.VersusBest is LossLab.Lab.Verification.Comparison v
+                    ? new JsonObject
+                    {
+                        ["mean_difference"] = Finite(v.MeanDifference),
+                        ["ci95"] = new JsonArray(Finite(v.Low), Finite(v.High)),
+                        ["p_value"] = Finite(v.PValue),
+                        ["p_adjusted"] = Finite(v.PAdjusted),
+                        ["test"] = LossLab.Lab.Verification.Comparison.Test,
+                    }
+                    : null,
             });
         }
 
@@ -158,12 +182,24 @@ internal static class CompareCommand
             ["metric"] = r.Metric,
             ["lower_is_better"] = r.LowerIsBetter,
             ["folds"] = settings.Folds,
+            ["repeats"] = settings.Repeats,
             ["seeds"] = settings.Seeds,
+            ["resampling"] = r.Run?.Plan.Describe(),
+            ["splits"] = r.Run?.Plan.SplitCount,
             ["epochs"] = settings.Epochs,
             ["learning_rates"] = new JsonArray((settings.LearningRates ?? CompareSettings.AutoRates).Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
             ["ranking"] = ranking,
             ["winner_vs_runner_up"] = r.WinnerVsRunnerUp is PairedTest t
-                ? new JsonObject { ["mean_difference"] = Finite(t.MeanDifference), ["t"] = Finite(t.TStatistic), ["p_value"] = Finite(t.PValue), ["pairs"] = t.Pairs, ["test"] = "paired sign-flip permutation" }
+                ? new JsonObject { ["mean_difference"] = Finite(t.MeanDifference), ["ci95"] = new JsonArray(Finite(t.Low), Finite(t.High)), ["t"] = Finite(t.TStatistic), ["p_value"] = Finite(t.PValue), ["pairs"] = t.Pairs, ["test"] = t.Test }
+                : null,
+            ["friedman"] = r.Ranks is LossLab.Lab.Verification.RankTest f
+                ? new JsonObject
+                {
+                    ["statistic"] = Finite(f.Statistic),
+                    ["p_value"] = Finite(f.PValue),
+                    ["nemenyi_critical_difference"] = Finite(f.CriticalDifference),
+                    ["average_ranks"] = new JsonObject([.. f.Labels.Select((l, i) => KeyValuePair.Create(l, (JsonNode?)Finite(f.AverageRanks[i])))]),
+                }
                 : null,
             ["cancelled"] = r.Cancelled,
             ["runs"] = new JsonObject { ["completed"] = r.RunsCompleted, ["total"] = r.RunsTotal },
@@ -172,24 +208,46 @@ internal static class CompareCommand
 
     private static JsonValue? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 
+    private static JsonObject MetricsJson(IReadOnlyDictionary<string, double> metrics)
+    {
+        var o = new JsonObject();
+        foreach (var (key, value) in metrics)
+        {
+            o[key] = Finite(value);
+        }
+
+        return o;
+    }
+
     private static void WriteHuman(TextWriter o, Dataset dataset, CompareResult r)
     {
-        o.WriteLine($"{dataset.Name}: {dataset.Rows} rows, {dataset.Task.ToString().ToLowerInvariant()}; ranked by validation {r.Metric} ({(r.LowerIsBetter ? "lower" : "higher")} is better), mean ± std over folds × seeds");
-        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"#",3} {"loss",-28} {"optimizer",-30} {"mean",10} {"± std",10}"));
+        o.WriteLine($"{dataset.Name}: {dataset.Rows} rows, {dataset.Task.ToString().ToLowerInvariant()}; {r.Run?.Plan.Describe() ?? "cross-validation"}, learning rate tuned inside each training part; ranked by test {r.Metric} ({(r.LowerIsBetter ? "lower" : "higher")} is better), mean ± std over the splits");
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"#",3} {"loss",-28} {"optimizer",-30} {"mean",10} {"± std",10}  vs best: difference [95% CI], Holm p"));
         int rank = 1;
         foreach (CandidateResult c in r.Ranking)
         {
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rank++,3} {c.Loss,-28} {c.Optimizer,-30} {c.Mean,10:G5} {c.Std,10:G3}{(c.Diverged > 0 ? $"  ({c.Diverged} diverged)" : string.Empty)}"));
+            string versus = c.VersusBest is LossLab.Lab.Verification.Comparison v
+                ? string.Create(CultureInfo.InvariantCulture, $"  {-v.MeanDifference:G3} [{-v.High:G3}, {-v.Low:G3}], p = {LossLab.Lab.Verification.Judgement.P(v.PAdjusted)}")
+                : rank == 1 && r.Ranking.Count > 1 ? "  best" : string.Empty;
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rank++,3} {c.Loss,-28} {c.Optimizer,-30} {c.Mean,10:G5} {c.Std,10:G3}{versus}{(c.Diverged > 0 ? $"  ({c.Diverged} splits diverged)" : string.Empty)}"));
         }
 
         if (r.WinnerVsRunnerUp is PairedTest t)
         {
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"winner vs runner-up: mean difference {t.MeanDifference:G3} over {t.Pairs} paired runs, t = {t.TStatistic:G3}, p = {t.PValue:G3} (paired sign-flip permutation test)"));
+            string verdict = t.PValue < 0.05 ? "the winner is significantly better" : "no significant difference: the data cannot separate them";
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"winner vs runner-up: {verdict} (difference {t.MeanDifference:G3}, 95% CI [{t.Low:G3}, {t.High:G3}], p = {LossLab.Lab.Verification.Judgement.P(t.PValue)}, {t.Test}, {t.Pairs} splits)"));
+        }
+
+        if (r.Ranks is LossLab.Lab.Verification.RankTest f)
+        {
+            double best = f.AverageRanks.Min();
+            string[] tied = [.. f.Labels.Where((_, i) => f.AverageRanks[i] - best <= f.CriticalDifference)];
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Friedman test over the splits: χ² = {f.Statistic:G3}, p = {LossLab.Lab.Verification.Judgement.P(f.PValue)}; Nemenyi critical difference {f.CriticalDifference:G3} ranks: within it of the best: {string.Join(", ", tied)}"));
         }
 
         if (r.Cancelled)
         {
-            o.WriteLine($"cancelled after {r.RunsCompleted} of {r.RunsTotal} runs: only candidates whose runs all finished are ranked");
+            o.WriteLine($"cancelled after {r.RunsCompleted} of {r.RunsTotal} (candidate, split) runs: only candidates whose splits all finished are ranked");
         }
     }
 }

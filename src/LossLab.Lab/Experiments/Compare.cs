@@ -3,6 +3,7 @@ using LossLab.Lab.Training;
 using LossLab.Losses;
 using LossLab.Models;
 using LossLab.Optim;
+using LossLab.Lab.Verification;
 using LossLab.Specs;
 
 namespace LossLab.Lab.Experiments;
@@ -19,11 +20,17 @@ public sealed record CompareSettings
     /// <summary>Learning rates every loss × optimizer may pick from (the same budget for all); null for <see cref="AutoRates"/>.</summary>
     public IReadOnlyList<double>? LearningRates { get; init; }
 
-    /// <summary>Cross-validation folds (≥ 2).</summary>
-    public int Folds { get; init; } = 3;
+    /// <summary>Cross-validation folds per repeat (≥ 2), or the number of time splits.</summary>
+    public int Folds { get; init; } = 5;
 
-    /// <summary>Seeds per fold (initialisation and shuffling).</summary>
+    /// <summary>Repeats of the K-fold assignment, each with a new shuffle.</summary>
+    public int Repeats { get; init; } = 4;
+
+    /// <summary>Seeds: each seed is a further set of <see cref="Repeats"/> fold assignments (new folds, new initialisations), so the plan has K · R · seeds splits.</summary>
     public int Seeds { get; init; } = 1;
+
+    /// <summary>Shuffled or time folds; null picks time folds when the data are ordered in time.</summary>
+    public LossLab.Lab.Verification.FoldScheme? Scheme { get; init; }
 
     /// <summary>Epochs per run.</summary>
     public int Epochs { get; init; } = 50;
@@ -50,26 +57,43 @@ public sealed record CompareSettings
     public int? Parallelism { get; init; }
 
     /// <summary>The default search grid: 0.001 … 0.3, six log-spaced rates.</summary>
-    public static IReadOnlyList<double> AutoRates { get; } = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
+    public static IReadOnlyList<double> AutoRates { get; } = LossLab.Lab.Verification.VerificationSettings.DefaultRates;
 }
 
-/// <summary>One loss × optimizer, at its best learning rate.</summary>
+/// <summary>One loss × optimizer, its learning rate tuned inside every training part.</summary>
 /// <param name="Loss">Loss spec.</param>
-/// <param name="Optimizer">Optimizer spec with the chosen rate.</param>
-/// <param name="LearningRate">The chosen rate.</param>
-/// <param name="Mean">Mean of the metric over folds × seeds.</param>
-/// <param name="Std">Sample standard deviation over folds × seeds.</param>
-/// <param name="Scores">The metric per fold × seed (fold-major), NaN for a diverged run.</param>
-/// <param name="Diverged">Runs at the chosen rate that diverged.</param>
-/// <param name="Search">Mean metric per learning rate tried.</param>
-public sealed record CandidateResult(string Loss, string Optimizer, double LearningRate, double Mean, double Std, double[] Scores, int Diverged, IReadOnlyDictionary<double, double> Search);
+/// <param name="Optimizer">Optimizer spec with the rate tuned most often.</param>
+/// <param name="LearningRate">The rate tuned most often.</param>
+/// <param name="Mean">Mean of the metric over the test parts of the splits.</param>
+/// <param name="Std">Sample standard deviation over the splits.</param>
+/// <param name="Scores">The metric per split (plan order), NaN where every rate diverged.</param>
+/// <param name="Diverged">Splits where every rate diverged.</param>
+/// <param name="Search">Mean metric on the inner validation rows per grid rate (averaged over the splits).</param>
+public sealed record CandidateResult(string Loss, string Optimizer, double LearningRate, double Mean, double Std, double[] Scores, int Diverged, IReadOnlyDictionary<double, double> Search)
+{
+    /// <summary>The mean of every metric of the task over the splits.</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
-/// <summary>A paired comparison of the winner and the runner-up over the same folds and seeds.</summary>
+    /// <summary>This candidate against the best (null for the best itself).</summary>
+    public LossLab.Lab.Verification.Comparison? VersusBest { get; init; }
+}
+
+/// <summary>A paired comparison of the winner and the runner-up over the same splits.</summary>
 /// <param name="MeanDifference">Mean of (runner-up − winner) in the direction where positive favours the winner.</param>
-/// <param name="TStatistic">Paired t statistic.</param>
-/// <param name="PValue">Two-sided p-value of a paired sign-flip permutation test (exact up to 16 pairs).</param>
+/// <param name="TStatistic">The corrected t statistic (same direction).</param>
+/// <param name="PValue">Two-sided p-value of the Nadeau–Bengio corrected resampled t-test (Holm-adjusted over the comparisons with the winner).</param>
 /// <param name="Pairs">Number of pairs.</param>
-public sealed record PairedTest(double MeanDifference, double TStatistic, double PValue, int Pairs);
+public sealed record PairedTest(double MeanDifference, double TStatistic, double PValue, int Pairs)
+{
+    /// <summary>The 95% interval of <see cref="MeanDifference"/>: lower end.</summary>
+    public double Low { get; init; } = double.NaN;
+
+    /// <summary>Upper end.</summary>
+    public double High { get; init; } = double.NaN;
+
+    /// <summary>The test's name.</summary>
+    public string Test { get; init; } = LossLab.Lab.Verification.Comparison.Test;
+}
 
 /// <summary>The ranking.</summary>
 /// <param name="Task">The task.</param>
@@ -78,15 +102,25 @@ public sealed record PairedTest(double MeanDifference, double TStatistic, double
 /// <param name="Ranking">Candidates, best first (only those whose runs all finished).</param>
 /// <param name="WinnerVsRunnerUp">The paired test, when there are two candidates.</param>
 /// <param name="Cancelled">Whether Ctrl-C stopped it (the finished candidates are still ranked).</param>
-/// <param name="RunsCompleted">Runs finished.</param>
-/// <param name="RunsTotal">Runs planned.</param>
-public sealed record CompareResult(TaskKind Task, string Metric, bool LowerIsBetter, IReadOnlyList<CandidateResult> Ranking, PairedTest? WinnerVsRunnerUp, bool Cancelled, int RunsCompleted, int RunsTotal);
+/// <param name="RunsCompleted">(candidate, split) pairs finished.</param>
+/// <param name="RunsTotal">(candidate, split) pairs planned.</param>
+public sealed record CompareResult(TaskKind Task, string Metric, bool LowerIsBetter, IReadOnlyList<CandidateResult> Ranking, PairedTest? WinnerVsRunnerUp, bool Cancelled, int RunsCompleted, int RunsTotal)
+{
+    /// <summary>The verification run behind the ranking.</summary>
+    public LossLab.Lab.Verification.VerificationRun? Run { get; init; }
+
+    /// <summary>Friedman's test over the splits with Nemenyi's critical difference, with 3 or more candidates.</summary>
+    public LossLab.Lab.Verification.RankTest? Ranks { get; init; }
+}
 
 /// <summary>
-/// A fair comparison of losses × optimizers on one data set: every combination gets the same learning-rate search,
-/// the same folds, seeds, epochs and initialisations; it is ranked by a validation metric with mean ± std over
-/// folds × seeds, and the winner is tested against the runner-up with a paired test. Runs go in parallel, and every
-/// result lands in a slot fixed before the start, so the outcome is the same on any number of threads.
+/// A fair comparison of losses × optimizers on one data set, on the shared verification engine (<see cref="Verifier"/>):
+/// every combination is scored on the same splits of repeated K-fold cross-validation (or forward-chaining time splits),
+/// with its learning rate tuned inside each training part on an inner hold-out (never on the scored rows). The
+/// candidates are ranked by their mean score; each is compared with the best by the Nadeau–Bengio corrected resampled
+/// t-test with Holm's adjustment, and with 3 or more candidates Friedman's test with Nemenyi's critical difference ranks
+/// them over the splits (Demšar 2006). Every result lands in a slot fixed before the start, so the outcome is the same
+/// on any number of threads.
 /// </summary>
 public static class Compare
 {
@@ -96,17 +130,20 @@ public static class Compare
         TaskKind.Regression => "rmse",
         TaskKind.Boxes => "mean_iou",
         TaskKind.Segmentation => "dice",
-        _ => "accuracy",
+        _ => "log_loss",
     };
 
     /// <summary>Whether lower values of a metric are better.</summary>
-    public static bool LowerIsBetter(string metric) => metric is not ("accuracy" or "balanced_accuracy" or "f1" or "roc_auc" or "r2" or "mean_iou" or "dice" or "iou");
+    public static bool LowerIsBetter(string metric) => Scoring.LowerIsBetter(metric);
+
+    /// <summary>τ of a <c>pinball_τ</c> metric (the mean pinball loss at quantile τ), or null.</summary>
+    public static double? PinballTau(string metric) => Scoring.PinballTau(metric);
 
     /// <summary>Runs the comparison.</summary>
     /// <param name="data">The data set.</param>
     /// <param name="settings">What to run.</param>
-    /// <param name="progress">Called with (finished, total) after each run, from any thread.</param>
-    /// <param name="cancellation">Stops early; finished candidates are kept.</param>
+    /// <param name="progress">Called with (finished, total) after each (candidate, split), from any thread.</param>
+    /// <param name="cancellation">Stops early; candidates whose splits all finished are kept.</param>
     /// <exception cref="SpecException">A spec that does not parse or does not fit the task.</exception>
     public static CompareResult Run(Dataset data, CompareSettings settings, Action<int, int>? progress = null, CancellationToken cancellation = default)
     {
@@ -119,32 +156,17 @@ public static class Compare
             throw new SpecException("compare needs at least one loss, one optimizer and one learning rate");
         }
 
-        if (settings.Seeds < 1)
+        if (settings.Seeds < 1 || settings.Repeats < 1)
         {
-            throw new SpecException($"--seeds {settings.Seeds}: must be >= 1");
+            throw new SpecException($"--seeds {settings.Seeds}, --repeats {settings.Repeats}: both must be >= 1");
         }
 
         int outputs = data.Outputs;
-        int classes = data.Task == TaskKind.Multiclass ? data.Classes : 0;
-
-        // Validate every spec once, before any run, so a typo fails at once with a clear message.
-        Fitter.CheckSize(ModelCatalog.Create(settings.Model, data.Columns, outputs));
-        int trainRows = data.Rows - (data.Rows / settings.Folds);
+        int trainRows = data.Rows - (data.Rows / Math.Max(2, settings.Folds));
         int perEpoch = settings.BatchSize > 0 ? (trainRows + settings.BatchSize - 1) / settings.BatchSize : trainRows <= 2048 ? 1 : (trainRows + 255) / 256;
         if ((long)settings.Epochs * perEpoch > Trainer.MaxSteps)
         {
             throw new SpecException($"--epochs {settings.Epochs}: with {perEpoch} steps per epoch that is more than {Trainer.MaxSteps:N0} steps per run; use fewer epochs or larger batches");
-        }
-
-        foreach (string loss in settings.Losses)
-        {
-            _ = new TrainingObjective(ModelCatalog.Create(settings.Model, data.Columns, outputs), LossCatalog.Create(loss, classes), data.Task, 1);
-        }
-
-        string[] optimizers = settings.Optimizers.Select(StripRate).ToArray();
-        foreach (string optimizer in optimizers)
-        {
-            _ = OptimizerCatalog.Create(Demo.WithRate(optimizer, rates[0]));
         }
 
         if (PinballTau(metric) is double tau && (data.Task != TaskKind.Regression || !(tau > 0 && tau < 1)))
@@ -152,249 +174,81 @@ public static class Compare
             throw new SpecException($"--metric {metric}: the pinball loss needs a regression target and a quantile in (0, 1)");
         }
 
-        if (PinballTau(metric) is null && !Metrics.Compute(data.Task, new float[outputs], new float[data.TargetWidth], Math.Max(1, data.Classes)).ContainsKey(metric))
+        IReadOnlyList<string> names = Metrics.Names(data.Task);
+        if (PinballTau(metric) is null && !names.Contains(metric))
         {
-            throw new SpecException($"--metric {metric}: not a {data.Task.ToString().ToLowerInvariant()} metric; accepted: {string.Join(", ", Metrics.Compute(data.Task, new float[outputs], new float[data.TargetWidth], Math.Max(1, data.Classes)).Keys)}");
+            throw new SpecException($"--metric {metric}: not a {data.Task.ToString().ToLowerInvariant()} metric; accepted: {string.Join(", ", names)}");
         }
 
-        int[][] folds = Splits.KFold(data.Rows, settings.Folds, settings.Seed);
-        int perCandidate = rates.Count * settings.Folds * settings.Seeds;
-        int total = settings.Losses.Count * optimizers.Length * perCandidate;
-        double[] scores = new double[total];
-        bool[] done = new bool[total];
-        bool[] diverged = new bool[total];
-        int finished = 0;
-        bool cancelled = false;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism ?? Environment.ProcessorCount, CancellationToken = cancellation };
-        try
+        if (Verifier.ThresholdMetric(metric) && data.Task != TaskKind.Binary && data.Task != TaskKind.Multiclass)
         {
-            Parallel.For(0, total, options, index =>
+            throw new SpecException($"--metric {metric}: a classification metric");
+        }
+
+        var verification = new VerificationSettings
+        {
+            Plan = new ResamplingPlan
             {
-                (int l, int o, int r, int f, int s) = Decode(index, optimizers.Length, rates.Count, settings.Folds, settings.Seeds);
-                (scores[index], diverged[index]) = RunOne(data, settings, settings.Losses[l], Demo.WithRate(optimizers[o], rates[r]), folds, f, settings.Seed + s, metric, outputs, classes);
-                done[index] = true;
-                progress?.Invoke(Interlocked.Increment(ref finished), total);
-            });
-        }
-        catch (OperationCanceledException)
-        {
-            cancelled = true;
-        }
-
-        bool lower = LowerIsBetter(metric);
-        var ranking = new List<CandidateResult>();
-        for (int l = 0; l < settings.Losses.Count; l++)
-        {
-            for (int o = 0; o < optimizers.Length; o++)
-            {
-                int first = ((l * optimizers.Length) + o) * perCandidate;
-                if (!done.AsSpan(first, perCandidate).ToArray().All(d => d))
-                {
-                    continue;
-                }
-
-                var search = new Dictionary<double, double>();
-                int bestRate = -1;
-                double bestMean = double.NaN;
-                for (int r = 0; r < rates.Count; r++)
-                {
-                    double mean = MeanOf(scores.AsSpan(first + (r * settings.Folds * settings.Seeds), settings.Folds * settings.Seeds), lower);
-                    search[rates[r]] = mean;
-                    if (bestRate < 0 || Better(mean, bestMean, lower))
-                    {
-                        bestRate = r;
-                        bestMean = mean;
-                    }
-                }
-
-                int at = first + (bestRate * settings.Folds * settings.Seeds);
-                double[] chosen = scores.AsSpan(at, settings.Folds * settings.Seeds).ToArray();
-                ranking.Add(new CandidateResult(
-                    settings.Losses[l],
-                    Demo.WithRate(optimizers[o], rates[bestRate]),
-                    rates[bestRate],
-                    bestMean,
-                    Std(chosen),
-                    chosen,
-                    diverged.AsSpan(at, chosen.Length).ToArray().Count(d => d),
-                    search));
-            }
-        }
-
-        ranking.Sort((a, b) => Better(a.Mean, b.Mean, lower) ? -1 : Better(b.Mean, a.Mean, lower) ? 1 : 0);
-        PairedTest? test = ranking.Count >= 2 ? Paired(ranking[0].Scores, ranking[1].Scores, lower) : null;
-        return new CompareResult(data.Task, metric, lower, ranking, test, cancelled, finished, total);
-    }
-
-    private static (double Score, bool Diverged) RunOne(Dataset data, CompareSettings settings, string lossSpec, string optimizerSpec, int[][] folds, int fold, int seed, string metric, int outputs, int classes)
-    {
-        int[] validationRows = folds[fold];
-        int[] trainRows = folds.Where((_, k) => k != fold).SelectMany(rows => rows).Order().ToArray();
-        Dataset train = data.Subset(trainRows), validation = data.Subset(validationRows);
-        Standardizer scaler = settings.Standardize ? Standardizer.Fit(train) : Standardizer.Identity(train.Columns);
-        train = scaler.Apply(train);
-        validation = scaler.Apply(validation);
-
-        // A regression target is standardised too (on the training part), so that every optimizer faces the same
-        // scale whatever the units of y; the metric is computed back in the original units.
-        (double center, double spread) = (0, 1);
-        if (settings.Standardize && data.Task == TaskKind.Regression && settings.Losses.All(ShiftInvariant))
-        {
-            center = train.Targets.Average(v => (double)v);
-            spread = Math.Sqrt(train.Targets.Average(v => (v - center) * (v - center)));
-            spread = spread > 1e-12 ? spread : 1;
-            train = train.WithTargets(train.Targets.Select(v => (float)((v - center) / spread)).ToArray());
-        }
-
-        Model model = ModelCatalog.Create(settings.Model, data.Columns, outputs);
-        int batch = settings.BatchSize > 0 ? settings.BatchSize : train.Rows <= 2048 ? 0 : 256;
-        var objective = new TrainingObjective(model, LossCatalog.Create(lossSpec, classes), data.Task, batch == 0 ? train.Rows : batch);
-        float[] initial = new float[model.ParameterCount];
-        model.Initialize(initial, Init.Default, new Random(seed));
-        objective.ApplyPrior(initial, train);
-        TrainingRun run = Trainer.Train(objective, OptimizerCatalog.Create(optimizerSpec), initial, train, null, new TrainOptions { Epochs = settings.Epochs, BatchSize = batch, Seed = seed, RecordParametersUpTo = 0 });
-        if (run.Diverged)
-        {
-            return (double.NaN, true);
-        }
-
-        float[] predictions = objective.ToResponse(objective.Predict(run.Parameters, validation));
-        if (data.Task == TaskKind.Regression)
-        {
-            for (int i = 0; i < predictions.Length; i++)
-            {
-                predictions[i] = (float)((predictions[i] * spread) + center);
-            }
-        }
-
-        if (PinballTau(metric) is double tau)
-        {
-            double sum = 0;
-            for (int i = 0; i < predictions.Length; i++)
-            {
-                double r = validation.Targets[i] - (double)predictions[i];
-                sum += r >= 0 ? tau * r : (tau - 1) * r;
-            }
-
-            return (sum / predictions.Length, false);
-        }
-
-        return (Metrics.Compute(data.Task, predictions, validation.Targets, Math.Max(1, data.Classes))[metric], false);
+                Folds = settings.Folds,
+                Repeats = settings.Repeats * settings.Seeds,
+                Scheme = settings.Scheme ?? (data.TimeColumn is not null ? FoldScheme.Time : FoldScheme.Shuffled),
+                Seed = settings.Seed,
+            },
+            LearningRates = rates,
+            Metric = metric,
+            TuneThreshold = data.Task == TaskKind.Binary && Verifier.ThresholdMetric(metric),
+            Epochs = settings.Epochs,
+            StepBudget = Math.Max(20_000, (long)settings.Epochs * Math.Min(perEpoch, 200)),
+            BatchSize = settings.BatchSize,
+            Model = settings.Model,
+            Standardize = settings.Standardize,
+            Parallelism = settings.Parallelism,
+        };
+        Candidate[] candidates = [.. settings.Losses.SelectMany(loss => settings.Optimizers.Select(optimizer => new Candidate(loss, optimizer)))];
+        VerificationRun run = Verifier.Run(data, candidates, verification, progress, cancellation);
+        return ToCompareResult(data.Task, run, withOptimizer: settings.Optimizers.Count > 1);
     }
 
     /// <summary>
-    /// Losses of the residual alone, for which standardising the target only rescales their parameters (δ, β, c in
-    /// target standard deviations). With a loss that needs the raw target (msle, mape, poisson_nll) the target of the
-    /// whole comparison is left in its units, so every candidate sees the same data.
+    /// The ranking of a verification run: candidates by mean score (a failed split ranks a candidate last), each
+    /// against the best with the corrected t-test and Holm's adjustment, and Friedman's test over the splits.
     /// </summary>
-    private static bool ShiftInvariant(string loss) => Spec.Parse(loss).Name is "l1" or "mse" or "huber" or "smooth_l1" or "log_cosh"
-        or "pseudo_huber" or "quantile" or "epsilon_insensitive" or "squared_epsilon_insensitive" or "cauchy" or "tukey" or "barron";
-
-    /// <summary>τ of a <c>pinball_τ</c> metric (the mean pinball loss at quantile τ), or null.</summary>
-    public static double? PinballTau(string metric)
+    public static CompareResult ToCompareResult(TaskKind task, VerificationRun run, bool withOptimizer)
     {
-        ArgumentNullException.ThrowIfNull(metric);
-        return metric.StartsWith("pinball_", StringComparison.Ordinal)
-            && double.TryParse(metric["pinball_".Length..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double tau)
-            ? tau
-            : null;
-    }
-
-    private static (int L, int O, int R, int F, int S) Decode(int index, int optimizers, int rates, int folds, int seeds)
-    {
-        int s = index % seeds;
-        index /= seeds;
-        int f = index % folds;
-        index /= folds;
-        int r = index % rates;
-        index /= rates;
-        int o = index % optimizers;
-        return (index / optimizers, o, r, f, s);
-    }
-
-    /// <summary>Mean where a diverged run (NaN) counts as the worst possible score.</summary>
-    private static double MeanOf(ReadOnlySpan<double> values, bool lower)
-    {
-        double sum = 0;
-        foreach (double v in values)
+        ArgumentNullException.ThrowIfNull(run);
+        bool lower = run.LowerIsBetter;
+        double Key(CandidateOutcome c) => double.IsFinite(c.Mean) ? (lower ? c.Mean : -c.Mean) : double.PositiveInfinity;
+        var ordered = run.Candidates.OrderBy(Key).ToList();
+        IReadOnlyList<Comparison> versusBest = ordered.Count >= 2 ? Judgement.Compare(run with { Candidates = ordered }, ordered[0], withOptimizer) : [];
+        var ranking = new List<CandidateResult>();
+        for (int i = 0; i < ordered.Count; i++)
         {
-            if (double.IsNaN(v))
+            CandidateOutcome c = ordered[i];
+            var search = new SortedDictionary<double, double>();
+            int grid = c.Splits.Count > 0 ? c.Splits[0].InnerScores.Length : 0;
+            double[] rates = c.GridRates;
+            for (int r = 0; r < Math.Min(grid, rates.Length); r++)
             {
-                return lower ? double.PositiveInfinity : double.NegativeInfinity;
+                double[] values = [.. c.Splits.Select(s => s.InnerScores[r])];
+                search[rates[r]] = values.Any(double.IsNaN) ? (lower ? double.PositiveInfinity : double.NegativeInfinity) : values.Average();
             }
 
-            sum += v;
-        }
-
-        return sum / values.Length;
-    }
-
-    private static bool Better(double a, double b, bool lower) => lower ? a < b : a > b;
-
-    private static double Std(double[] values)
-    {
-        if (values.Length < 2 || values.Any(double.IsNaN))
-        {
-            return values.Length < 2 ? 0 : double.NaN;
-        }
-
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
-    }
-
-    /// <summary>Paired sign-flip permutation test of the mean difference (exact for up to 16 pairs, else 20,000 seeded flips).</summary>
-    public static PairedTest Paired(double[] winner, double[] runnerUp, bool lowerIsBetter)
-    {
-        ArgumentNullException.ThrowIfNull(winner);
-        ArgumentNullException.ThrowIfNull(runnerUp);
-        double[] d = winner.Zip(runnerUp, (w, r) => lowerIsBetter ? r - w : w - r).ToArray();
-        if (d.Any(v => !double.IsFinite(v)))
-        {
-            return new PairedTest(double.NaN, double.NaN, double.NaN, d.Length);
-        }
-
-        double mean = d.Average();
-        double sd = Std(d);
-        double t = sd > 0 ? mean / (sd / Math.Sqrt(d.Length)) : mean == 0 ? 0 : double.PositiveInfinity;
-        double observed = Math.Abs(d.Sum());
-        int extreme = 0, trials;
-        if (d.Length <= 16)
-        {
-            trials = 1 << d.Length;
-            for (int mask = 0; mask < trials; mask++)
+            ranking.Add(new CandidateResult(c.Candidate.Loss, c.Optimizer, c.ModalRate, c.Mean, c.Std, c.Scores, c.Failed, search)
             {
-                double sum = 0;
-                for (int i = 0; i < d.Length; i++)
-                {
-                    sum += (mask & (1 << i)) != 0 ? -d[i] : d[i];
-                }
-
-                extreme += Math.Abs(sum) >= observed - 1e-12 ? 1 : 0;
-            }
+                Metrics = c.MetricMeans,
+                VersusBest = i == 0 ? null : versusBest[i - 1],
+            });
         }
-        else
+
+        PairedTest? test = null;
+        if (versusBest.Count > 0)
         {
-            trials = 20_000;
-            var random = new Random(12345);
-            for (int k = 0; k < trials; k++)
-            {
-                double sum = 0;
-                foreach (double v in d)
-                {
-                    sum += random.Next(2) == 0 ? v : -v;
-                }
-
-                extreme += Math.Abs(sum) >= observed - 1e-12 ? 1 : 0;
-            }
+            Comparison v = versusBest[0];
+            double sign = lower ? 1 : -1; // runner-up − winner, positive favouring the winner
+            double a = -sign * v.MeanDifference, low = -sign * v.High, high = -sign * v.Low;
+            test = new PairedTest(a, -sign * v.TStatistic, v.PAdjusted, v.Splits) { Low = Math.Min(low, high), High = Math.Max(low, high) };
         }
 
-        return new PairedTest(mean, t, (double)extreme / trials, d.Length);
-    }
-
-    private static string StripRate(string spec)
-    {
-        Spec parsed = Spec.Parse(spec);
-        var kept = parsed.Arguments.Where(a => a.Key != "lr").ToList();
-        return new Spec(parsed.Name, kept).ToString();
+        return new CompareResult(task, run.Metric, lower, ranking, test, run.Cancelled, run.RunsCompleted, run.RunsTotal) { Run = run, Ranks = Judgement.Ranks(run, withOptimizer) };
     }
 }

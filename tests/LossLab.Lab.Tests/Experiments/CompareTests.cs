@@ -19,6 +19,7 @@ public sealed class CompareTests
             Optimizers = optimizers.Split(','),
             LearningRates = [0.01, 0.1],
             Folds = 3,
+            Repeats = 1,
             Seeds = 2,
             Epochs = data.Contains("digits", StringComparison.Ordinal) ? 5 : 20,
             Parallelism = 1,
@@ -30,26 +31,33 @@ public sealed class CompareTests
         Assert.Equal(one.Ranking.SelectMany(c => c.Scores), two.Ranking.SelectMany(c => c.Scores));
         Assert.All(one.Ranking, c => Assert.Equal(6, c.Scores.Length));
         Assert.NotNull(one.WinnerVsRunnerUp);
+        Assert.InRange(one.WinnerVsRunnerUp.PValue, double.Epsilon, 1);
+        Assert.True(one.WinnerVsRunnerUp.Low <= one.WinnerVsRunnerUp.MeanDifference && one.WinnerVsRunnerUp.MeanDifference <= one.WinnerVsRunnerUp.High);
+        Assert.NotNull(one.Ranks); // 4 or more candidates: Friedman + Nemenyi
+        Assert.All(one.Ranking.Skip(1), c => Assert.NotNull(c.VersusBest));
         bool lower = one.LowerIsBetter;
         Assert.True(one.Ranking.Zip(one.Ranking.Skip(1)).All(p => lower ? p.First.Mean <= p.Second.Mean : p.First.Mean >= p.Second.Mean));
     }
 
     [Fact]
-    public void Every_combination_gets_the_same_learning_rate_search()
+    public void Every_combination_gets_the_same_learning_rate_search_on_the_same_splits()
     {
         CompareResult r = Compare.Run(Builtins.Load("builtin:seed"), new CompareSettings { Losses = ["mse", "l1"], Optimizers = ["sgd", "adam:lr=5"], Folds = 2, Epochs = 10 });
         Assert.All(r.Ranking, c => Assert.Equal(CompareSettings.AutoRates, c.Search.Keys.Order()));
-        Assert.Equal(2 * 2 * CompareSettings.AutoRates.Count * 2, r.RunsTotal);
+        Assert.Equal(2 * 2 * 2 * 4, r.RunsTotal); // 4 candidates × (2 folds × 4 repeats)
+        Assert.All(r.Ranking, c => Assert.Equal(8, c.Scores.Length));
     }
 
     [Fact]
-    public void The_paired_permutation_test_is_exact_for_small_samples()
+    public void Seeds_change_the_folds_instead_of_reusing_them()
     {
-        // All four differences favour the winner: only the two all-same-sign flips are as extreme (p = 2/16).
-        PairedTest t = Compare.Paired([1, 1, 1, 1], [2, 3, 2, 4], lowerIsBetter: true);
-        Assert.Equal(0.125, t.PValue, 12);
-        Assert.Equal(1.75, t.MeanDifference, 12);
-        Assert.Equal(1.0, Compare.Paired([1, 2], [1, 2], true).PValue, 12);
+        var settings = new CompareSettings { Losses = ["mse"], Optimizers = ["sgd"], Folds = 2, Repeats = 1, Epochs = 10, LearningRates = [0.1] };
+        CompareResult one = Compare.Run(Builtins.Load("builtin:seed"), settings with { Seeds = 2 });
+        double[] scores = one.Ranking[0].Scores;
+        Assert.Equal(4, scores.Length);
+        // with the same folds reused, the second seed's splits would repeat the first seed's scores exactly
+        Assert.NotEqual(scores[0], scores[2]);
+        Assert.NotEqual(scores[1], scores[3]);
     }
 
     [Fact]

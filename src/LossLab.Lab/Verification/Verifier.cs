@@ -1,0 +1,442 @@
+using LossLab.Lab.Data;
+using LossLab.Lab.Experiments;
+using LossLab.Lab.Training;
+using LossLab.Losses;
+using LossLab.Models;
+using LossLab.Optim;
+using LossLab.Specs;
+
+namespace LossLab.Lab.Verification;
+
+/// <summary>
+/// One candidate: a loss and an optimizer whose learning rate is tuned inside every training part — or, with the
+/// optimizer <see cref="Verifier.MmSolver"/>, the exact MM-estimate of a linear model (loss <c>tukey</c>; nothing to tune).
+/// </summary>
+/// <param name="Loss">The loss spec.</param>
+/// <param name="Optimizer">The optimizer spec; an <c>lr</c> in it is replaced by the tuned rate.</param>
+public sealed record Candidate(string Loss, string Optimizer)
+{
+    /// <summary>Whether the candidate is fitted by the exact MM solver instead of an optimizer.</summary>
+    public bool IsSolver => Optimizer == Verifier.MmSolver;
+}
+
+/// <summary>What a verification runs.</summary>
+public sealed record VerificationSettings
+{
+    /// <summary>The default learning-rate grid: 0.001 … 0.3, six log-spaced rates.</summary>
+    public static IReadOnlyList<double> DefaultRates { get; } = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3];
+
+    /// <summary>The splits every candidate is scored on.</summary>
+    public ResamplingPlan Plan { get; init; } = new();
+
+    /// <summary>The learning rates tuned over (extended once past an edge where the best rate sits).</summary>
+    public IReadOnlyList<double> LearningRates { get; init; } = DefaultRates;
+
+    /// <summary>The metric that decides: it picks the learning rate inside each training part and ranks the candidates.</summary>
+    public required string Metric { get; init; }
+
+    /// <summary>
+    /// For binary data with a threshold-dependent metric (<c>f1</c>, <c>balanced_accuracy</c>, <c>accuracy</c>): the
+    /// probability threshold is tuned on the inner validation rows of each training part, then applied to the test part.
+    /// </summary>
+    public bool TuneThreshold { get; init; }
+
+    /// <summary>The most epochs per run.</summary>
+    public int Epochs { get; init; } = 100;
+
+    /// <summary>The most optimizer steps per run: large data get fewer epochs so a run costs at most this many steps.</summary>
+    public long StepBudget { get; init; } = 20_000;
+
+    /// <summary>Rows per step; 0 picks full batch up to 2,048 training rows and 256 beyond.</summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>The model spec.</summary>
+    public string Model { get; init; } = "linear";
+
+    /// <summary>Standardise features (and a regression target for losses of the residual) on each training part.</summary>
+    public bool Standardize { get; init; } = true;
+
+    /// <summary>The share of each training part held out to tune on.</summary>
+    public double InnerShare { get; init; } = 0.2;
+
+    /// <summary>The most rows the inner tuning uses (a seeded sample of larger training parts).</summary>
+    public int TuningRows { get; init; } = 20_000;
+
+    /// <summary>Largest number of runs at once (null: all cores). Results do not depend on it.</summary>
+    public int? Parallelism { get; init; }
+}
+
+/// <summary>One candidate on one split.</summary>
+/// <param name="Score">The decision metric on the test part (NaN when every rate diverged).</param>
+/// <param name="Metrics">Every metric of the task on the test part.</param>
+/// <param name="LearningRate">The rate tuned on the inner split.</param>
+/// <param name="Threshold">The tuned probability threshold, or null.</param>
+/// <param name="Diverged">Whether the run diverged at every rate tried.</param>
+/// <param name="AtEdge">Whether the tuned rate sat at an edge of the grid even after the grid was extended once.</param>
+/// <param name="Extended">Whether the grid was extended (its best rate was at an edge).</param>
+/// <param name="InnerScores">The decision metric on the inner validation rows, per grid rate (in grid order).</param>
+public sealed record SplitOutcome(double Score, IReadOnlyDictionary<string, double> Metrics, double LearningRate, double? Threshold, bool Diverged, bool AtEdge, bool Extended, double[] InnerScores);
+
+/// <summary>A candidate over all splits.</summary>
+/// <param name="Candidate">The candidate.</param>
+/// <param name="Optimizer">The optimizer spec with the learning rate chosen most often (the one shown to people).</param>
+/// <param name="Splits">One outcome per split, in plan order.</param>
+/// <param name="Scores">The decision metric per split.</param>
+/// <param name="Mean">The mean of <paramref name="Scores"/> (NaN when a split failed).</param>
+/// <param name="Std">Their sample standard deviation.</param>
+/// <param name="MetricMeans">The mean of every metric over the splits.</param>
+/// <param name="ModalRate">The rate chosen most often (the smaller on ties).</param>
+/// <param name="ModalShare">The share of splits that chose it.</param>
+public sealed record CandidateOutcome(Candidate Candidate, string Optimizer, IReadOnlyList<SplitOutcome> Splits, double[] Scores, double Mean, double Std, IReadOnlyDictionary<string, double> MetricMeans, double ModalRate, double ModalShare)
+{
+    /// <summary>Splits where every rate diverged.</summary>
+    public int Failed => Splits.Count(s => s.Diverged);
+
+    /// <summary>The grid of learning rates, sorted, in the order of <see cref="SplitOutcome.InnerScores"/>.</summary>
+    public double[] GridRates { get; init; } = [];
+
+    /// <summary>Splits whose tuned rate stayed at the edge of the extended grid.</summary>
+    public int AtEdge => Splits.Count(s => s.AtEdge);
+}
+
+/// <summary>The outcome of a verification: every candidate on the same splits.</summary>
+/// <param name="Metric">The decision metric.</param>
+/// <param name="LowerIsBetter">Its direction.</param>
+/// <param name="Plan">The resampling plan.</param>
+/// <param name="TestToTrainRatio">The mean n_test/n_train over the splits (the Nadeau–Bengio correction's ratio).</param>
+/// <param name="Candidates">The candidates in the order given (only finished ones when cancelled).</param>
+/// <param name="Cancelled">Whether Ctrl-C stopped it.</param>
+/// <param name="RunsCompleted">(candidate, split) pairs finished.</param>
+/// <param name="RunsTotal">(candidate, split) pairs planned.</param>
+public sealed record VerificationRun(string Metric, bool LowerIsBetter, ResamplingPlan Plan, double TestToTrainRatio, IReadOnlyList<CandidateOutcome> Candidates, bool Cancelled, int RunsCompleted, int RunsTotal);
+
+/// <summary>
+/// The verification engine shared by <c>advise</c> and <c>compare</c>: every candidate (loss × optimizer) is trained and
+/// scored on the same splits of a <see cref="ResamplingPlan"/>. Inside each split the learning rate (and a decision
+/// threshold where the metric needs one) is tuned on an inner hold-out of the training part only; the model is then
+/// refitted on the whole training part and scored once on the test part, which tuning never saw (nested resampling).
+/// Each (candidate, split) writes to a slot fixed before the start, so the outcome is the same on any number of threads.
+/// </summary>
+public static class Verifier
+{
+    /// <summary>
+    /// The optimizer text of a candidate fitted by the MM-estimator (high breakdown, 95% efficiency; R's <c>lmrob</c>)
+    /// instead of gradient steps: a linear model with the <c>tukey</c> loss, for regression data.
+    /// </summary>
+    public const string MmSolver = "mm";
+
+    /// <summary>Metrics whose value depends on a decision threshold.</summary>
+    public static bool ThresholdMetric(string metric) => metric is "f1" or "balanced_accuracy" or "accuracy";
+
+    /// <summary>Runs the verification.</summary>
+    /// <param name="data">The data set.</param>
+    /// <param name="candidates">The candidates.</param>
+    /// <param name="settings">How.</param>
+    /// <param name="progress">Called with (finished, total) after each (candidate, split), from any thread.</param>
+    /// <param name="cancellation">Stops early; candidates whose splits all finished are kept.</param>
+    /// <exception cref="SpecException">A spec that does not parse or does not fit the task; too few rows for the plan.</exception>
+    public static VerificationRun Run(Dataset data, IReadOnlyList<Candidate> candidates, VerificationSettings settings, Action<int, int>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (candidates.Count == 0 || settings.LearningRates.Count == 0)
+        {
+            throw new SpecException("a verification needs at least one candidate and one learning rate");
+        }
+
+        int outputs = data.Outputs;
+        int classes = data.Task == TaskKind.Multiclass ? data.Classes : 0;
+        Fitter.CheckSize(ModelCatalog.Create(settings.Model, data.Columns, outputs));
+        foreach (Candidate c in candidates)
+        {
+            if (c.IsSolver)
+            {
+                if (data.Task != TaskKind.Regression || LossCatalog.Create(c.Loss) is not Tukey)
+                {
+                    throw new SpecException($"the MM solver fits a linear regression with the tukey loss, not {c.Loss} on {data.Task.ToString().ToLowerInvariant()} data");
+                }
+
+                continue;
+            }
+
+            _ = new TrainingObjective(ModelCatalog.Create(settings.Model, data.Columns, outputs), LossCatalog.Create(c.Loss, classes), data.Task, 1);
+            _ = OptimizerCatalog.Create(WithRate(c.Optimizer, settings.LearningRates[0]));
+        }
+
+        int[]? strata = data.Task is TaskKind.Binary or TaskKind.Multiclass ? data.Targets.Select(t => (int)t).ToArray() : null;
+        IReadOnlyList<Split> splits;
+        try
+        {
+            splits = settings.Plan.Create(data.Rows, strata);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SpecException(e.Message);
+        }
+
+        double[] rates = [.. settings.LearningRates.Distinct().Order()];
+        bool lower = Scoring.LowerIsBetter(settings.Metric);
+        int total = candidates.Count * splits.Count;
+        var slots = new SplitOutcome?[total];
+        int finished = 0;
+        bool cancelled = false;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism ?? Environment.ProcessorCount, CancellationToken = cancellation };
+        try
+        {
+            Parallel.For(0, total, options, index =>
+            {
+                int c = index / splits.Count, s = index % splits.Count;
+                slots[index] = RunSplit(data, candidates[c], splits[s], settings, rates, strata, lower, cancellation);
+                progress?.Invoke(Interlocked.Increment(ref finished), total);
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            cancelled = true;
+        }
+
+        var outcomes = new List<CandidateOutcome>();
+        for (int c = 0; c < candidates.Count; c++)
+        {
+            SplitOutcome?[] mine = slots[(c * splits.Count)..((c + 1) * splits.Count)];
+            if (mine.Any(o => o is null))
+            {
+                continue;
+            }
+
+            outcomes.Add(Summarise(candidates[c], [.. mine.Select(o => o!)]) with { GridRates = rates });
+        }
+
+        double ratio = splits.Average(s => (double)s.Test.Length / s.Train.Length);
+        return new VerificationRun(settings.Metric, lower, settings.Plan, ratio, outcomes, cancelled, finished, total);
+    }
+
+    /// <summary>An optimizer spec with its <c>lr</c> set last (replacing one given).</summary>
+    public static string WithRate(string optimizer, double rate)
+    {
+        Spec parsed = Spec.Parse(optimizer);
+        var kept = parsed.Arguments.Where(a => a.Key != "lr").ToList();
+        kept.Add(new KeyValuePair<string, string>("lr", rate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+        return new Spec(parsed.Name, kept).ToString();
+    }
+
+    private static CandidateOutcome Summarise(Candidate candidate, SplitOutcome[] splits)
+    {
+        double[] scores = [.. splits.Select(s => s.Score)];
+        double mean = scores.Any(double.IsNaN) ? double.NaN : scores.Average();
+        double std = scores.Length < 2 || double.IsNaN(mean) ? 0 : Math.Sqrt(scores.Sum(v => (v - mean) * (v - mean)) / (scores.Length - 1));
+        var metricMeans = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (string key in splits.Where(s => !s.Diverged).SelectMany(s => s.Metrics.Keys).Distinct())
+        {
+            double[] values = [.. splits.Select(s => s.Metrics.TryGetValue(key, out double v) ? v : double.NaN)];
+            metricMeans[key] = values.Average();
+        }
+
+        var byRate = splits.Where(s => !s.Diverged).GroupBy(s => s.LearningRate).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).FirstOrDefault();
+        double modal = byRate?.Key ?? double.NaN;
+        double share = byRate is null ? 0 : (double)byRate.Count() / splits.Length;
+        string optimizer = double.IsNaN(modal) || candidate.IsSolver ? candidate.Optimizer : WithRate(candidate.Optimizer, modal);
+        return new CandidateOutcome(candidate, optimizer, splits, scores, mean, std, metricMeans, modal, share);
+    }
+
+    private static SplitOutcome RunSplit(Dataset data, Candidate candidate, Split split, VerificationSettings settings, double[] rates, int[]? strata, bool lower, CancellationToken cancellation)
+    {
+        int seed = unchecked((settings.Plan.Seed * 7919) + split.Index + 1);
+        if (candidate.IsSolver)
+        {
+            return SolveSplit(data, candidate, split, settings, seed);
+        }
+
+        (int[] innerTrain, int[] innerValidation) = settings.Plan.Inner(split.Train, settings.InnerShare, settings.TuningRows, seed, strata);
+        Dataset tuneTrain = data.Subset(innerTrain), tuneValidation = data.Subset(innerValidation);
+
+        // Tune the rate on the inner split; a rate at either edge of the grid gets one more rate beyond it.
+        var tried = new List<(double Rate, double Score, float[]? Outputs)>();
+        foreach (double rate in rates)
+        {
+            tried.Add(TuneAt(data, candidate, settings, tuneTrain, tuneValidation, rate, seed, lower, cancellation));
+        }
+
+        double[] innerScores = [.. tried.Select(t => t.Score)];
+        int best = Best(tried, lower);
+        bool extended = false, atEdge = false;
+        if (best >= 0 && rates.Length >= 2 && (best == 0 || best == rates.Length - 1))
+        {
+            extended = true;
+            double step = best == 0 ? rates[0] / rates[1] : rates[^1] / rates[^2];
+            double rate = RoundSignificant((best == 0 ? rates[0] : rates[^1]) * step);
+            var extra = TuneAt(data, candidate, settings, tuneTrain, tuneValidation, rate, seed, lower, cancellation);
+            tried.Add(extra);
+            if (Better(extra.Score, tried[best].Score, lower))
+            {
+                best = tried.Count - 1;
+                atEdge = true;
+            }
+        }
+
+        if (best < 0)
+        {
+            return new SplitOutcome(double.NaN, new Dictionary<string, double>(), double.NaN, null, true, false, extended, innerScores);
+        }
+
+        double? threshold = settings.TuneThreshold && data.Task == TaskKind.Binary && tried[best].Outputs is float[] inner
+            ? Thresholds.Best(inner, tuneValidation.Targets, settings.Metric)
+            : null;
+
+        // Refit on the whole training part at the tuned rate; should it diverge there, the next smaller rate that did not
+        // diverge in tuning takes its place.
+        Dataset train = data.Subset(split.Train), test = data.Subset(split.Test);
+        foreach (int index in Enumerable.Range(0, tried.Count).Where(i => double.IsFinite(tried[i].Score) || i == best).OrderBy(i => i == best ? 0 : 1).ThenByDescending(i => tried[i].Rate).Where(i => i == best || tried[i].Rate < tried[best].Rate))
+        {
+            float[]? outputs = FitAndPredict(data, candidate, settings, train, test, tried[index].Rate, seed, cancellation);
+            if (outputs is null)
+            {
+                continue;
+            }
+
+            SortedDictionary<string, double> metrics = Scoring.All(data, outputs, test.Targets, settings.Metric, threshold);
+            return new SplitOutcome(metrics[settings.Metric], metrics, tried[index].Rate, threshold, false, atEdge, extended, innerScores);
+        }
+
+        return new SplitOutcome(double.NaN, new Dictionary<string, double>(), double.NaN, threshold, true, atEdge, extended, innerScores);
+    }
+
+    /// <summary>The MM-estimate on the training part (no tuning: the estimator is affine equivariant and has no rate).</summary>
+    private static SplitOutcome SolveSplit(Dataset data, Candidate candidate, Split split, VerificationSettings settings, int seed)
+    {
+        Dataset train = data.Subset(split.Train), test = data.Subset(split.Test);
+        double[] beta;
+        try
+        {
+            beta = ExactSolvers.Mm(LossCatalog.Create(candidate.Loss), train, seed).Coefficients; // weights, then intercept
+        }
+        catch (DataException)
+        {
+            return new SplitOutcome(double.NaN, new Dictionary<string, double>(), double.NaN, null, true, false, false, []);
+        }
+
+        int d = data.Columns;
+        float[] predictions = new float[test.Rows];
+        for (int i = 0; i < test.Rows; i++)
+        {
+            double f = beta[d];
+            for (int j = 0; j < d; j++)
+            {
+                f += beta[j] * test.Features[(i * d) + j];
+            }
+
+            predictions[i] = (float)f;
+        }
+
+        SortedDictionary<string, double> metrics = Scoring.All(data, predictions, test.Targets, settings.Metric, null);
+        return new SplitOutcome(metrics[settings.Metric], metrics, double.NaN, null, false, false, false, []);
+    }
+
+    private static (double Rate, double Score, float[]? Outputs) TuneAt(Dataset data, Candidate candidate, VerificationSettings settings, Dataset train, Dataset validation, double rate, int seed, bool lower, CancellationToken cancellation)
+    {
+        float[]? outputs = FitAndPredict(data, candidate, settings, train, validation, rate, seed, cancellation);
+        if (outputs is null)
+        {
+            return (rate, double.NaN, null);
+        }
+
+        double? threshold = settings.TuneThreshold && data.Task == TaskKind.Binary ? Thresholds.Best(outputs, validation.Targets, settings.Metric) : null;
+        double score = Scoring.All(data, outputs, validation.Targets, settings.Metric, threshold)[settings.Metric];
+        return (rate, double.IsFinite(score) ? score : double.NaN, outputs);
+    }
+
+    /// <summary>A rate rounded to 2 significant digits (0.001/3 → 0.00033), so the spec people read stays short.</summary>
+    private static double RoundSignificant(double value)
+        => double.Parse(value.ToString("G2", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static int Best(List<(double Rate, double Score, float[]? Outputs)> tried, bool lower)
+    {
+        int best = -1;
+        for (int i = 0; i < tried.Count; i++)
+        {
+            if (double.IsFinite(tried[i].Score) && (best < 0 || Better(tried[i].Score, tried[best].Score, lower)))
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static bool Better(double a, double b, bool lower) => double.IsFinite(a) && (!double.IsFinite(b) || (lower ? a < b : a > b));
+
+    /// <summary>
+    /// Trains on <paramref name="train"/> and predicts <paramref name="test"/> on the target's scale (logits for
+    /// classification); null when the run diverged. Features are standardised on the training rows; a regression target
+    /// is standardised for losses of the residual (δ, β, c in target SDs), divided by its training mean for log-link
+    /// losses (the log-rate then starts at 0), and left as it is for the others; predictions return to the original units.
+    /// </summary>
+    private static float[]? FitAndPredict(Dataset data, Candidate candidate, VerificationSettings settings, Dataset train, Dataset test, double rate, int seed, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        int outputs = data.Outputs;
+        int classes = data.Task == TaskKind.Multiclass ? data.Classes : 0;
+        Standardizer scaler = settings.Standardize ? Standardizer.Fit(train) : Standardizer.Identity(train.Columns);
+        Dataset scaledTrain = scaler.Apply(train), scaledTest = scaler.Apply(test);
+        ILoss loss = LossCatalog.Create(candidate.Loss, classes);
+        (double center, double spread) = (0, 1);
+        if (data.Task == TaskKind.Regression && settings.Standardize)
+        {
+            if (ResidualLoss(candidate.Loss))
+            {
+                center = train.Targets.Average(v => (double)v);
+                spread = Math.Sqrt(train.Targets.Average(v => (v - center) * (v - center)));
+                spread = spread > 1e-12 ? spread : 1;
+            }
+            else if (TrainingObjective.IsLogLink(loss))
+            {
+                double mean = train.Targets.Average(v => (double)v);
+                spread = mean > 0 ? mean : 1;
+            }
+
+            if (center != 0 || spread != 1)
+            {
+                scaledTrain = scaledTrain.WithTargets([.. scaledTrain.Targets.Select(v => (float)((v - center) / spread))]);
+            }
+        }
+
+        Model model = ModelCatalog.Create(settings.Model, data.Columns, outputs);
+        int batch = settings.BatchSize > 0 ? settings.BatchSize : scaledTrain.Rows <= 2048 ? 0 : 256;
+        int rowsPerStep = batch == 0 ? scaledTrain.Rows : batch;
+        long stepsPerEpoch = (scaledTrain.Rows + rowsPerStep - 1) / rowsPerStep;
+        int epochs = (int)Math.Max(1, Math.Min(settings.Epochs, settings.StepBudget / Math.Max(1, stepsPerEpoch)));
+        var objective = new TrainingObjective(model, loss, data.Task, rowsPerStep);
+        float[] initial = new float[model.ParameterCount];
+        model.Initialize(initial, Init.Default, new Random(seed));
+        objective.ApplyPrior(initial, scaledTrain);
+        TrainingRun run = Trainer.Train(objective, OptimizerCatalog.Create(WithRate(candidate.Optimizer, rate)), initial, scaledTrain, null, new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = seed, RecordParametersUpTo = 0 }, cancellation);
+        if (run.Cancelled)
+        {
+            throw new OperationCanceledException(cancellation);
+        }
+
+        if (run.Diverged)
+        {
+            return null;
+        }
+
+        float[] predictions = objective.ToResponse(objective.Predict(run.Parameters, scaledTest));
+        if (data.Task == TaskKind.Regression && (center != 0 || spread != 1))
+        {
+            for (int i = 0; i < predictions.Length; i++)
+            {
+                predictions[i] = (float)((predictions[i] * spread) + center);
+            }
+        }
+
+        return predictions.All(float.IsFinite) ? predictions : null;
+    }
+
+    /// <summary>
+    /// Losses of the residual y − ŷ alone, for which standardising the target only rescales their parameters (δ, β, c
+    /// in target standard deviations).
+    /// </summary>
+    public static bool ResidualLoss(string loss) => Spec.Parse(loss).Name is "l1" or "mse" or "huber" or "smooth_l1" or "log_cosh"
+        or "pseudo_huber" or "quantile" or "epsilon_insensitive" or "squared_epsilon_insensitive" or "cauchy" or "tukey" or "barron";
+}
