@@ -2,8 +2,6 @@ using System.Globalization;
 using LossLab.Lab.Advice;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
-using LossLab.Lab.Training;
-using LossLab.Losses;
 
 namespace LossLab.Reports;
 
@@ -22,12 +20,8 @@ public static class AdviseReport
     /// <param name="dataText">The <c>--data</c> text.</param>
     /// <param name="dataset">The data set advised on.</param>
     /// <param name="kpi">The <c>--kpi</c> text, or null.</param>
-    /// <param name="folds">Folds of the verification.</param>
-    /// <param name="seeds">Seeds per fold of the verification.</param>
-    /// <param name="epochs">Epochs per verification run.</param>
-    /// <param name="model">The model spec of the verification.</param>
     /// <param name="result">The advice.</param>
-    public static Report Build(string commandLine, string dataText, Dataset dataset, string? kpi, int folds, int seeds, int epochs, string model, AdviceResult result)
+    public static Report Build(string commandLine, string dataText, Dataset dataset, string? kpi, AdviceResult result)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(result);
@@ -36,27 +30,30 @@ public static class AdviseReport
         var report = new Report($"LossLab advise: {dataText}", commandLine);
         CompareReport.AddDataFacts(report, dataText, dataset);
         report.Fact("KPI", kpi ?? "none given")
-            .Fact("metric", $"validation {result.Metric} ({CompareReport.Direction(verification.LowerIsBetter)})" + (kpi is null ? " (the default without --kpi)" : string.Empty))
-            .Fact("folds", folds.ToString(Inv))
-            .Fact("seeds per fold", seeds.ToString(Inv))
-            .Fact("epochs", epochs.ToString(Inv))
-            .Fact("learning rates searched", string.Join(", ", CompareSettings.AutoRates.Select(r => r.ToString("G4", Inv))))
-            .Fact("model", model)
-            .Fact("seed", "0 (the verification's folds)");
+            .Fact("metric", $"test {result.Metric} ({CompareReport.Direction(verification.LowerIsBetter)}): {recommendation.MetricReason}")
+            .Fact("resampling", result.Run?.Plan.Describe() ?? "not run")
+            .Fact("tuning", "learning rate (and a decision threshold for threshold KPIs) tuned on an inner hold-out of each training part, the grid extended once past an edge")
+            .Fact("learning rates searched", string.Join(", ", ((result.Run is { Candidates.Count: > 0 } run0 ? run0.Candidates[0].GridRates : null) ?? [.. CompareSettings.AutoRates]).Select(r => r.ToString("G4", Inv))))
+            .Fact("seed", (result.Run?.Plan.Seed ?? 0).ToString(Inv) + " (the verification's folds)");
 
         report.Heading("Diagnostics")
             .Paragraph(dataset.Task == TaskKind.Regression
-                ? $"Measured on the residuals of a first robust fit (Huber, c = {Diagnostics.HuberTuning.ToString(Inv)} in units of the MAD scale) and on the target itself."
+                ? $"Measured on the target itself, on the residuals of a high-breakdown fit ({result.Diagnostics.RobustFit ?? "mm"}), and on the least-squares design (leverage)."
                 : "The class balance of the target.")
             .Table(["quantity", "value", "what it says"], DiagnosticRows(result.Diagnostics, dataset));
+        if (result.Diagnostics.Findings.Count > 0)
+        {
+            report.Paragraph("Findings, each from one check:").List([.. result.Diagnostics.Findings.Select(f => $"[{f.Check}] {f.Text}")]);
+        }
+
         AddDataCharts(report, dataset, result.Diagnostics);
 
         report.Heading("Recommendation")
-            .Note($"Loss {recommendation.Loss} with optimizer {recommendation.Optimizer}.")
+            .Note($"Loss {recommendation.Loss} with optimizer {recommendation.Optimizer} (the verified spec).")
             .List(recommendation.Reasons);
-        if (recommendation.Alternatives.Count > 0)
+        if (recommendation.Warnings.Count > 0)
         {
-            report.Paragraph("Alternative losses, verified below against the recommendation: " + string.Join(", ", recommendation.Alternatives) + ".");
+            report.Paragraph("Warnings:").List(recommendation.Warnings);
         }
 
         if (recommendation.OptimizerAlternatives.Count > 0)
@@ -65,11 +62,29 @@ public static class AdviseReport
         }
 
         report.Heading("Verification")
-            .Paragraph($"The recommended loss and the alternatives, each with the optimizer {CompareReport.BaseOptimizer(recommendation.Optimizer)} and the same learning-rate search (the recommendation's own rate is replaced by the search), folds, seeds and epochs, ranked by the mean validation {result.Metric} over {folds} folds × {seeds} seed(s) ({CompareReport.Direction(verification.LowerIsBetter)}).")
+            .Paragraph($"The first choice {result.Initial?.Loss ?? recommendation.Loss} and the alternatives, each with the optimizer {CompareReport.BaseOptimizer(recommendation.Optimizer)}, scored on the same splits ({result.Run?.Plan.Describe() ?? "cross-validation"}); test {result.Metric} ({CompareReport.Direction(verification.LowerIsBetter)}).")
             .Note($"Verdict: {result.Verdict}.");
+        if (result.Outcome is { } outcome && outcome.Comparisons.Count > 0)
+        {
+            report.Table(
+                ["against", $"mean difference ({outcome.Reference} − other)", "95% CI", "p", "Holm p", "other better in"],
+                [.. outcome.Comparisons.Select(c => (IReadOnlyList<string>)[c.Against, G(c.MeanDifference), $"[{G(c.Low)}, {G(c.High)}]", LossLab.Lab.Verification.Judgement.P(c.PValue), LossLab.Lab.Verification.Judgement.P(c.PAdjusted), $"{c.OtherBetterSplits.ToString(Inv)} of {c.Splits.ToString(Inv)} splits"])]);
+            if (outcome.Settle is string settle)
+            {
+                report.Paragraph("What would settle it: " + settle + ".");
+            }
+        }
+
+        if (result.Run is { } run && run.Candidates.Count > 0)
+        {
+            string[] keys = [.. run.Candidates.SelectMany(c => c.MetricMeans.Keys).Distinct().Where(k => k is not "mse" and not "pinball_0.5")];
+            report.Paragraph("Every standard metric of the task, mean over the test parts of the splits:")
+                .Table(["loss", .. keys], [.. run.Candidates.Select(c => (IReadOnlyList<string>)[c.Candidate.Loss, .. keys.Select(k => c.MetricMeans.TryGetValue(k, out double v) ? G(v) : "—")])]);
+        }
+
         if (verification.Cancelled)
         {
-            report.Note($"Cancelled after {verification.RunsCompleted} of {verification.RunsTotal} runs: only the candidates whose runs all finished are ranked.");
+            report.Note($"Cancelled after {verification.RunsCompleted} of {verification.RunsTotal} (candidate, split) runs: only the candidates whose splits all finished are ranked.");
         }
 
         int recommended = verification.Ranking.ToList().FindIndex(c => c.Loss == recommendation.Loss);
@@ -86,7 +101,7 @@ public static class AdviseReport
         };
         if (d.RobustScale is double scale)
         {
-            rows.Add(Row("robust scale s", G(scale), "normalised MAD of the residuals, ≈ σ under Gaussian noise"));
+            rows.Add(Row("robust scale s", G(scale), "the scale of the high-breakdown fit, ≈ σ under Gaussian noise"));
         }
 
         if (d.ResidualMedian is double median)
@@ -96,7 +111,7 @@ public static class AdviseReport
 
         if (d.OutlierShare is double share)
         {
-            rows.Add(Row("outliers", $"{d.OutlierCount?.ToString(Inv) ?? "?"} ({(100 * share).ToString("0.##", Inv)} %)", $"rows with |r − median r| / s > {Diagnostics.OutlierThreshold.ToString(Inv)} (Iglewicz–Hoaglin)"));
+            rows.Add(Row("outliers", $"{d.OutlierCount?.ToString(Inv) ?? "?"} ({(100 * share).ToString("0.##", Inv)} %)", $"rows with |r| / s > {Diagnostics.OutlierThreshold.ToString(Inv)} against the local noise scale, bad leverage rows apart; not assessed for counts and zero-heavy targets"));
         }
 
         if (d.Skewness is double skew)
@@ -111,7 +126,7 @@ public static class AdviseReport
 
         if (d.Heteroscedasticity is HeteroscedasticityTest h)
         {
-            rows.Add(Row("heteroscedasticity p", G(h.PValue), $"Breusch–Pagan (Koenker) LM = {G(h.Statistic)}, R² = {G(h.RSquared)}; small p: the noise scale changes with the fit"));
+            rows.Add(Row("heteroscedasticity p", G(h.PValue), $"Breusch–Pagan (Koenker) on the regressors, LM = {G(h.Statistic)}; small p: the noise scale changes along the regressors{(d.VarianceRegressor is string v ? $" (most along '{v}')" : string.Empty)}"));
         }
 
         if (d.NonNegativeTarget is bool nonNegative)
@@ -132,6 +147,51 @@ public static class AdviseReport
         if (d.TargetStandardDeviation is double sd)
         {
             rows.Add(Row("target standard deviation", G(sd), "the unit compare scales a regression target by"));
+        }
+
+        if (d.TargetKind is { } kind)
+        {
+            rows.Add(Row("target kind", LossLab.Lab.Advice.Checks.TargetShape.Code(kind), d.TargetKindReason ?? string.Empty));
+        }
+
+        if (d.ZeroShare is double zeros)
+        {
+            rows.Add(Row("zeros", $"{(100 * zeros).ToString("0.##", Inv)} %", "share of targets equal to 0"));
+        }
+
+        if (d.Dispersion is double dispersion)
+        {
+            rows.Add(Row("variance / mean", G(dispersion), "1 for Poisson counts; above 1 is over-dispersion"));
+        }
+
+        if (d.MaxLeverage is double maxLeverage)
+        {
+            rows.Add(Row("largest hat value", G(maxLeverage), $"leverage cut 2p/n = {G(d.LeverageCut ?? 0)}; {d.HighLeverageCount?.ToString(Inv) ?? "?"} rows above it"));
+        }
+
+        if (d.BadLeverageRows is { Count: > 0 } badRows)
+        {
+            rows.Add(Row("bad leverage rows", string.Join(", ", badRows.Select(r => r.ToString(Inv))), "high leverage and a robust residual beyond 2.5 s"));
+        }
+
+        if (d.MaxCooksDistance is double cooks)
+        {
+            rows.Add(Row("largest Cook's distance", G(cooks), $"at data row {d.MaxCooksRow?.ToString(Inv) ?? "?"}"));
+        }
+
+        if (d.WhiteTest is { } white)
+        {
+            rows.Add(Row("White test p", G(white.PValue), $"LM = {G(white.Statistic)}, df {G(white.DegreesOfFreedom)}"));
+        }
+
+        if (d.DurbinWatson is double dw)
+        {
+            rows.Add(Row("Durbin–Watson", G(dw), $"2 without autocorrelation; lag-1 autocorrelation {G(d.ResidualAutocorrelation ?? 0)}" + (d.TimeColumn is string tc ? $"; rows ordered in time by '{tc}'" : string.Empty)));
+        }
+
+        if (d.RowsPerCoefficient > 0)
+        {
+            rows.Add(Row("rows per coefficient", G(d.RowsPerCoefficient), "below 10, estimates are noisy"));
         }
 
         if (d.ClassCounts is { } classCounts)
@@ -178,10 +238,10 @@ public static class AdviseReport
             "target",
             $"Histogram of the target {dataset.TargetName}",
             (Charts.Histograms($"Target: {dataset.TargetName}", dataset.TargetName, [(dataset.TargetName, [.. dataset.Targets.Select(v => (double)v)])], Bins(dataset.Rows))));
-        if (d.RobustScale is double scale && scale > 0 && d.ResidualMedian is double median && RobustResiduals(dataset) is double[] residuals)
+        if (d.RobustScale is double scale && scale > 0 && d.RobustResiduals is double[] residuals)
         {
-            double[] z = [.. residuals.Select(r => (r - median) / scale)];
-            ScottPlot.Plot plot = (Charts.Histograms("Residuals of the robust fit", "(r − median r) / s", [("residuals", z)], Bins(z.Length)));
+            double[] z = [.. residuals.Select(r => r / scale)];
+            ScottPlot.Plot plot = Charts.Histograms("Residuals of the high-breakdown fit", "r / s (robust SDs)", [("residuals", z)], Bins(z.Length));
             foreach (double at in new[] { -Diagnostics.OutlierThreshold, Diagnostics.OutlierThreshold })
             {
                 var line = plot.Add.VerticalLine(at);
@@ -193,38 +253,9 @@ public static class AdviseReport
             plot.ShowLegend(ScottPlot.Alignment.UpperRight);
             report.Chart(
                 "residuals",
-                $"Residuals of the first robust (Huber) fit in units of the robust scale s = {G(scale)}; beyond the dashed lines a row counts as an outlier ({d.OutlierCount?.ToString(Inv) ?? "?"} rows)",
+                $"Residuals of the {d.RobustFit ?? "robust"} fit in units of its robust scale s = {G(scale)}; beyond the dashed lines a row is far from the fit ({d.OutlierCount?.ToString(Inv) ?? "?"} rows counted as outliers)",
                 plot);
         }
-    }
-
-    /// <summary>The residuals y − ŷ of the same first Huber fit the diagnostics measure; null when the fit fails.</summary>
-    private static double[]? RobustResiduals(Dataset data)
-    {
-        double[] beta;
-        try
-        {
-            beta = ExactSolvers.Robust(new Huber(Diagnostics.HuberTuning), data).Coefficients;
-        }
-        catch (DataException)
-        {
-            return null;
-        }
-
-        int n = data.Rows, columns = data.Columns;
-        double[] r = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            double f = beta[columns];
-            for (int j = 0; j < columns; j++)
-            {
-                f += beta[j] * data.Features[(i * columns) + j];
-            }
-
-            r[i] = data.Targets[i] - f;
-        }
-
-        return r;
     }
 
     /// <summary>Bins of a histogram of n values: about four values a bin, between 10 and 40 bins.</summary>

@@ -4,8 +4,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using LossLab.Lab.Advice;
+using LossLab.Lab.Advice.Checks;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
+using LossLab.Lab.Verification;
 using LossLab.Reports;
 
 namespace LossLab.Cli.Commands;
@@ -24,34 +26,73 @@ internal static class AdviseCommand
     {
         var data = new Option<string>("--data") { Description = "CSV file or builtin:NAME", Required = true };
         var target = new Option<string?>("--target") { Description = "Target column (built-in data have a default)" };
-        var features = new Option<string?>("--features") { Description = "Feature columns, comma-separated" };
-        var task = new Option<string?>("--task") { Description = "regression, binary or multiclass (default: inferred)" };
-        var kpi = new Option<string?>("--kpi") { Description = "What matters: mae, rmse, max, quantile:TAU, accuracy or f1" };
-        var folds = new Option<int>("--folds") { Description = "Cross-validation folds of the verification", DefaultValueFactory = _ => 3 };
-        var seeds = new Option<int>("--seeds") { Description = "Seeds per fold", DefaultValueFactory = _ => 1 };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs per verification run", DefaultValueFactory = _ => 100 };
+        var features = new Option<string?>("--features") { Description = "Feature columns, comma-separated (default: all but the target and identifier columns)" };
+        var task = new Option<string?>("--task") { Description = "regression, binary or multiclass (default: inferred; two distinct values in any coding are binary)" };
+        var targetKind = new Option<string?>("--target-kind") { Description = "continuous, counts, ordinal, zero_heavy or positive_skewed (default: recognised from the values and the name)" };
+        var kpi = new Option<string?>("--kpi") { Description = "What matters: mae, rmse, max, quantile:TAU, accuracy, f1, balanced_accuracy or log_loss (default: a metric that fits the target)" };
+        var folds = new Option<string>("--folds") { Description = "Folds per repeat, or 'time' for forward-chaining splits (default 5; time when the rows are ordered by a date column)", DefaultValueFactory = _ => "5" };
+        var repeats = new Option<int?>("--repeats") { Description = "Repeats of the K-fold assignment (default 4 up to 50,000 rows, fewer beyond)" };
+        var margin = new Option<double>("--margin") { Description = "The loss, as a share of the recommendation's score, that still counts as 'as good' when confirming", DefaultValueFactory = _ => Judgement.DefaultMarginShare };
+        var lrs = new Option<string>("--lrs") { Description = "Learning rates tuned inside each training part, comma-separated, or auto (0.001 … 0.3)", DefaultValueFactory = _ => "auto" };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per verification run (at most 20,000 steps per run)", DefaultValueFactory = _ => 100 };
         var model = new Option<string>("--model") { Description = "Model spec used by the verification", DefaultValueFactory = _ => "linear" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the folds", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int?>("--threads") { Description = "Runs at once (default: all cores); results do not depend on it" };
         var dropMissing = new Option<bool>("--drop-missing") { Description = "Drop rows with missing values instead of failing" };
         var json = JsonOutput.CreateOption();
         var outDir = ReportOutput.CreateOption();
-        var command = new Command("advise", "Diagnose the data, recommend a loss and optimizer with reasons, and verify by cross-validation")
+        var command = new Command("advise", "Diagnose the data, recommend a loss and optimizer with reasons, and verify it with a test that can say no")
         {
-            data, target, features, task, kpi, folds, seeds, epochs, model, dropMissing, json, outDir,
+            data, target, features, task, targetKind, kpi, folds, repeats, margin, lrs, epochs, model, seed, threads, dropMissing, json, outDir,
         };
         command.SetAction(parsed =>
         {
             ReportOutput.CheckFolder(parsed.GetValue(outDir));
-            string dataText = parsed.GetValue(data)!;
-            Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), parsed.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), FitCommand.ParseTask(parsed.GetValue(task)), parsed.GetValue(dropMissing));
             Kpi? k = parsed.GetValue(kpi) is string text ? Kpi.Parse(text) : null;
-            int foldCount = parsed.GetValue(folds);
-            if (foldCount < 2 || foldCount > dataset.Rows)
+            TargetKind? kind = ParseTargetKind(parsed.GetValue(targetKind));
+            (int foldCount, FoldScheme? scheme) = ParseFolds(parsed.GetValue(folds)!);
+            int? repeatCount = parsed.GetValue(repeats);
+            if (repeatCount is < 1)
             {
-                throw new UserException($"--folds {foldCount}: must lie in [2, {dataset.Rows}]");
+                throw new UserException($"--repeats {repeatCount}: must be >= 1");
             }
 
-            int seedCount = Math.Max(1, parsed.GetValue(seeds)), epochCount = Math.Max(1, parsed.GetValue(epochs));
-            AdviceResult result = Advise.Run(dataset, k, foldCount, seedCount, epochCount, parsed.GetValue(model)!, 0, context.Cancellation);
+            double marginShare = parsed.GetValue(margin);
+            if (!(marginShare > 0 && marginShare < 1))
+            {
+                throw new UserException($"--margin {marginShare.ToString(CultureInfo.InvariantCulture)}: must lie in (0, 1), e.g. 0.02 for 2%");
+            }
+
+            int epochCount = parsed.GetValue(epochs) >= 1 ? parsed.GetValue(epochs) : throw new UserException("--epochs: must be >= 1");
+            double[]? rates = CompareCommand.ParseRates(parsed.GetValue(lrs)!);
+            int? threadCount = parsed.GetValue(threads) is int t ? (t >= 1 ? t : throw new UserException("--threads: must be >= 1")) : null;
+            string dataText = parsed.GetValue(data)!;
+            Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), parsed.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), FitCommand.ParseTask(parsed.GetValue(task)), parsed.GetValue(dropMissing));
+            if (kind is not null && dataset.Task != TaskKind.Regression)
+            {
+                throw new UserException($"--target-kind {parsed.GetValue(targetKind)}: applies to a regression target, but the target is {dataset.Task.ToString().ToLowerInvariant()} classification");
+            }
+
+            int limit = dataset.Rows / 2;
+            if (foldCount < 2 || foldCount > Math.Max(2, limit))
+            {
+                throw new UserException($"--folds {foldCount}: must lie in [2, {Math.Max(2, limit)}] for {dataset.Rows} rows");
+            }
+
+            var settings = new AdviseSettings
+            {
+                Folds = foldCount,
+                Repeats = repeatCount,
+                Scheme = scheme,
+                Epochs = epochCount,
+                Model = parsed.GetValue(model)!,
+                Seed = parsed.GetValue(seed),
+                Margin = marginShare,
+                TargetKind = kind,
+                LearningRates = rates,
+                Parallelism = threadCount,
+            };
+            AdviceResult result = CompareCommand.WithProgress(context, progress => Advise.Run(dataset, k, settings, progress, context.Cancellation));
             JsonObject document = ToJson(dataText, result);
             if (!JsonOutput.Emit(parsed, json, document, context.Out))
             {
@@ -62,59 +103,182 @@ internal static class AdviseCommand
                 parsed,
                 outDir,
                 json,
-                () => AdviseReport.Build(ReportOutput.CommandLine(parsed), dataText, dataset, parsed.GetValue(kpi), foldCount, seedCount, epochCount, parsed.GetValue(model)!, result),
+                () => AdviseReport.Build(ReportOutput.CommandLine(parsed), dataText, dataset, parsed.GetValue(kpi), result),
                 document,
                 context);
         });
         return command;
     }
 
-    private static JsonObject ToJson(string dataText, AdviceResult r) => new()
+    /// <summary>Parses <c>--folds</c>: a whole number ≥ 2, or <c>time</c>.</summary>
+    internal static (int Folds, FoldScheme? Scheme) ParseFolds(string text)
     {
-        ["data"] = dataText,
-        ["task"] = r.Diagnostics.Task.ToString().ToLowerInvariant(),
-        ["diagnostics"] = JsonSerializer.SerializeToNode(r.Diagnostics, Snake),
-        ["recommendation"] = new JsonObject
+        string t = text.Trim().ToLowerInvariant();
+        if (t == "time")
         {
-            ["loss"] = r.Recommendation.Loss,
-            ["optimizer"] = r.Recommendation.Optimizer,
-            ["reasons"] = new JsonArray(r.Recommendation.Reasons.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
-            ["alternatives"] = new JsonArray(r.Recommendation.Alternatives.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
-            ["optimizer_alternatives"] = new JsonArray(r.Recommendation.OptimizerAlternatives.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
-        },
-        ["verification"] = new JsonArray(r.Verification.Ranking.Select(c => (JsonNode)new JsonObject
+            return (5, FoldScheme.Time);
+        }
+
+        if (t.StartsWith("time:", StringComparison.Ordinal) && int.TryParse(t[5..], NumberStyles.None, CultureInfo.InvariantCulture, out int k))
         {
-            ["loss"] = c.Loss,
-            ["optimizer"] = c.Optimizer,
-            ["metric"] = r.Metric,
-            ["mean"] = double.IsFinite(c.Mean) ? JsonValue.Create(c.Mean) : null,
-            ["std"] = double.IsFinite(c.Std) ? JsonValue.Create(c.Std) : null,
-            ["recommended"] = c.Loss == r.Recommendation.Loss,
-        }).ToArray()),
-        ["lower_is_better"] = r.Verification.LowerIsBetter,
-        ["confirmed"] = r.Confirmed,
-        ["verdict"] = r.Verdict,
+            return (k, FoldScheme.Time);
+        }
+
+        return int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int folds)
+            ? (folds, null)
+            : throw new UserException($"--folds {text}: give a whole number of folds (e.g. 5), 'time' for forward-chaining splits, or time:K");
+    }
+
+    private static TargetKind? ParseTargetKind(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        "continuous" => TargetKind.Continuous,
+        "counts" => TargetKind.Counts,
+        "ordinal" => TargetKind.Ordinal,
+        "zero_heavy" => TargetKind.ZeroHeavy,
+        "positive_skewed" => TargetKind.PositiveSkewed,
+        _ => throw new UserException($"--target-kind {text}: unknown; accepted: continuous, counts, ordinal, zero_heavy, positive_skewed"),
     };
+
+    private static JsonValue? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(x => (JsonNode?)JsonValue.Create(x))]);
+
+    private static JsonObject Metrics(IReadOnlyDictionary<string, double> metrics)
+    {
+        var o = new JsonObject();
+        foreach (var (key, value) in metrics)
+        {
+            o[key] = Finite(value);
+        }
+
+        return o;
+    }
+
+    private static string VerdictName(VerdictKind kind) => kind switch
+    {
+        VerdictKind.Confirmed => "confirmed",
+        VerdictKind.NotConfirmed => "not_confirmed",
+        _ => "inconclusive",
+    };
+
+    private static JsonObject ToJson(string dataText, AdviceResult r)
+    {
+        Recommendation rec = r.Recommendation;
+        VerificationRun? run = r.Run;
+        VerdictReport? verdict = r.Outcome;
+        var document = new JsonObject
+        {
+            ["data"] = dataText,
+            ["task"] = r.Diagnostics.Task.ToString().ToLowerInvariant(),
+            ["diagnostics"] = JsonSerializer.SerializeToNode(r.Diagnostics, Snake),
+            ["metric"] = new JsonObject { ["name"] = r.Metric, ["reason"] = rec.MetricReason, ["lower_is_better"] = r.Verification.LowerIsBetter },
+            ["resampling"] = run is null ? null : new JsonObject
+            {
+                ["plan"] = run.Plan.Describe(),
+                ["scheme"] = run.Plan.Scheme == FoldScheme.Time ? "time" : "shuffled",
+                ["folds"] = run.Plan.Folds,
+                ["repeats"] = run.Plan.Scheme == FoldScheme.Time ? 1 : run.Plan.Repeats,
+                ["splits"] = run.Plan.SplitCount,
+                ["test_to_train_ratio"] = run.TestToTrainRatio,
+                ["tuning"] = "learning rate (and a decision threshold for threshold KPIs) tuned on an inner hold-out of each training part; the grid is extended once past an edge",
+            },
+            ["candidates"] = run is null ? new JsonArray() : new JsonArray([.. run.Candidates.Select(c => (JsonNode)new JsonObject
+            {
+                ["loss"] = c.Candidate.Loss,
+                ["optimizer"] = c.Optimizer,
+                ["per_fold_scores"] = new JsonArray([.. c.Scores.Select(Finite)]),
+                ["mean"] = Finite(c.Mean),
+                ["std"] = Finite(c.Std),
+                ["learning_rates"] = new JsonArray([.. c.Splits.Select(s => Finite(s.LearningRate))]),
+                ["thresholds"] = c.Splits.Any(s => s.Threshold is not null) ? new JsonArray([.. c.Splits.Select(s => s.Threshold is double th ? JsonValue.Create(th) : null)]) : null,
+                ["rate_at_grid_edge"] = c.AtEdge,
+                ["failed_splits"] = c.Failed,
+                ["metrics"] = Metrics(c.MetricMeans),
+                ["recommended"] = c.Candidate.Loss == rec.Loss,
+            })]),
+            ["comparison"] = verdict is null ? new JsonArray() : new JsonArray([.. verdict.Comparisons.Select(c => (JsonNode)new JsonObject
+            {
+                ["against"] = c.Against,
+                ["mean_difference"] = Finite(c.MeanDifference),
+                ["ci95"] = new JsonArray(Finite(c.Low), Finite(c.High)),
+                ["p_value"] = Finite(c.PValue),
+                ["p_adjusted"] = Finite(c.PAdjusted),
+                ["other_better_splits"] = c.OtherBetterSplits,
+                ["splits"] = c.Splits,
+                ["test"] = Comparison.Test,
+            })]),
+            ["comparison_of"] = verdict?.Reference,
+            ["verdict"] = verdict is null ? "inconclusive" : VerdictName(verdict.Kind),
+            ["verdict_text"] = r.Verdict,
+            ["margin"] = verdict is null ? null : Finite(verdict.Margin),
+            ["settle"] = verdict?.Settle,
+            ["recommendation"] = new JsonObject
+            {
+                ["loss"] = rec.Loss,
+                ["optimizer"] = rec.Optimizer,
+                ["reasons"] = Strings(rec.Reasons),
+                ["alternatives"] = Strings(rec.Alternatives),
+                ["optimizer_alternatives"] = Strings(rec.OptimizerAlternatives),
+                ["initial_loss"] = r.Initial?.Loss,
+            },
+            ["warnings"] = Strings(rec.Warnings),
+            ["verification"] = new JsonArray([.. r.Verification.Ranking.Select(c => (JsonNode)new JsonObject
+            {
+                ["loss"] = c.Loss,
+                ["optimizer"] = c.Optimizer,
+                ["metric"] = r.Metric,
+                ["mean"] = Finite(c.Mean),
+                ["std"] = Finite(c.Std),
+                ["recommended"] = c.Loss == rec.Loss,
+            })]),
+            ["lower_is_better"] = r.Verification.LowerIsBetter,
+            ["confirmed"] = r.Confirmed,
+        };
+        return document;
+    }
 
     private static void WriteHuman(TextWriter o, string dataText, Dataset dataset, AdviceResult r)
     {
+        Recommendation rec = r.Recommendation;
         o.WriteLine($"{dataText}: {dataset.Rows} rows × {dataset.Columns} features, {dataset.Task.ToString().ToLowerInvariant()}");
         o.WriteLine();
-        o.WriteLine($"recommendation: --loss {r.Recommendation.Loss} --optimizer {r.Recommendation.Optimizer}");
-        foreach (string reason in r.Recommendation.Reasons)
+        o.WriteLine(rec.Optimizer == Verifier.MmSolver
+            ? $"recommendation: --solver mm --loss {rec.Loss}"
+            : $"recommendation: --loss {rec.Loss} --optimizer {rec.Optimizer}");
+        foreach (string reason in rec.Reasons.Take(4))
         {
             o.WriteLine($"  • {reason}");
         }
 
+        if (rec.Reasons.Count > 4)
+        {
+            o.WriteLine($"  ({rec.Reasons.Count - 4} more reasons in --json or --out)");
+        }
+
         o.WriteLine();
-        o.WriteLine($"verification ({(r.Verification.Ranking.Count > 0 ? r.Verification.Ranking[0].Scores.Length : 0)} runs each, same learning-rate search; validation {r.Metric}, {(r.Verification.LowerIsBetter ? "lower" : "higher")} is better):");
+        string plan = r.Run?.Plan.Describe() ?? "cross-validation";
+        o.WriteLine($"verification: {plan}; learning rate tuned inside each training part; test {r.Metric} ({(r.Verification.LowerIsBetter ? "lower" : "higher")} is better) — {rec.MetricReason}");
         foreach (CandidateResult c in r.Verification.Ranking)
         {
-            string mark = c.Loss == r.Recommendation.Loss ? " ← recommended" : string.Empty;
+            string mark = c.Loss == rec.Loss ? " ← recommended" : string.Empty;
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Loss,-32} {c.Optimizer,-28} {c.Mean,10:G5} ± {c.Std:G3}{mark}"));
         }
 
         o.WriteLine();
         o.WriteLine(r.Verdict);
+        if (r.Outcome?.Settle is string settle)
+        {
+            o.WriteLine($"to settle it: {settle}");
+        }
+
+        if (rec.Warnings.Count > 0)
+        {
+            o.WriteLine();
+            foreach (string warning in rec.Warnings)
+            {
+                o.WriteLine($"warning: {warning}");
+            }
+        }
     }
 }

@@ -54,6 +54,31 @@ internal static class AdviceMath
         return (m3 / Math.Pow(m2, 1.5), (m4 / (m2 * m2)) - 3, m2);
     }
 
+    /// <summary>Pearson's correlation of two equally long series; 0 when either does not vary.</summary>
+    public static double Correlation(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        int n = a.Length;
+        double ma = 0, mb = 0;
+        for (int i = 0; i < n; i++)
+        {
+            ma += a[i];
+            mb += b[i];
+        }
+
+        ma /= n;
+        mb /= n;
+        double saa = 0, sbb = 0, sab = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double da = a[i] - ma, db = b[i] - mb;
+            saa += da * da;
+            sbb += db * db;
+            sab += da * db;
+        }
+
+        return saa > 0 && sbb > 0 ? Math.Clamp(sab / Math.Sqrt(saa * sbb), -1, 1) : 0;
+    }
+
     /// <summary>erfc(x), LossLab's one implementation (<see cref="LossLab.Models.SpecialFunctions"/>, also behind GELU).</summary>
     public static double Erfc(double x) => LossLab.Models.SpecialFunctions.Erfc(x);
 

@@ -1,3 +1,4 @@
+using LossLab.Lab.Advice.Checks;
 using LossLab.Lab.Data;
 using LossLab.Specs;
 
@@ -5,11 +6,11 @@ namespace LossLab.Lab.Advice;
 
 /// <summary>What to train with, why, and what to verify it against.</summary>
 /// <param name="Loss">The recommended loss as a LossLab spec string (for example <c>huber:delta=0.137</c>).</param>
-/// <param name="Optimizer">The recommended optimizer as a spec string with its learning rate (for example <c>adam:lr=0.01</c>).</param>
-/// <param name="Reasons">Plain-language reasons, each tied to a rule of the guide and quoting the measured numbers.</param>
-/// <param name="Alternatives">The obvious competing losses (spec strings) to compare against on a validation set (guide L13).</param>
+/// <param name="Optimizer">The recommended optimizer as a spec string; its learning rate is the one the verification tunes and shows.</param>
+/// <param name="Reasons">Plain-language reasons, each tied to a finding or a rule of the guide and quoting the measured numbers.</param>
+/// <param name="Alternatives">The competing losses (spec strings) the verification scores against the recommendation on the same splits.</param>
 /// <param name="OptimizerAlternatives">Competing optimizers for the recommended loss (spec strings).</param>
-/// <param name="Metric">The <see cref="Training.Metrics"/> key to compare the candidates by: the KPI's, or a default for the data.</param>
+/// <param name="Metric">The metric that decides: the KPI's, or the one that fits the target (see <see cref="Advisor"/>).</param>
 /// <param name="LowerIsBetter">The direction of <paramref name="Metric"/>.</param>
 public sealed record Recommendation(
     string Loss,
@@ -18,49 +19,46 @@ public sealed record Recommendation(
     IReadOnlyList<string> Alternatives,
     IReadOnlyList<string> OptimizerAlternatives,
     string Metric,
-    bool LowerIsBetter);
+    bool LowerIsBetter)
+{
+    /// <summary>Why this metric decides (one sentence).</summary>
+    public string MetricReason { get; init; } = string.Empty;
+
+    /// <summary>Warnings the user should act on (bad leverage rows, time order, too few rows per coefficient, dropped columns).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Whether a binary decision threshold is tuned inside each training part (threshold-dependent KPIs).</summary>
+    public bool TuneThreshold { get; init; }
+}
 
 /// <summary>
-/// Turns <see cref="DataDiagnostics"/> and an optional business <see cref="Kpi"/> into a loss and an optimizer, following
-/// the guide (claims L3, L5, L9, L12, L13, O2–O6). The rules, in order:
+/// Turns the findings of <see cref="Diagnostics"/> and an optional business <see cref="Kpi"/> into a loss, an optimizer,
+/// the alternatives to verify against, and the metric that decides. The rules, in order:
 /// <list type="number">
-/// <item><b>The KPI first</b> (it must fit the task, else <see cref="SpecException"/>). <c>mae</c> → <c>l1</c> (L13:
-/// "average error" → L1; its best constant is the median, L5). <c>rmse</c> → <c>mse</c> (MSE minimises it directly).
-/// <c>max</c> → <c>mse</c> (L13: "avoid big accidents" → L2). <c>quantile:τ</c> → <c>quantile:tau=τ</c> (the pinball loss
-/// is the KPI). <c>accuracy</c> → unweighted <c>bce_with_logits</c> / <c>cross_entropy</c> (accuracy is maximised by the
-/// 0.5 threshold on the true class probability, which an unweighted log-likelihood estimates; class weights move that
-/// threshold toward the minority and usually cost accuracy — the weighted losses are listed as alternatives).
-/// <c>f1</c> (binary only) → the imbalance rules below.</item>
-/// <item><b>Regression without a KPI.</b> A count target (non-negative whole numbers) → <c>poisson_nll</c> (the
-/// maximum-likelihood loss for counts; the guide is silent on counts). Otherwise, if the outlier share is ≥ 10% →
-/// <c>l1</c> (so many gross errors that the median line is the safest target, L3/L5); if the outlier share is ≥ 1% or
-/// the residuals' excess kurtosis is &gt; 1 (heavy tails) → <c>huber:delta=δ</c> with δ = 1.345 × robust scale rounded
-/// to 3 significant digits (L10/L13 "dirty data → L1/Huber"; δ from the guide's thin spot: 1.345 robust SDs keeps 95%
-/// efficiency at Gaussian noise); else <c>mse</c> (L9/L13: clean Gaussian-like noise → L2). A robust scale of 0 (the
-/// target is an exact linear function of the features) also gives <c>mse</c>.</item>
-/// <item><b>Binary.</b> With p the minority share: p ≤ 10% → <c>focal:alpha=α,gamma=2</c> (L12: focal for class
-/// imbalance) with α = the share of negatives, i.e. 1 − the positive share, so that α weights the positive class by the
-/// other class's frequency and the two classes carry equal total weight before γ focuses on the hard examples. The
-/// RetinaNet default α = 0.25 was tuned for dense detection, where γ = 2 already silences ~10⁵ easy background anchors;
-/// a tabular set with a few percent positives has no such mass of trivial negatives, so the frequency balance is the
-/// neutral starting point — <c>focal:alpha=0.25,gamma=2</c> is listed as an alternative to verify. 10% &lt; p ≤ 35% →
-/// <c>bce_with_logits:pos_weight=R</c> with R = negatives/positives (3 significant digits), PyTorch's recipe; otherwise
-/// plain <c>bce_with_logits</c> (L12: binary → binary cross-entropy). When a class has no rows, plain
-/// <c>bce_with_logits</c>.</item>
-/// <item><b>Multiclass.</b> Imbalance ratio (largest/smallest class) ≥ 3 → <c>cross_entropy:weight=w₀/w₁/…</c> with
-/// inverse-frequency weights wₖ ∝ 1/nₖ normalised to mean 1 over the classes that have rows (3 significant digits; an
-/// empty class gets 0); else <c>cross_entropy</c> (L12: softmax + cross-entropy).</item>
-/// <item><b>Optimizer</b> (O2–O6), learning rates for standardised features (and target, as <c>compare</c> does):
-/// <c>mse</c> → <c>sgd:lr=0.01,momentum=0.9</c> (L2 + SGD is the classic stable pair; momentum fixes the crawl where the
-/// gradient 2x → 0, O3; Adam is the faster alternative). <c>huber</c> → <c>adam:lr=0.01</c> (O5: the common industrial
-/// choice; RMSprop for the kink, O6, as alternative). <c>l1</c> and <c>quantile</c> → <c>adam:lr=0.01</c> (O2/O5: plain SGD
-/// oscillates on the constant gradient; Adagrad as alternative). <c>poisson_nll</c> and every classification loss →
-/// <c>adam:lr=0.01</c>.</item>
+/// <item><b>The metric.</b> A KPI decides when given. Otherwise it follows the target: a clean continuous target or an
+/// ordinal scale → <c>rmse</c>; a contaminated one (≥ 1% gross errors or heavy tails) → <c>mae</c>, so a few gross
+/// errors in a test fold do not decide alone; counts → <c>poisson_deviance</c> (the proper score of a predicted rate);
+/// zero-heavy → <c>tweedie_deviance</c> (power 1.5); positive skewed → <c>rmse</c> on the original scale, with the mean
+/// bias reported (MAE would reward predicting the median, e.g. 0 for everyone); bad leverage points → <c>mae</c>;
+/// classification → <c>log_loss</c>, a proper scoring rule, with
+/// ROC-AUC and PR-AUC beside it.</item>
+/// <item><b>The loss (regression).</b> Counts → <c>poisson_nll</c> (log link; Tweedie 1.5 and MSE verified against it);
+/// zero-heavy → <c>tweedie:power=1.5</c> (a point mass at 0 and a continuous positive part); positive skewed →
+/// <c>gamma</c> (log link, constant coefficient of variation; Poisson, Tweedie and MSE verified against it); ordinal →
+/// <c>mse</c> (or Huber when contaminated); continuous → <c>l1</c> at ≥ 10% gross errors, <c>huber:delta=δ</c> at ≥ 1% or
+/// heavy tails (δ = 1.345 robust SDs, 95% Gaussian efficiency), else <c>mse</c>. A KPI overrides: <c>mae</c> → l1,
+/// <c>rmse</c>/<c>max</c> → mse, <c>quantile:τ</c> → the pinball loss. Bad leverage points, unequal variance and time
+/// order do not change the loss (Huber and L1 do not help against bad leverage points); they add warnings and reasons.</item>
+/// <item><b>The loss (classification).</b> Plain <c>bce_with_logits</c> / <c>cross_entropy</c>: the unweighted
+/// log-likelihood estimates the probabilities. With imbalance (minority ≤ 35%, or a class ratio ≥ 3) and a
+/// threshold-dependent KPI (<c>f1</c>, <c>balanced_accuracy</c>, <c>accuracy</c>) the threshold is tuned, and
+/// pos_weight/focal (class weights) are verified as alternatives — recommended only when they beat the baseline on the
+/// KPI. Under a proper scoring rule they are not candidates: reweighting miscalibrates the probabilities.</item>
+/// <item><b>Candidates.</b> With fewer than 10 rows per coefficient only the recommendation and one alternative are
+/// verified (fewer comparisons for little data).</item>
+/// <item><b>The optimizer</b> (guide O2–O6): <c>mse</c> → <c>sgd:momentum=0.9</c>; everything else → <c>adam</c>; the
+/// learning rate is tuned by the verification.</item>
 /// </list>
-/// Heteroscedasticity (Breusch–Pagan p &lt; 0.01) and a strongly skewed non-negative target only add reasons. Without a
-/// KPI the comparison metric is <c>rmse</c> for <c>mse</c>, <c>median_ae</c> for the robust losses (not driven by the
-/// outliers that land in the validation folds), <c>mae</c> for <c>poisson_nll</c>, <c>balanced_accuracy</c> for
-/// imbalanced classes (a minority share ≤ 35%, or an imbalance ratio ≥ 3) and <c>accuracy</c> otherwise.
 /// </summary>
 public static class Advisor
 {
@@ -73,14 +71,14 @@ public static class Advisor
     /// <summary>Excess kurtosis above which the residuals count as heavy-tailed.</summary>
     public const double HeavyTailKurtosis = 1;
 
-    /// <summary>Binary minority share at or below which focal loss is recommended.</summary>
-    public const double FocalMinorityShare = 0.10;
+    /// <summary>Binary minority share at or below which the classes count as imbalanced.</summary>
+    public const double ImbalancedMinorityShare = 0.35;
 
-    /// <summary>Binary minority share at or below which pos_weight is recommended.</summary>
-    public const double PosWeightMinorityShare = 0.35;
-
-    /// <summary>Multiclass imbalance ratio from which class weights are recommended.</summary>
+    /// <summary>Multiclass imbalance ratio from which class weights are verified.</summary>
     public const double WeightedImbalanceRatio = 3;
+
+    /// <summary>Dispersion (variance/mean) above which counts are over-dispersed.</summary>
+    public const double OverDispersion = 1.5;
 
     private const string Sgd = "sgd:lr=0.01,momentum=0.9";
     private const string Adam = "adam:lr=0.01";
@@ -95,11 +93,26 @@ public static class Advisor
     {
         ArgumentNullException.ThrowIfNull(d);
         kpi?.EnsureApplies(d.Task);
-        return d.Task switch
+        Recommendation r = d.Task switch
         {
             TaskKind.Regression => Regression(d, kpi),
             TaskKind.Binary => Binary(d, kpi),
             _ => Multiclass(d, kpi),
+        };
+        bool small = d.RowsPerCoefficient > 0 && d.RowsPerCoefficient < Diagnostics.MinimumRowsPerCoefficient;
+        var reasons = r.Reasons.ToList();
+        IReadOnlyList<string> alternatives = r.Alternatives;
+        if (small && alternatives.Count > 1)
+        {
+            alternatives = [alternatives[0]];
+            reasons.Add($"only {AdviceMath.Number(d.RowsPerCoefficient)} rows per coefficient: the verification compares the recommendation with one alternative ({alternatives[0]}) instead of {r.Alternatives.Count}");
+        }
+
+        return r with
+        {
+            Reasons = reasons,
+            Alternatives = alternatives,
+            Warnings = [.. d.Findings.Where(f => f.Warning).Select(f => f.Text)],
         };
     }
 
@@ -108,134 +121,187 @@ public static class Advisor
         double scale = d.RobustScale ?? throw Missing(nameof(d.RobustScale));
         double outliers = d.OutlierShare ?? throw Missing(nameof(d.OutlierShare));
         double kurtosis = d.ExcessKurtosis ?? 0;
-        bool counts = d.CountTarget ?? false;
+        TargetKind kind = d.TargetKind ?? (d.CountTarget == true ? TargetKind.Counts : TargetKind.Continuous);
         var reasons = new List<string>();
+        string Find(string code) => d.Findings.FirstOrDefault(f => f.Code == code)?.Text ?? string.Empty;
 
         double spread = d.TargetStandardDeviation ?? 0;
         bool noiseFree = !(scale > 0) || (spread > 0 && scale <= 1e-6 * spread);
         string? huber = noiseFree ? null : "huber:delta=" + AdviceMath.Spec(Diagnostics.HuberTuning * scale);
-        bool dirty = !noiseFree && (outliers >= HuberOutlierShare || kurtosis > HeavyTailKurtosis);
-        string outlierText = $"{AdviceMath.Percent(outliers)} of residuals are more than {AdviceMath.Number(Diagnostics.OutlierThreshold)} robust SDs from a first Huber fit (robust scale {AdviceMath.Number(scale)}, excess kurtosis {AdviceMath.Number(kurtosis)})";
+        bool assessed = kind is TargetKind.Continuous or TargetKind.Ordinal;
+        bool dirty = !noiseFree && assessed && (outliers >= HuberOutlierShare || kurtosis > HeavyTailKurtosis);
+        string outlierText = Find("outliers") is { Length: > 0 } o ? o : Find("clean");
+        const string tweedie = "tweedie:power=1.5";
 
         string loss;
         string metric;
+        string metricReason;
+        var alternatives = new List<string>();
+        reasons.Add(Find(TargetShape.Code(kind)) is { Length: > 0 } shapeText ? shapeText : $"target kind: {TargetShape.Code(kind)}");
+        switch (kind)
+        {
+            case TargetKind.Counts:
+                loss = "poisson_nll";
+                metric = "poisson_deviance";
+                metricReason = "counts: the mean Poisson deviance is the proper score of a predicted rate (MAE would favour the median, which is 0 for sparse counts)";
+                reasons.Add("counts → Poisson NLL with a log link: the maximum-likelihood loss for counts, its prediction e^f is always positive, and its mean is right even when the variance is not Poisson's (quasi-likelihood); the guide is silent on counts");
+                if (d.Dispersion is double dispersion && dispersion > OverDispersion)
+                {
+                    reasons.Add($"over-dispersed (variance/mean {AdviceMath.Number(dispersion)} > {AdviceMath.Number(OverDispersion)}): Poisson's mean stays consistent but its variance is too small; Tweedie with power 1.5 (variance ∝ μ^1.5) is verified against it");
+                }
+
+                Add(alternatives, loss, tweedie, "mse", huber);
+                break;
+            case TargetKind.ZeroHeavy:
+                loss = tweedie;
+                metric = "tweedie_deviance";
+                metricReason = $"zero-heavy target ({AdviceMath.Percent(d.ZeroShare ?? 0)} zeros): the mean Tweedie deviance (power 1.5) scores the predicted mean with the zeros and the long tail weighed as a compound Poisson–gamma; MAE would reward predicting 0 for everyone; RMSE and the mean bias are reported beside it";
+                reasons.Add("zero-heavy and continuous where positive → Tweedie deviance with 1 < power < 2 (a compound Poisson–gamma: a point mass at 0 plus a positive continuous part, as insurance claims), log link; Poisson and MSE are verified against it");
+                Add(alternatives, loss, "poisson_nll", "mse", huber);
+                break;
+            case TargetKind.PositiveSkewed:
+                loss = "gamma";
+                metric = "rmse";
+                metricReason = "positive right-skewed target: RMSE on the original scale (the mean in the original units), with the mean bias reported — a loss fitted on the log scale under-predicts the mean";
+                reasons.Add($"strictly positive and right-skewed (skewness {AdviceMath.Number(d.TargetSkewness ?? 0)}) → gamma deviance with a log link (errors proportional to the level, constant coefficient of variation); Poisson (quasi-likelihood), Tweedie 1.5 and MSE are verified against it");
+                Add(alternatives, loss, "poisson_nll", "mse", tweedie, huber);
+                break;
+            case TargetKind.Ordinal:
+                loss = dirty ? huber! : "mse";
+                metric = "rmse";
+                metricReason = "an ordinal scale read as a number: RMSE (its extreme answers are answers, not gross errors)";
+                reasons.Add($"an ordinal scale of {d.DistinctTargets} levels is treated as a number (regression with {(dirty ? "Huber" : "MSE")}), not as counts: its values are positions on a scale, not events (an ordinal model would be the exact choice; LossLab has none)");
+                Add(alternatives, loss, "mse", huber, "l1");
+                break;
+            default:
+                if (noiseFree)
+                {
+                    loss = "mse";
+                    metric = "rmse";
+                    metricReason = "a noise-free target: RMSE";
+                    reasons.Add($"the residuals of the robust fit vanish (robust scale {AdviceMath.Number(scale)}): the target is a linear function of the features up to rounding, any loss fits it, and MSE has the closed form (guide L7)");
+                }
+                else if (outliers >= L1OutlierShare)
+                {
+                    loss = "l1";
+                    metric = "mae";
+                    metricReason = $"contaminated target ({AdviceMath.Percent(outliers)} gross errors): MAE, so the gross errors that land in a test fold do not decide alone";
+                    reasons.Add($"{outlierText} (guide L13: dirty data → L1/Huber); with ≥ {AdviceMath.Percent(L1OutlierShare)} gross errors L1 targets the median line and ignores how far they lie (guide L3, L5)");
+                }
+                else if (dirty)
+                {
+                    loss = huber!;
+                    metric = "mae";
+                    metricReason = $"contaminated target ({AdviceMath.Percent(outliers)} gross errors, residual excess kurtosis {AdviceMath.Number(kurtosis)}): MAE, so the gross errors that land in a test fold do not decide alone";
+                    reasons.Add($"{outlierText} (guide L13: dirty data → L1/Huber)");
+                    reasons.Add($"Huber is L2 near zero and L1 far away (guide L10); δ = 1.345 × robust scale = {AdviceMath.Spec(Diagnostics.HuberTuning * scale)} keeps 95% of MSE's efficiency on Gaussian noise while capping the pull of the outliers");
+                }
+                else
+                {
+                    loss = "mse";
+                    metric = "rmse";
+                    metricReason = "a clean continuous target: RMSE, the error MSE minimises";
+                    reasons.Add($"{outlierText}: the noise looks clean, where L2 is the maximum-likelihood choice (guide L9, L13: clean noise → L2)");
+                }
+
+                Add(alternatives, loss, "mse", huber, "l1");
+                break;
+        }
+
+        bool badLeverage = !noiseFree && Find("bad_leverage") is { Length: > 0 };
+        if (badLeverage && kpi is null && kind is TargetKind.Continuous or TargetKind.Ordinal)
+        {
+            alternatives.Insert(0, loss);
+            alternatives.Remove(MmLoss);
+            loss = MmLoss;
+            metric = "mae";
+            metricReason = "bad leverage points: MAE, so the few rows whose y disagrees with the bulk do not decide alone";
+            reasons.Add($"{Find("bad_leverage")}: a loss of the residual cannot help (its influence is unbounded in x), so the recommendation is the high-breakdown MM-estimate (Tukey's bisquare, 50% breakdown, 95% efficiency; losslab fit --solver mm), verified against the gradient-trained losses; inspect those rows");
+        }
+
         if (kpi is not null)
         {
             metric = kpi.Metric;
-            switch (kpi.Kind)
+            metricReason = $"the KPI {kpi} decides";
+            string fromKpi = kpi.Kind switch
             {
-                case KpiKind.Mae:
-                    loss = "l1";
-                    reasons.Add("KPI mae: the business reads the average error, so train on L1, whose best constant is the median (guide L13: \"average error\" → L1; L5)");
-                    break;
-                case KpiKind.Rmse:
-                    loss = "mse";
-                    reasons.Add("KPI rmse: MSE is the loss that minimises the root mean squared error directly (guide L2, L9)");
-                    break;
-                case KpiKind.Max:
-                    loss = "mse";
-                    reasons.Add("KPI max: big errors must be avoided, so square them (guide L13: \"avoid big accidents\" → L2); LossLab has no L∞ loss, and MSE is the guide's answer");
-                    break;
-                default:
-                    loss = "quantile:tau=" + AdviceMath.Exact(kpi.Tau!.Value);
-                    reasons.Add($"KPI quantile:{AdviceMath.Exact(kpi.Tau!.Value)}: the pinball loss at τ = {AdviceMath.Exact(kpi.Tau!.Value)} is the KPI itself; it predicts the τ-quantile rather than the mean (metric {metric}, computed by Kpi.Pinball)");
-                    break;
+                KpiKind.Mae => "l1",
+                KpiKind.Rmse or KpiKind.Max => "mse",
+                _ => "quantile:tau=" + AdviceMath.Exact(kpi.Tau!.Value),
+            };
+            bool keepShape = kind is TargetKind.Counts or TargetKind.ZeroHeavy or TargetKind.PositiveSkewed && kpi.Kind is KpiKind.Rmse;
+            if (!keepShape)
+            {
+                reasons.Add(kpi.Kind switch
+                {
+                    KpiKind.Mae => "KPI mae: the business reads the average error, so train on L1, whose best constant is the median (guide L13: \"average error\" → L1; L5)",
+                    KpiKind.Rmse => "KPI rmse: MSE minimises the root mean squared error directly (guide L2, L9)",
+                    KpiKind.Max => "KPI max: big errors must be avoided, so square them (guide L13: \"avoid big accidents\" → L2)",
+                    _ => $"KPI quantile:{AdviceMath.Exact(kpi.Tau!.Value)}: the pinball loss at τ = {AdviceMath.Exact(kpi.Tau!.Value)} is the KPI itself; it predicts the τ-quantile rather than the mean",
+                });
+                if (fromKpi != loss)
+                {
+                    alternatives.Insert(0, loss);
+                    loss = fromKpi;
+                    alternatives.Remove(loss);
+                }
+            }
+            else
+            {
+                reasons.Add($"KPI rmse: the log-link loss estimates the mean, which RMSE scores; MSE is verified against it");
             }
 
-            if (dirty && loss == "mse")
+            if (kpi.Kind == KpiKind.Quantile)
             {
-                reasons.Add($"{outlierText}: a squared loss is pulled toward them (guide L3); if they are recording errors rather than real accidents, check {huber} on the same KPI");
-            }
-            else if (dirty)
-            {
-                reasons.Add($"{outlierText} (guide L13: dirty data → L1/Huber): the KPI's loss is robust already");
+                Add(alternatives, loss, "quantile:tau=0.5");
             }
         }
-        else if (counts)
+
+        if (huber is not null && (loss == huber || alternatives.Contains(huber)) && spread > 0)
         {
-            loss = "poisson_nll";
-            metric = "mae";
-            reasons.Add("the target holds only non-negative whole numbers, so it is treated as counts: Poisson NLL (log-rate output) is the maximum-likelihood loss for counts (the guide is silent on counts; LossLab's poisson_nll)");
-            reasons.Add($"if the integers are a measurement scale rather than event counts, use the regression rules instead: {outlierText}");
-        }
-        else if (noiseFree)
-        {
-            loss = "mse";
-            metric = "rmse";
-            reasons.Add($"the residuals of a first robust fit vanish (robust scale {AdviceMath.Number(scale)}): the target is a linear function of the features up to rounding, any loss fits it, and MSE has the closed form (guide L7)");
-        }
-        else if (outliers >= L1OutlierShare)
-        {
-            loss = "l1";
-            metric = "median_ae";
-            reasons.Add($"{outlierText} (guide L13: dirty data → L1/Huber); with {AdviceMath.Percent(outliers)} ≥ {AdviceMath.Percent(L1OutlierShare)} gross errors L1 targets the median line and ignores how far they lie (guide L3, L5)");
-        }
-        else if (dirty)
-        {
-            loss = huber!;
-            metric = "median_ae";
-            string why = outliers >= HuberOutlierShare
-                ? $"{AdviceMath.Percent(outliers)} ≥ {AdviceMath.Percent(HuberOutlierShare)} outliers"
-                : $"heavy tails (excess kurtosis {AdviceMath.Number(kurtosis)} > {AdviceMath.Number(HeavyTailKurtosis)})";
-            reasons.Add($"{outlierText} (guide L13: dirty data → L1/Huber): {why}");
-            reasons.Add($"Huber is L2 near zero and L1 far away (guide L10); δ = 1.345 × robust scale = {AdviceMath.Spec(Diagnostics.HuberTuning * scale)} keeps 95% of MSE's efficiency on Gaussian noise while capping the pull of the outliers (the guide leaves δ open)");
-        }
-        else
-        {
-            loss = "mse";
-            metric = "rmse";
-            reasons.Add($"{outlierText}: the noise looks clean and Gaussian-like, where L2 is the maximum-likelihood choice (guide L9, L13: start with MSE; clean noise → L2)");
+            reasons.Add($"δ is in target units; the verification standardises the target, so it trains huber:delta={AdviceMath.Spec(Diagnostics.HuberTuning * scale / spread)} (δ divided by the target SD {AdviceMath.Number(spread)})");
         }
 
-        if (loss.StartsWith("huber", StringComparison.Ordinal) && spread > 0)
+        if (badLeverage && loss != MmLoss)
         {
-            reasons.Add($"δ is in target units; if the target is standardised (compare does this) use huber:delta={AdviceMath.Spec(Diagnostics.HuberTuning * scale / spread)} (δ divided by the target SD {AdviceMath.Number(spread)})");
+            reasons.Add("bad leverage points: no loss of the residual (MSE, Huber, L1) bounds their pull; fit with losslab fit --solver mm (high breakdown) and inspect those rows");
         }
 
-        AddRegressionNotes(d, reasons, counts && kpi is null, noiseFree);
-        var alternatives = new List<string>();
-        if (loss == "poisson_nll")
+        if (Find("heteroscedastic") is { Length: > 0 } hetero && !noiseFree)
         {
-            Add(alternatives, loss, outliers >= L1OutlierShare ? "l1" : dirty ? huber : "mse");
-        }
-
-        Add(alternatives, loss, "mse", "l1", huber);
-        if (kpi?.Kind == KpiKind.Quantile)
-        {
-            Add(alternatives, loss, "quantile:tau=0.5");
+            reasons.Add(kind == TargetKind.Counts
+                ? $"{hetero.Split(": this is unequal variance", 2)[0]} — as it should for counts: the Poisson variance equals the mean, which the log-link loss models and MSE ignores"
+                : hetero);
         }
 
         (string optimizer, string[] optimizerAlternatives) = RegressionOptimizer(loss, reasons);
-        reasons.Add("compare the candidates on a validation set before committing (guide L13, O10)");
-        return new Recommendation(loss, optimizer, reasons, alternatives, optimizerAlternatives, metric, true);
+        return new Recommendation(loss, optimizer, reasons, alternatives, optimizerAlternatives, metric, Verification.Scoring.LowerIsBetter(metric)) { MetricReason = metricReason };
     }
 
-    private static void AddRegressionNotes(DataDiagnostics d, List<string> reasons, bool countsChosen, bool noiseFree)
+    /// <summary>The loss of the MM-estimate: Tukey's bisquare at c = 4.685 (95% Gaussian efficiency).</summary>
+    public const string MmLoss = "tukey:c=4.685061";
+
+    /// <summary>
+    /// The optimizer an alternative loss is verified with: SGD with momentum for <c>mse</c>, the exact MM solver for
+    /// <see cref="MmLoss"/>, Adam otherwise (each with its learning rate tuned by the verification).
+    /// </summary>
+    public static string OptimizerFor(string loss)
     {
-        if (noiseFree)
-        {
-            return; // rounding residuals carry no information about the noise
-        }
-
-        if (d.Heteroscedasticity is { PValue: < 0.01 } bp)
-        {
-            string measured = $"Breusch–Pagan LM = {AdviceMath.Number(bp.Statistic)}, p = {AdviceMath.Number(bp.PValue)}";
-            reasons.Add(countsChosen
-                ? $"the noise scale grows with the fitted value ({measured}), as it should for counts: the Poisson variance equals the mean, which poisson_nll models and mse ignores"
-                : $"the noise scale changes with the fitted value ({measured}): the robust scale and δ are averages; consider gaussian_nll (which learns the variance) or a log-transformed target (the guide is silent here)");
-        }
-
-        if (!countsChosen && d.NonNegativeTarget == true && d.TargetSkewness is > 1 and var skew)
-        {
-            reasons.Add($"the target is non-negative and right-skewed (skewness {AdviceMath.Number(skew)}): if relative errors matter, msle or a log-transformed target deserves a try");
-        }
+        ArgumentNullException.ThrowIfNull(loss);
+        return loss == "mse" ? Sgd : loss == MmLoss ? Verification.Verifier.MmSolver : Adam;
     }
 
     private static (string Optimizer, string[] Alternatives) RegressionOptimizer(string loss, List<string> reasons)
     {
+        if (loss == MmLoss)
+        {
+            reasons.Add("no optimizer: the MM-estimate is computed exactly (FAST-S start, then IRLS with the bisquare), as R's lmrob does");
+            return (Verification.Verifier.MmSolver, []);
+        }
+
         if (loss == "mse")
         {
-            reasons.Add("optimizer: L2 + SGD is the classic, stable pair; momentum fixes the crawl near the optimum where the gradient 2x → 0, and Adam is the faster alternative (guide O3, combination table); clip or lower the rate if outliers make gradients explode (O4)");
+            reasons.Add("optimizer: L2 + SGD with momentum is the classic, stable pair; momentum fixes the crawl near the optimum where the gradient 2x → 0, and Adam is the faster alternative (guide O3); the learning rate is tuned inside each training part");
             return (Sgd, [Adam]);
         }
 
@@ -245,13 +311,13 @@ public static class Advisor
             return (Adam, ["rmsprop:lr=0.01", Sgd]);
         }
 
-        if (loss == "poisson_nll")
+        if (loss is "poisson_nll" or "gamma" || loss.StartsWith("tweedie", StringComparison.Ordinal))
         {
-            reasons.Add("optimizer: Poisson NLL's gradient e^x − y grows with the predicted rate, like L2's with the error (guide O4), so Adam's per-parameter step is the safe start (O5)");
+            reasons.Add("optimizer: a log-link loss's gradient grows with e^f, like L2's with the error (guide O4), so Adam's per-parameter step is the safe start (O5); the log-rate starts at log(mean y)");
             return (Adam, ["rmsprop:lr=0.01"]);
         }
 
-        reasons.Add("optimizer: L1's gradient has constant size (guide L4), so plain SGD with a fixed rate oscillates around the optimum (O2); L1 + Adam is robust and Adagrad is also recommended (O5). With a constant rate Adam still jitters at about η: decay the rate for the last digits");
+        reasons.Add("optimizer: L1's gradient has constant size (guide L4), so plain SGD with a fixed rate oscillates around the optimum (O2); L1 + Adam is robust and Adagrad is also recommended (O5)");
         return (Adam, ["adagrad:lr=0.1", "sgd:lr=0.001"]);
     }
 
@@ -264,63 +330,48 @@ public static class Advisor
         }
 
         int negatives = counts[0], positives = counts[1], n = negatives + positives;
-        var reasons = new List<string> { "binary classification → binary cross-entropy on logits; never L1/L2 for classification (guide L12)" };
+        const string plain = "bce_with_logits";
+        var reasons = new List<string> { "binary classification → binary cross-entropy on logits; never L1/L2 on labels (guide L12)" };
+        string metric = kpi?.Metric ?? "log_loss";
+        bool threshold = kpi?.NeedsThreshold ?? false;
         if (negatives == 0 || positives == 0)
         {
-            reasons.Add($"only one class has rows ({negatives} negatives, {positives} positives): nothing to balance, and no classifier can be learned from this data");
-            return new Recommendation("bce_with_logits", Adam, reasons, [], ["sgd:lr=0.1,momentum=0.9"], kpi?.Metric ?? "accuracy", false);
+            reasons.Add($"only one class has rows ({negatives} negatives, {positives} positives): no classifier can be learned from this data");
+            return new Recommendation(plain, Adam, reasons, [], ["sgd:lr=0.1,momentum=0.9"], metric, Verification.Scoring.LowerIsBetter(metric)) { MetricReason = "one class only" };
         }
 
         double positiveShare = (double)positives / n;
         double minority = Math.Min(positiveShare, 1 - positiveShare);
-        string minorityName = positives <= negatives ? "positives" : "negatives";
-        string plain = "bce_with_logits";
+        bool imbalanced = minority <= ImbalancedMinorityShare;
         string weighted = "bce_with_logits:pos_weight=" + AdviceMath.Spec((double)negatives / positives);
         string focal = $"focal:alpha={AdviceMath.Spec(1 - positiveShare)},gamma=2";
-        string balanceText = $"class imbalance: {AdviceMath.Percent(minority)} {minorityName} ({positives} positives, {negatives} negatives)";
-
-        string loss;
-        if (kpi?.Kind == KpiKind.Accuracy)
+        string balance = $"{AdviceMath.Percent(positiveShare)} positives ({positives} of {n})";
+        string metricReason = kpi is null
+            ? $"log loss, a proper scoring rule: it rewards calibrated probabilities, whatever threshold is used later; ROC-AUC{(imbalanced ? " and PR-AUC (imbalanced classes)" : string.Empty)} are reported beside it"
+            : $"the KPI {kpi} decides{(threshold ? "; its decision threshold is tuned on the training part of each split, never on the scored rows" : string.Empty)}";
+        var alternatives = new List<string>();
+        if (imbalanced && threshold)
         {
-            loss = plain;
-            reasons.Add(minority <= PosWeightMinorityShare
-                ? $"KPI accuracy with {balanceText}: accuracy is won at the 0.5 threshold on the true probability, which the unweighted loss estimates; pos_weight or focal move the threshold toward the minority and usually cost accuracy (verify them as alternatives)"
-                : "KPI accuracy: the unweighted loss estimates the class probabilities that the 0.5 threshold needs");
+            reasons.Add($"class imbalance ({balance}) with a threshold KPI: plain BCE with a tuned threshold is the baseline; pos_weight (negatives/positives = {AdviceMath.Spec((double)negatives / positives)}) and focal loss are verified against it and recommended only if they beat it on the KPI");
+            Add(alternatives, plain, weighted, focal);
         }
-        else if (minority <= FocalMinorityShare)
+        else if (imbalanced)
         {
-            loss = focal;
-            reasons.Add($"{balanceText}, at most {AdviceMath.Percent(FocalMinorityShare)}: focal loss down-weights the many easy examples so the rare hard ones drive learning (guide L12: focal for class imbalance)");
-            reasons.Add($"α = {AdviceMath.Spec(1 - positiveShare)} is the negatives' share, so both classes carry equal total weight; the RetinaNet default α = 0.25 was tuned for dense detection with ~10⁵ trivial background anchors, and is listed as an alternative to verify");
-        }
-        else if (minority <= PosWeightMinorityShare)
-        {
-            loss = weighted;
-            reasons.Add($"{balanceText}, between {AdviceMath.Percent(FocalMinorityShare)} and {AdviceMath.Percent(PosWeightMinorityShare)}: weight the positive term by negatives/positives = {AdviceMath.Spec((double)negatives / positives)} so both classes count equally");
+            reasons.Add($"class imbalance ({balance}): the unweighted loss estimates the true probabilities, which {metric} scores; pos_weight and focal are not candidates under a proper scoring rule — they move the probabilities away from the class frequencies (miscalibration); the imbalance is handled by the threshold at decision time (pass --kpi f1 or balanced_accuracy to verify them)");
         }
         else
         {
-            loss = plain;
-            reasons.Add($"the classes are balanced enough ({AdviceMath.Percent(minority)} {minorityName}): no reweighting");
+            reasons.Add($"the classes are balanced enough ({balance}): no reweighting");
+            Add(alternatives, plain, weighted);
         }
 
-        if (kpi?.Kind == KpiKind.F1)
+        if (threshold)
         {
-            reasons.Add(minority <= PosWeightMinorityShare
-                ? "KPI f1: F1 rewards recall on the positive class, which the imbalance rule above protects"
-                : "KPI f1: with balanced classes the unweighted loss serves F1 well");
+            reasons.Add($"KPI {kpi}: depends on the decision threshold, which is tuned on the inner validation rows of each training part rather than fixed at 0.5");
         }
 
-        var alternatives = new List<string>();
-        Add(alternatives, loss, plain, weighted, focal, "focal:alpha=0.25,gamma=2");
-        reasons.Add("optimizer: Adam adapts the step per parameter (guide O5); compare the candidates on a validation set (guide L13)");
-        string metric = kpi?.Metric ?? (minority <= PosWeightMinorityShare ? "balanced_accuracy" : "accuracy");
-        if (kpi is null && minority <= PosWeightMinorityShare)
-        {
-            reasons.Add($"compare by balanced_accuracy: a constant classifier already scores {AdviceMath.Percent(1 - minority)} accuracy");
-        }
-
-        return new Recommendation(loss, Adam, reasons, alternatives, ["sgd:lr=0.1,momentum=0.9"], metric, false);
+        reasons.Add("optimizer: Adam adapts the step per parameter (guide O5); the learning rate is tuned inside each training part");
+        return new Recommendation(plain, Adam, reasons, alternatives, ["sgd:lr=0.1,momentum=0.9"], metric, Verification.Scoring.LowerIsBetter(metric)) { MetricReason = metricReason, TuneThreshold = threshold };
     }
 
     private static Recommendation Multiclass(DataDiagnostics d, Kpi? kpi)
@@ -337,45 +388,37 @@ public static class Advisor
         double ratio = (double)largest / smallest;
         double meanInverse = counts.Where(c => c > 0).Average(c => 1.0 / c);
         string weights = string.Join("/", counts.Select(c => c > 0 ? AdviceMath.Spec(1.0 / c / meanInverse) : "0"));
-        string plain = "cross_entropy", weighted = "cross_entropy:weight=" + weights;
-        var reasons = new List<string> { $"{counts.Count}-class classification → softmax + cross-entropy; never L1/L2 for classification (guide L12)" };
+        const string plain = "cross_entropy";
+        string weighted = "cross_entropy:weight=" + weights;
+        var reasons = new List<string> { $"{counts.Count}-class classification → softmax + cross-entropy; never L1/L2 on labels (guide L12)" };
         bool imbalanced = ratio >= WeightedImbalanceRatio;
         string balanceText = $"imbalance ratio {AdviceMath.Number(ratio)} (largest class {largest} rows, smallest {smallest}; smallest share {AdviceMath.Percent((double)smallest / n)})";
-
-        string loss;
-        if (kpi?.Kind == KpiKind.Accuracy)
+        string metric = kpi?.Metric ?? "log_loss";
+        bool proper = metric == "log_loss";
+        var alternatives = new List<string>();
+        if (imbalanced && !proper)
         {
-            loss = plain;
-            reasons.Add(imbalanced
-                ? $"KPI accuracy with class imbalance ({balanceText}): the unweighted loss estimates the probabilities the arg-max needs; class weights trade accuracy for minority recall (verify the weighted version as an alternative)"
-                : "KPI accuracy: the unweighted loss estimates the probabilities the arg-max needs");
+            reasons.Add($"class imbalance: {balanceText}: inverse-frequency class weights (mean 1) are verified against the unweighted loss on {metric}");
+            Add(alternatives, plain, weighted, "softmax_focal:gamma=2");
         }
         else if (imbalanced)
         {
-            loss = weighted;
-            reasons.Add($"class imbalance: {balanceText} ≥ {AdviceMath.Number(WeightedImbalanceRatio)}: inverse-frequency class weights (mean 1) so rare classes are not drowned out");
+            reasons.Add($"class imbalance: {balanceText}: the unweighted loss estimates the true class probabilities that log loss scores; class weights would miscalibrate them (pass --kpi balanced_accuracy to verify weights)");
         }
         else
         {
-            loss = plain;
             reasons.Add($"the classes are balanced enough ({balanceText} < {AdviceMath.Number(WeightedImbalanceRatio)}): no reweighting");
+            Add(alternatives, plain, "softmax_focal:gamma=2");
         }
 
         if (counts.Any(c => c == 0))
         {
-            reasons.Add($"{counts.Count(c => c == 0)} class(es) have no rows: they cannot be learned (weight 0)");
+            reasons.Add($"{counts.Count(c => c == 0)} class(es) have no rows: they cannot be learned");
         }
 
-        var alternatives = new List<string>();
-        Add(alternatives, loss, plain, weighted);
-        if (imbalanced)
-        {
-            Add(alternatives, loss, "softmax_focal:gamma=2");
-        }
-
-        reasons.Add("optimizer: Adam adapts the step per parameter (guide O5); compare the candidates on a validation set (guide L13)");
-        string metric = kpi?.Metric ?? (imbalanced ? "balanced_accuracy" : "accuracy");
-        return new Recommendation(loss, Adam, reasons, alternatives, ["sgd:lr=0.1,momentum=0.9"], metric, false);
+        reasons.Add("optimizer: Adam adapts the step per parameter (guide O5); the learning rate is tuned inside each training part");
+        string metricReason = kpi is null ? "log loss, a proper scoring rule for the predicted class probabilities" : $"the KPI {kpi} decides";
+        return new Recommendation(plain, Adam, reasons, alternatives, ["sgd:lr=0.1,momentum=0.9"], metric, Verification.Scoring.LowerIsBetter(metric)) { MetricReason = metricReason };
     }
 
     /// <summary>Appends the candidates that are neither the chosen loss nor already listed (null is skipped).</summary>

@@ -1,4 +1,6 @@
+using LossLab.Lab.Advice.Checks;
 using LossLab.Lab.Data;
+using LossLab.Lab.Statistics;
 using LossLab.Lab.Training;
 using LossLab.Losses;
 using LossLab.Solvers;
@@ -82,6 +84,79 @@ public sealed record DataDiagnostics
     /// </summary>
     public double? TargetStandardDeviation { get; init; }
 
+    /// <summary>Regression: the kind of target (<see cref="TargetShape"/>): continuous, counts, ordinal, zero_heavy or positive_skewed.</summary>
+    public TargetKind? TargetKind { get; init; }
+
+    /// <summary>Regression: why the target is of that kind, with the numbers.</summary>
+    public string? TargetKindReason { get; init; }
+
+    /// <summary>Regression: the share of targets equal to 0.</summary>
+    public double? ZeroShare { get; init; }
+
+    /// <summary>Regression: the target's variance over its mean (1 for Poisson counts; above 1 is over-dispersion), when the mean is positive.</summary>
+    public double? Dispersion { get; init; }
+
+    /// <summary>Regression: the number of distinct target values.</summary>
+    public int? DistinctTargets { get; init; }
+
+    /// <summary>Regression: the robust fit behind the residual statistics: <c>mm</c> (MM-estimate, bisquare, 50% breakdown, 95% efficiency), or <c>huber</c> when MM could not be computed.</summary>
+    public string? RobustFit { get; init; }
+
+    /// <summary>Regression: the largest hat value of the least-squares design.</summary>
+    public double? MaxLeverage { get; init; }
+
+    /// <summary>Regression: the high-leverage cut 2p/n.</summary>
+    public double? LeverageCut { get; init; }
+
+    /// <summary>Regression: data rows (1-based, after dropped rows) whose hat value exceeds 2p/n (the first 100).</summary>
+    public IReadOnlyList<int>? HighLeverageRows { get; init; }
+
+    /// <summary>Regression: how many rows have a hat value above 2p/n.</summary>
+    public int? HighLeverageCount { get; init; }
+
+    /// <summary>Regression: the residuals y − ŷ of the robust fit, one per row (not written to JSON).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double[]? RobustResiduals { get; init; }
+
+    /// <summary>Regression: high-leverage rows that are also robust outliers (|r/s| &gt; 2.5 from the MM fit): bad leverage points.</summary>
+    public IReadOnlyList<int>? BadLeverageRows { get; init; }
+
+    /// <summary>Regression: rows with Cook's distance above max(4/n, 0.5).</summary>
+    public IReadOnlyList<int>? InfluentialRows { get; init; }
+
+    /// <summary>Regression: the largest Cook's distance of the least-squares fit.</summary>
+    public double? MaxCooksDistance { get; init; }
+
+    /// <summary>Regression: its data row (1-based).</summary>
+    public int? MaxCooksRow { get; init; }
+
+    /// <summary>Regression: White's test of the robust residuals (squares and cross products of the regressors), null when the auxiliary regression would be too wide.</summary>
+    public TestResult? WhiteTest { get; init; }
+
+    /// <summary>Regression: the regressor whose values correlate most with the squared residuals.</summary>
+    public string? VarianceRegressor { get; init; }
+
+    /// <summary>Regression: the column that orders the rows in time, or null.</summary>
+    public string? TimeColumn { get; init; }
+
+    /// <summary>Regression: the Durbin–Watson statistic of the robust residuals in row order.</summary>
+    public double? DurbinWatson { get; init; }
+
+    /// <summary>Regression: the lag-1 autocorrelation of the robust residuals in row order.</summary>
+    public double? ResidualAutocorrelation { get; init; }
+
+    /// <summary>Regression: its approximate two-sided p-value (ρ̂√n against N(0, 1)).</summary>
+    public double? AutocorrelationPValue { get; init; }
+
+    /// <summary>Rows per coefficient of a linear model, n / (features + 1 for regression and binary, or (features + 1)·(C − 1) for C classes).</summary>
+    public double RowsPerCoefficient { get; init; }
+
+    /// <summary>What the loader did with the columns (identifiers dropped, dates converted, a two-valued target read as binary).</summary>
+    public IReadOnlyList<string> ColumnNotes { get; init; } = [];
+
+    /// <summary>Every finding of every check, with its evidence; the advisor decides from these.</summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
+
     /// <summary>Classification: the number of rows of each class, in class-index order (a class may have none).</summary>
     public IReadOnlyList<int>? ClassCounts { get; init; }
 
@@ -101,7 +176,7 @@ public sealed record DataDiagnostics
 /// <summary>
 /// Measures what the loss choice depends on (guide L12, L13): for regression, the residuals of a first robust fit —
 /// their scale, outliers, tails and heteroscedasticity — and the kind of target; for classification, the class balance.
-/// Everything is deterministic (no sampling).
+/// Everything is deterministic (large data are sampled with fixed seeds).
 /// </summary>
 public static class Diagnostics
 {
@@ -112,15 +187,18 @@ public static class Diagnostics
     public const double OutlierThreshold = 3.5;
 
     /// <summary>
-    /// Analyzes a data set. Regression: a Huber M-estimate (c = 1.345 in units of the MAD scale, re-estimated at every
-    /// IRLS step — <see cref="ExactSolvers.Robust"/>) of the linear model y ≈ Xw + b; its residuals r = y − ŷ give
-    /// <see cref="DataDiagnostics.RobustScale"/>, <see cref="DataDiagnostics.OutlierShare"/>, the moment shape statistics
-    /// and the Breusch–Pagan test. Classification: class counts, minority share and imbalance ratio.
+    /// Analyzes a data set as a short list of checks, each of which adds findings with their evidence. Regression:
+    /// <see cref="TargetShape"/> (counts, ordinal, zero-heavy, positive skewed, continuous); an MM fit (high breakdown, 95%
+    /// efficiency — <see cref="MmEstimator"/>) whose residuals give the robust scale, the shape statistics and the outliers;
+    /// <see cref="LeverageCheck"/> (hat values, Cook's distance, bad leverage rows); <see cref="VarianceCheck"/>
+    /// (Breusch–Pagan on the regressors, White); <see cref="TimeOrderCheck"/> (a time column, Durbin–Watson); the size
+    /// (rows per coefficient) and the loader's column notes. Classification: class counts, minority share, imbalance ratio.
     /// </summary>
     /// <param name="data">The data set (at least one row).</param>
+    /// <param name="targetKind">The kind of a regression target when the user knows it (<c>--target-kind</c>), or null to recognise it.</param>
     /// <returns>The diagnostics; fields that do not apply to the task are null.</returns>
-    /// <exception cref="DataException">No rows; the robust fit is rank deficient; a class target is not a class index.</exception>
-    public static DataDiagnostics Analyze(Dataset data)
+    /// <exception cref="DataException">No rows; the features are linearly dependent; a class target is not a class index.</exception>
+    public static DataDiagnostics Analyze(Dataset data, TargetKind? targetKind = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.Rows == 0)
@@ -128,49 +206,148 @@ public static class Diagnostics
             throw new DataException($"{data.Name}: no rows to analyze");
         }
 
-        return data.Task == TaskKind.Regression ? Regression(data) : Classification(data);
+        return data.Task == TaskKind.Regression ? Regression(data, targetKind) : Classification(data);
     }
 
-    private static DataDiagnostics Regression(Dataset data)
+    /// <summary>Rows the MM fit uses at most (a seeded sample of larger data; residuals are then computed for every row).</summary>
+    public const int RobustFitRows = 5_000;
+
+    /// <summary>Rows the variance tests use at most (a seeded sample of larger data).</summary>
+    public const int VarianceTestRows = 50_000;
+
+    private static DataDiagnostics Regression(Dataset data, TargetKind? forced)
     {
         int n = data.Rows, d = data.Columns;
-        double[] beta = ExactSolvers.Robust(new Huber(HuberTuning), data).Coefficients; // weights, then intercept
-        double[] fitted = new double[n];
-        double[] r = new double[n];
+        double[] x = [.. data.Features.Select(v => (double)v)];
+        double[] y = [.. data.Targets.Select(v => (double)v)];
+        var findings = new List<Finding>();
+
+        // 1. The target's shape decides which losses are candidates at all.
+        TargetShapeResult shape = TargetShape.Analyze(y, data.TargetName, forced);
+        findings.Add(new Finding("target_shape", TargetShape.Code(shape.Kind), $"target '{data.TargetName}': {shape.Reason}"));
+
+        // 2. A high-breakdown fit (MM) gives residuals that bad points cannot hide in.
+        (double[] beta, double scale, string robustName) = RobustFitOf(x, n, d, y, findings);
+        double[] fitted = new double[n], r = new double[n], z = new double[n];
         for (int i = 0; i < n; i++)
         {
-            double f = beta[d];
+            double f = beta[0];
             for (int j = 0; j < d; j++)
             {
-                f += beta[j] * data.Features[(i * d) + j];
+                f += beta[j + 1] * x[(i * d) + j];
             }
 
             fitted[i] = f;
-            r[i] = data.Targets[i] - f;
+            r[i] = y[i] - f;
+            z[i] = scale > 0 ? r[i] / scale : double.NaN;
         }
 
         double centre = AdviceMath.Median(r);
-        double[] deviation = new double[n];
-        for (int i = 0; i < n; i++)
+        double spread = Math.Sqrt(shape.Variance);
+        bool noiseFree = !(scale > 0) || (spread > 0 && scale <= 1e-6 * spread);
+
+        // 3. Leverage and influence (least squares) judged by the robust residuals.
+        LeverageResult leverage = LeverageCheck.Analyze(x, n, d, y, z);
+        double pull = leverage.BadLeverageRows.Length > 0 && !noiseFree ? HuberPull(x, n, d, y, beta, scale) : 0;
+        if (leverage.BadLeverageRows.Length > 0 && !noiseFree && pull > HarmfulPull)
         {
-            deviation[i] = r[i] - centre;
+            findings.Add(new Finding("leverage", "bad_leverage",
+                $"{leverage.BadLeverageRows.Length} bad leverage point(s) (far out in x: hat value > 3p/n = {AdviceMath.Number(1.5 * leverage.Cut)} or robust distance > {AdviceMath.Number(leverage.DistanceCut)}; and |robust residual| > {AdviceMath.Number(LeverageCheck.ResidualCut)} robust SDs): data rows {Rows(leverage.BadLeverageRows)}; they pull a Huber fit {AdviceMath.Number(pull)} robust SDs away from the high-breakdown fit on average — least squares, Huber and L1 alike; fit with a high-breakdown estimator (losslab fit --solver mm) and inspect or remove those rows",
+                Warning: true));
+        }
+        else if (leverage.BadLeverageRows.Length > 0 && !noiseFree)
+        {
+            findings.Add(new Finding("leverage", "leverage_outliers",
+                $"{leverage.BadLeverageRows.Length} row(s) with high leverage and a large robust residual (data rows {Rows(leverage.BadLeverageRows)}), but a Huber fit stays within {AdviceMath.Number(pull)} robust SDs of the high-breakdown fit on average: a robust loss is enough"));
         }
 
-        double scale = Irls.MadScale(deviation);
-        if (!(scale > 0))
+        if (leverage.InfluentialRows.Length > 0)
         {
-            scale = Math.Sqrt(Math.PI / 2) * deviation.Average(Math.Abs);
+            findings.Add(new Finding("leverage", "influential",
+                $"{leverage.InfluentialRows.Length} influential row(s) on least squares (Cook's distance > max(4/n, 0.5)); the largest is {AdviceMath.Number(leverage.MaxCooks)} at data row {leverage.MaxCooksRow} (hat value {AdviceMath.Number(leverage.Hat[leverage.MaxCooksRow - 1])})",
+                Warning: leverage.MaxCooks > 1));
         }
 
-        int outliers = scale > 0 ? deviation.Count(v => Math.Abs(v) / scale > OutlierThreshold) : 0;
+        // 4. Unequal variance, tested on the regressors.
+        int[] sample = Sample(n, VarianceTestRows, 7);
+        VarianceResult variance = VarianceCheck.Analyze([.. sample.Select(i => r[i])], Rows(x, d, sample), sample.Length, d, data.FeatureNames);
+        if (variance.Heteroscedastic && !noiseFree)
+        {
+            findings.Add(new Finding("variance", "heteroscedastic",
+                $"the noise variance changes with the regressors (Breusch–Pagan on X: LM = {AdviceMath.Number(variance.BreuschPagan.Statistic)}, df {AdviceMath.Number(variance.BreuschPagan.DegreesOfFreedom)}, p = {P(variance.BreuschPagan.PValue)}{(variance.White is TestResult w ? $"; White: p = {P(w.PValue)}" : string.Empty)}), most along '{variance.Strongest}' (correlation with r² {AdviceMath.Number(variance.StrongestCorrelation)}): this is unequal variance, not outliers — model the variance (gaussian_nll), weight the rows, or use a log target"));
+        }
+
+        // 5. Outliers: gross errors against the local noise scale, where the target's shape allows the question.
+        int outliers = 0;
+        double outlierShare = 0;
         (double skewness, double kurtosis, _) = AdviceMath.Moments(r);
+        if (!noiseFree && shape.Kind is TargetKind.Continuous or TargetKind.Ordinal or TargetKind.PositiveSkewed)
+        {
+            double[] local = LocalScale(x, n, d, r, scale, variance.Heteroscedastic);
+            var bad = new HashSet<int>(leverage.BadLeverageRows.Select(row => row - 1));
+            double[] residualsForRule = r;
+            double[] localForRule = local;
+            if (shape.Kind == TargetKind.PositiveSkewed)
+            {
+                // Gross errors of a skewed positive target are judged on the log scale, where its long tail is ordinary.
+                var logFindings = new List<Finding>();
+                double[] logY = [.. y.Select(v => Math.Log(v))];
+                (double[] lb, double ls, _) = RobustFitOf(x, n, d, logY, logFindings);
+                residualsForRule = new double[n];
+                for (int i = 0; i < n; i++)
+                {
+                    double f = lb[0];
+                    for (int j = 0; j < d; j++)
+                    {
+                        f += lb[j + 1] * x[(i * d) + j];
+                    }
 
-        double[] y = data.Targets.Select(v => (double)v).ToArray();
-        (double targetSkewness, _, double targetVariance) = AdviceMath.Moments(y);
-        bool nonNegative = y.All(v => v >= 0);
-        // Event counts: non-negative whole numbers that include zeros. Whole-number measurements far from zero
-        // (employment totals, stack loss in percent) are a measurement scale, not counts, and keep the regression rules.
-        bool counts = nonNegative && y.All(v => v == Math.Floor(v)) && y.Any(v => v == 0);
+                    residualsForRule[i] = logY[i] - f;
+                }
+
+                localForRule = [.. Enumerable.Repeat(ls, n)];
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                if (!bad.Contains(i) && localForRule[i] > 0 && Math.Abs(residualsForRule[i]) / localForRule[i] > OutlierThreshold)
+                {
+                    outliers++;
+                }
+            }
+
+            if (variance.Heteroscedastic && shape.Kind != TargetKind.PositiveSkewed)
+            {
+                // A scale mixture has heavy tails by itself: judge the tails of the residuals standardised by the local scale.
+                (skewness, kurtosis, _) = AdviceMath.Moments([.. r.Select((v, i) => v / local[i])]);
+            }
+
+            outlierShare = (double)outliers / n;
+            string where = shape.Kind == TargetKind.PositiveSkewed ? "on the log scale of the target" : variance.Heteroscedastic ? "against the local noise scale (the variance changes along the regressors)" : "from the robust fit";
+            findings.Add(new Finding("outliers", outlierShare >= Advisor.HuberOutlierShare ? "outliers" : "clean",
+                $"{AdviceMath.Percent(outlierShare)} of rows ({outliers}) are more than {AdviceMath.Number(OutlierThreshold)} robust SDs {where}{(bad.Count > 0 ? ", not counting the bad leverage points" : string.Empty)} ({robustName} fit, robust scale {AdviceMath.Number(scale)}, residual excess kurtosis {AdviceMath.Number(kurtosis)})"));
+        }
+        else if (!noiseFree)
+        {
+            findings.Add(new Finding("outliers", "not_assessed",
+                $"gross errors are not assessed for {TargetShape.Code(shape.Kind).Replace('_', ' ')} targets: their zeros and long right tail are the shape of the target, not errors"));
+        }
+
+        // 6. Time order.
+        TimeOrderResult time = TimeOrderCheck.Analyze(data.TimeColumn, r);
+        if (time.TimeColumn is not null)
+        {
+            findings.Add(new Finding("time_order", "time_ordered",
+                $"the rows are ordered in time by '{time.TimeColumn}': the verification trains on the past and tests on the future (forward-chaining folds), as shuffled folds would leak the future", Warning: true));
+        }
+        else if (time.Autocorrelated)
+        {
+            findings.Add(new Finding("time_order", "autocorrelated",
+                $"residuals of neighbouring rows are correlated (Durbin–Watson {AdviceMath.Number(time.DurbinWatson)}, lag-1 autocorrelation {AdviceMath.Number(time.Autocorrelation)}, p = {P(time.PValue)}): if the rows are in time order, verify with --folds time", Warning: true));
+        }
+
+        AddSizeFinding(findings, n, d + 1);
+        AddColumnFindings(findings, data);
 
         return new DataDiagnostics
         {
@@ -179,46 +356,210 @@ public static class Diagnostics
             Features = d,
             RobustScale = scale,
             ResidualMedian = centre,
-            OutlierShare = (double)outliers / n,
+            OutlierShare = outlierShare,
             OutlierCount = outliers,
             Skewness = skewness,
             ExcessKurtosis = kurtosis,
-            Heteroscedasticity = BreuschPagan(r, fitted),
-            NonNegativeTarget = nonNegative,
-            CountTarget = counts,
-            TargetSkewness = targetSkewness,
-            TargetStandardDeviation = Math.Sqrt(targetVariance),
+            Heteroscedasticity = new HeteroscedasticityTest(variance.BreuschPagan.Statistic / sample.Length, variance.BreuschPagan.Statistic, variance.BreuschPagan.PValue),
+            NonNegativeTarget = shape.NonNegative,
+            CountTarget = shape.Kind == TargetKind.Counts,
+            TargetSkewness = shape.Skewness,
+            TargetStandardDeviation = spread,
+            TargetKind = shape.Kind,
+            TargetKindReason = shape.Reason,
+            ZeroShare = shape.ZeroShare,
+            Dispersion = shape.Dispersion,
+            DistinctTargets = shape.Distinct,
+            RobustFit = robustName,
+            MaxLeverage = leverage.MaxLeverage,
+            LeverageCut = leverage.Cut,
+            HighLeverageRows = [.. leverage.HighLeverageRows.Take(100)],
+            HighLeverageCount = leverage.HighLeverageRows.Length,
+            BadLeverageRows = noiseFree ? [] : [.. leverage.BadLeverageRows.Take(100)],
+            InfluentialRows = [.. leverage.InfluentialRows.Take(100)],
+            RobustResiduals = r,
+            MaxCooksDistance = leverage.MaxCooks,
+            MaxCooksRow = leverage.MaxCooksRow,
+            WhiteTest = variance.White,
+            VarianceRegressor = variance.Strongest,
+            TimeColumn = time.TimeColumn,
+            DurbinWatson = time.DurbinWatson,
+            ResidualAutocorrelation = time.Autocorrelation,
+            AutocorrelationPValue = time.PValue,
+            RowsPerCoefficient = (double)n / (d + 1),
+            ColumnNotes = data.Notes,
+            Findings = findings,
         };
     }
 
-    /// <summary>Koenker's n·R² from regressing r² on the fitted values; R² of a simple regression is the squared correlation.</summary>
-    private static HeteroscedasticityTest BreuschPagan(double[] r, double[] fitted)
+    /// <summary>
+    /// How far bad leverage points pull a Huber fit: the mean over rows of |ŷ_Huber − ŷ_MM| / s, with both fits on the
+    /// same rows. Above <see cref="HarmfulPull"/> robust SDs the high-breakdown fit is recommended.
+    /// </summary>
+    private static double HuberPull(double[] x, int n, int d, double[] y, double[] mm, double scale)
     {
-        int n = r.Length;
-        double meanU = 0, meanF = 0;
-        for (int i = 0; i < n; i++)
+        int[] rows = Sample(n, RobustFitRows, 11);
+        double[] xs = Rows(x, d, rows);
+        double[] ys = [.. rows.Select(i => y[i])];
+        double[] huber;
+        try
         {
-            meanU += r[i] * r[i];
-            meanF += fitted[i];
+            huber = [.. Irls.Fit(xs, rows.Length, d, ys, intercept: true, RobustNorm.Huber(HuberTuning)).Coefficients];
+        }
+        catch (ArgumentException)
+        {
+            return 0;
         }
 
-        meanU /= n;
-        meanF /= n;
-        double suu = 0, sff = 0, suf = 0;
-        for (int i = 0; i < n; i++)
+        double sum = 0;
+        for (int i = 0; i < rows.Length; i++)
         {
-            double u = (r[i] * r[i]) - meanU;
-            double f = fitted[i] - meanF;
-            suu += u * u;
-            sff += f * f;
-            suf += u * f;
+            double delta = huber[0] - mm[0];
+            for (int j = 0; j < d; j++)
+            {
+                delta += (huber[j + 1] - mm[j + 1]) * xs[(i * d) + j];
+            }
+
+            sum += Math.Abs(delta);
         }
 
-        // The fitted values are constant up to rounding when the fit is flat (or there are no features).
-        double rSquared = suu > 0 && sff > 1e-24 * (1 + (meanF * meanF)) * n ? Math.Clamp(suf * suf / (suu * sff), 0, 1) : 0;
-        double lm = n * rSquared;
-        return new HeteroscedasticityTest(rSquared, lm, AdviceMath.ChiSquare1Tail(lm));
+        return sum / rows.Length / scale;
     }
+
+    /// <summary>The mean pull, in robust SDs, from which bad leverage points count as harmful.</summary>
+    public const double HarmfulPull = 0.5;
+
+    /// <summary>
+    /// The MM fit (intercept first) and its scale on at most <see cref="RobustFitRows"/> rows; Huber IRLS when the MM fit
+    /// cannot be computed (too few rows for its subsamples, or every subsample singular).
+    /// </summary>
+    private static (double[] Beta, double Scale, string Name) RobustFitOf(double[] x, int n, int d, double[] y, List<Finding> findings)
+    {
+        int[] rows = Sample(n, RobustFitRows, 11);
+        double[] xs = Rows(x, d, rows);
+        double[] ys = [.. rows.Select(i => y[i])];
+        try
+        {
+            if (rows.Length > 2 * (d + 1))
+            {
+                MmFit mm = MmEstimator.Fit(xs, rows.Length, d, ys, intercept: true, new MmOptions { Seed = 1 });
+                return ([.. mm.Coefficients], mm.Scale, "mm");
+            }
+        }
+        catch (ArgumentException)
+        {
+            // falls through to Huber
+        }
+
+        try
+        {
+            RobustFit huber = Irls.Fit(xs, rows.Length, d, ys, intercept: true, RobustNorm.Huber(HuberTuning));
+            double[] beta = [.. huber.Coefficients];
+            double[] res = new double[rows.Length];
+            for (int i = 0; i < rows.Length; i++)
+            {
+                double f = beta[0];
+                for (int j = 0; j < d; j++)
+                {
+                    f += beta[j + 1] * xs[(i * d) + j];
+                }
+
+                res[i] = ys[i] - f;
+            }
+
+            findings.Add(new Finding("outliers", "huber_fallback", $"too few rows for a high-breakdown fit with {d + 1} coefficients: residuals from a Huber fit, which bad leverage points can still pull"));
+            double centre = AdviceMath.Median(res);
+            double s = Irls.MadScale([.. res.Select(v => v - centre)]);
+            return (beta, s, "huber");
+        }
+        catch (RankDeficientException ex)
+        {
+            throw new DataException($"the features are linearly dependent ({ex.Message.Split(" (Parameter", 2)[0]}); drop duplicated or constant columns");
+        }
+    }
+
+    /// <summary>
+    /// The noise scale at each row: the robust scale s, or with unequal variance the least-squares fit of |r| on the
+    /// regressors divided by √(2/π) (the mean of |N(0, σ²)| is σ√(2/π)), floored at s/5.
+    /// </summary>
+    private static double[] LocalScale(double[] x, int n, int d, double[] r, double scale, bool heteroscedastic)
+    {
+        if (!heteroscedastic)
+        {
+            return [.. Enumerable.Repeat(scale, n)];
+        }
+
+        try
+        {
+            LeastSquaresFit fit = LeastSquares.Solve(x, n, d, [.. r.Select(Math.Abs)], intercept: true);
+            double[] local = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                double f = fit.Coefficients[0];
+                for (int j = 0; j < d; j++)
+                {
+                    f += fit.Coefficients[j + 1] * x[(i * d) + j];
+                }
+
+                local[i] = Math.Max(f / Math.Sqrt(2 / Math.PI), scale / 5);
+            }
+
+            return local;
+        }
+        catch (RankDeficientException)
+        {
+            return [.. Enumerable.Repeat(scale, n)];
+        }
+    }
+
+    private static void AddSizeFinding(List<Finding> findings, int n, int coefficients)
+    {
+        double perCoefficient = (double)n / coefficients;
+        if (perCoefficient < MinimumRowsPerCoefficient)
+        {
+            findings.Add(new Finding("size", "small",
+                $"{n} rows for {coefficients} coefficients ({AdviceMath.Number(perCoefficient)} rows per coefficient, fewer than {MinimumRowsPerCoefficient}): estimates are noisy and the verification compares fewer candidates; expect an inconclusive verdict",
+                Warning: true));
+        }
+    }
+
+    private static void AddColumnFindings(List<Finding> findings, Dataset data)
+    {
+        foreach (string note in data.Notes)
+        {
+            findings.Add(new Finding("columns", note.Contains("dropped", StringComparison.Ordinal) ? "identifier_dropped" : note.Contains("binary", StringComparison.Ordinal) ? "two_valued_target" : "column_role", note));
+        }
+    }
+
+    /// <summary>Rows per coefficient below which a data set counts as small (a common rule of thumb, e.g. Harrell's 10–20).</summary>
+    public const int MinimumRowsPerCoefficient = 10;
+
+    private static int[] Sample(int n, int max, int seed)
+    {
+        if (n <= max)
+        {
+            return [.. Enumerable.Range(0, n)];
+        }
+
+        int[] order = [.. Enumerable.Range(0, n)];
+        new Random(seed).Shuffle(order);
+        return [.. order[..max].Order()];
+    }
+
+    private static double[] Rows(double[] x, int d, int[] rows)
+    {
+        double[] result = new double[rows.Length * d];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            Array.Copy(x, rows[i] * d, result, i * d, d);
+        }
+
+        return result;
+    }
+
+    private static string Rows(int[] rows) => rows.Length <= 12 ? string.Join(", ", rows) : string.Join(", ", rows.Take(12)) + $", … ({rows.Length} in all)";
+
+    private static string P(double p) => Verification.Judgement.P(p);
 
     private static DataDiagnostics Classification(Dataset data)
     {
@@ -256,11 +597,21 @@ public static class Diagnostics
             }
         }
 
+        var findings = new List<Finding>();
+        double share = (double)count[minority] / n;
+        findings.Add(new Finding("class_balance", share < 0.2 ? "imbalanced" : "balanced",
+            $"{classes} classes; the smallest ({(minority < data.ClassNames.Count ? $"'{data.ClassNames[minority]}'" : minority.ToString(System.Globalization.CultureInfo.InvariantCulture))}) has {count[minority]} of {n} rows ({AdviceMath.Percent(share)}), imbalance ratio {AdviceMath.Number((double)largest / count[minority])}"));
+        int coefficients = (data.Columns + 1) * Math.Max(1, classes - 1);
+        AddSizeFinding(findings, n, coefficients);
+        AddColumnFindings(findings, data);
         return new DataDiagnostics
         {
             Task = data.Task,
             Rows = n,
             Features = data.Columns,
+            RowsPerCoefficient = (double)n / coefficients,
+            ColumnNotes = data.Notes,
+            Findings = findings,
             ClassCounts = count,
             MinorityClass = minority,
             MinorityShare = (double)count[minority] / n,

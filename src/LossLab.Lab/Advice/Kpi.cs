@@ -25,16 +25,22 @@ public enum KpiKind
 
     /// <summary>F1 of the positive class (metric <c>f1</c>, higher is better; binary only in <see cref="Metrics"/>).</summary>
     F1,
+
+    /// <summary>The mean of the per-class recalls (metric <c>balanced_accuracy</c>, higher is better).</summary>
+    BalancedAccuracy,
+
+    /// <summary>The log loss of the predicted probabilities, a proper scoring rule (metric <c>log_loss</c>, lower is better).</summary>
+    LogLoss,
 }
 
 /// <summary>
-/// A business KPI (<c>--kpi</c>): <c>mae | rmse | max | quantile:TAU | accuracy | f1</c>, with the lab metric it
+/// A business KPI (<c>--kpi</c>): <c>mae | rmse | max | quantile:TAU | accuracy | f1 | balanced_accuracy | log_loss</c>, with the lab metric it
 /// corresponds to and its direction. <c>quantile:TAU</c> also accepts <c>quantile:tau=TAU</c>; TAU lies in (0, 1).
 /// </summary>
 public sealed record Kpi
 {
     /// <summary>The accepted values, for messages.</summary>
-    public const string Accepted = "mae, rmse, max, quantile:TAU (0 < TAU < 1, e.g. quantile:0.9), accuracy, f1";
+    public const string Accepted = "mae, rmse, max, quantile:TAU (0 < TAU < 1, e.g. quantile:0.9), accuracy, f1, balanced_accuracy, log_loss";
 
     private Kpi(KpiKind kind, double? tau)
     {
@@ -60,11 +66,16 @@ public sealed record Kpi
         KpiKind.Max => "max_error",
         KpiKind.Quantile => "pinball_" + AdviceMath.Exact(Tau!.Value),
         KpiKind.Accuracy => "accuracy",
+        KpiKind.BalancedAccuracy => "balanced_accuracy",
+        KpiKind.LogLoss => "log_loss",
         _ => "f1",
     };
 
-    /// <summary>True for the error KPIs (mae, rmse, max, quantile); false for accuracy and f1 (higher is better).</summary>
-    public bool LowerIsBetter => IsRegression;
+    /// <summary>True for the error KPIs (mae, rmse, max, quantile) and log_loss; false for accuracy, f1 and balanced_accuracy (higher is better).</summary>
+    public bool LowerIsBetter => IsRegression || Kind == KpiKind.LogLoss;
+
+    /// <summary>Whether the KPI depends on a decision threshold (accuracy, f1, balanced_accuracy): the threshold is then tuned.</summary>
+    public bool NeedsThreshold => Kind is KpiKind.Accuracy or KpiKind.F1 or KpiKind.BalancedAccuracy;
 
     /// <summary>Whether the KPI is a regression KPI (mae, rmse, max, quantile).</summary>
     public bool IsRegression => Kind is KpiKind.Mae or KpiKind.Rmse or KpiKind.Max or KpiKind.Quantile;
@@ -84,6 +95,12 @@ public sealed record Kpi
     /// <summary>The KPI <c>f1</c>.</summary>
     public static Kpi F1 { get; } = new(KpiKind.F1, null);
 
+    /// <summary>The KPI <c>balanced_accuracy</c>.</summary>
+    public static Kpi BalancedAccuracy { get; } = new(KpiKind.BalancedAccuracy, null);
+
+    /// <summary>The KPI <c>log_loss</c>.</summary>
+    public static Kpi LogLoss { get; } = new(KpiKind.LogLoss, null);
+
     /// <summary>The KPI <c>quantile:τ</c>.</summary>
     /// <exception cref="SpecException">τ is not in (0, 1).</exception>
     public static Kpi Quantile(double tau)
@@ -91,7 +108,7 @@ public sealed record Kpi
             ? new Kpi(KpiKind.Quantile, tau)
             : throw new SpecException($"--kpi quantile:{AdviceMath.Exact(tau)}: TAU must lie strictly between 0 and 1; accepted: {Accepted}");
 
-    /// <summary>Parses <c>mae | rmse | max | quantile:TAU | accuracy | f1</c> (case and surrounding spaces ignored).</summary>
+    /// <summary>Parses <c>mae | rmse | max | quantile:TAU | accuracy | f1 | balanced_accuracy | log_loss</c> (case and surrounding spaces ignored).</summary>
     /// <exception cref="SpecException">Anything else; the message lists the accepted values.</exception>
     public static Kpi Parse(string text)
     {
@@ -109,6 +126,10 @@ public sealed record Kpi
                 return Accuracy;
             case "f1":
                 return F1;
+            case "balanced_accuracy":
+                return BalancedAccuracy;
+            case "log_loss":
+                return LogLoss;
         }
 
         if (t.StartsWith("quantile:", StringComparison.Ordinal))
@@ -204,6 +225,6 @@ public sealed record Kpi
     {
         KpiKind.Quantile => "quantile:" + AdviceMath.Exact(Tau!.Value),
         KpiKind.Max => "max",
-        _ => Kind.ToString().ToLowerInvariant(),
+        _ => Metric,
     };
 }

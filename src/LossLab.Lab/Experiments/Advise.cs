@@ -1,75 +1,150 @@
 using System.Globalization;
 using LossLab.Lab.Advice;
+using LossLab.Lab.Advice.Checks;
 using LossLab.Lab.Data;
+using LossLab.Lab.Verification;
 using LossLab.Specs;
 
 namespace LossLab.Lab.Experiments;
 
-/// <summary>The advisor's full answer: what the data look like, what to use and why, and whether cross-validation agrees.</summary>
+/// <summary>The advisor's full answer: what the data look like, what to use and why, and what the verification says.</summary>
 /// <param name="Diagnostics">The measured properties of the data.</param>
-/// <param name="Recommendation">The loss and optimizer with reasons, and the alternatives.</param>
+/// <param name="Recommendation">The final loss and optimizer (the verified spec) with reasons; the winner when the verification overturned the first choice.</param>
 /// <param name="Metric">The metric the verification ranks by.</param>
-/// <param name="Verification">The comparison of the recommendation against the alternatives.</param>
-/// <param name="Confirmed">Whether the recommended loss ranked first, or the winner's edge over it is not significant (paired p ≥ 0.05).</param>
-/// <param name="Verdict">One sentence on the verification.</param>
-public sealed record AdviceResult(DataDiagnostics Diagnostics, Recommendation Recommendation, string Metric, CompareResult Verification, bool Confirmed, string Verdict);
+/// <param name="Verification">The candidates ranked by mean score (for readers of the ranking).</param>
+/// <param name="Confirmed">Whether the verdict is <see cref="VerdictKind.Confirmed"/>.</param>
+/// <param name="Verdict">One sentence on the verification, with its interval and test.</param>
+public sealed record AdviceResult(DataDiagnostics Diagnostics, Recommendation Recommendation, string Metric, CompareResult Verification, bool Confirmed, string Verdict)
+{
+    /// <summary>The recommendation before the verification (the diagnosis' choice).</summary>
+    public Recommendation? Initial { get; init; }
+
+    /// <summary>The verification run: every candidate on every split.</summary>
+    public VerificationRun? Run { get; init; }
+
+    /// <summary>The verdict with its comparisons (null when the run was cancelled before the recommendation finished).</summary>
+    public VerdictReport? Outcome { get; init; }
+}
+
+/// <summary>How <c>losslab advise</c> verifies.</summary>
+public sealed record AdviseSettings
+{
+    /// <summary>K, the folds per repeat (default 5).</summary>
+    public int Folds { get; init; } = 5;
+
+    /// <summary>R, the repeats; null picks 4 up to 50,000 rows, 2 up to 200,000 and 1 beyond (the intervals are narrow there anyway).</summary>
+    public int? Repeats { get; init; }
+
+    /// <summary>Shuffled or time folds; null picks time folds when the data are ordered in time (<see cref="Dataset.TimeColumn"/>).</summary>
+    public FoldScheme? Scheme { get; init; }
+
+    /// <summary>The most epochs per run.</summary>
+    public int Epochs { get; init; } = 100;
+
+    /// <summary>The model spec.</summary>
+    public string Model { get; init; } = "linear";
+
+    /// <summary>The seed of the folds.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>The margin of <see cref="VerdictKind.Confirmed"/>: the largest loss, as a share of the recommendation's mean score, that counts as "as good".</summary>
+    public double Margin { get; init; } = Judgement.DefaultMarginShare;
+
+    /// <summary>The kind of a regression target when the user knows it, or null to recognise it.</summary>
+    public TargetKind? TargetKind { get; init; }
+
+    /// <summary>The learning-rate grid (null: <see cref="VerificationSettings.DefaultRates"/>).</summary>
+    public IReadOnlyList<double>? LearningRates { get; init; }
+
+    /// <summary>Largest number of runs at once (null: all cores). Results do not depend on it.</summary>
+    public int? Parallelism { get; init; }
+
+    /// <summary>The repeats for a data set of <paramref name="rows"/> rows.</summary>
+    public int RepeatsFor(int rows) => Repeats ?? (rows <= 50_000 ? 4 : rows <= 200_000 ? 2 : 1);
+}
 
 /// <summary>
-/// <c>losslab advise</c>: diagnose the data, recommend a loss and optimizer with reasons tied to the guide, and verify
-/// the recommendation by cross-validation against the obvious alternatives with the same learning-rate search.
-/// The verification ranks by the KPI's metric, or by MAE for regression (the error a user reads first) and the
-/// advisor's metric for classification.
+/// <c>losslab advise</c>: diagnose the data, recommend a loss and optimizer with reasons, and verify the recommendation
+/// against the alternatives with the shared verification engine (<see cref="Verifier"/>: repeated K-fold, the learning
+/// rate tuned inside each training part, the Nadeau–Bengio corrected t-test with Holm's adjustment, and a verdict that
+/// can say no). When an alternative is significantly better, it becomes the recommendation.
 /// </summary>
 public static class Advise
 {
     /// <summary>Runs the advisor.</summary>
-    public static AdviceResult Run(Dataset data, Kpi? kpi, int folds = 3, int seeds = 1, int epochs = 100, string model = "linear", int seed = 0, CancellationToken cancellation = default)
+    /// <exception cref="SpecException">Boxes or masks; a KPI that does not fit the task; too few rows for the folds.</exception>
+    public static AdviceResult Run(Dataset data, Kpi? kpi, AdviseSettings? settings = null, Action<int, int>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        settings ??= new AdviseSettings();
         if (data.Task is TaskKind.Boxes or TaskKind.Segmentation)
         {
             throw new SpecException($"advise diagnoses regression and classification data; for {data.Task.ToString().ToLowerInvariant()} data compare the losses directly, e.g. losslab compare --data {data.Name} --losses \"smooth_l1;giou;ciou\" --optimizers adam (boxes) or --losses \"bce_with_logits;dice;focal\" (masks)");
         }
 
         kpi?.EnsureApplies(data.Task);
-        DataDiagnostics diagnostics = Diagnostics.Analyze(data);
-        Recommendation recommendation = Advisor.Recommend(diagnostics, kpi);
-        string metric = kpi?.Metric ?? (data.Task == TaskKind.Regression ? "mae" : recommendation.Metric);
+        DataDiagnostics diagnostics = Diagnostics.Analyze(data, settings.TargetKind);
+        Recommendation initial = Advisor.Recommend(diagnostics, kpi);
 
-        // compare standardises a regression target, so a Huber δ in target units becomes δ/σ_y there.
+        // The verification standardises a regression target for losses of the residual, so a δ in target units becomes δ/σ_y there.
         double scale = diagnostics.TargetStandardDeviation is double sd && sd > 0 && data.Task == TaskKind.Regression ? sd : 1;
         var shown = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string loss in new[] { recommendation.Loss }.Concat(recommendation.Alternatives).Distinct())
+        foreach (string loss in new[] { initial.Loss }.Concat(initial.Alternatives).Distinct())
         {
             shown[Standardised(loss, scale)] = loss;
         }
 
-        CompareResult verification = Compare.Run(data, new CompareSettings
+        FoldScheme scheme = settings.Scheme ?? (data.TimeColumn is not null ? FoldScheme.Time : FoldScheme.Shuffled);
+        var verification = new VerificationSettings
         {
-            Losses = shown.Keys.ToArray(),
-            Optimizers = [recommendation.Optimizer],
-            Folds = folds,
-            Seeds = seeds,
-            Epochs = epochs,
-            Model = model,
-            Metric = metric,
-            Seed = seed,
-        }, null, cancellation);
-        var ranking = verification.Ranking.Select(c => c with { Loss = shown[c.Loss] }).ToList();
-        verification = verification with { Ranking = ranking };
+            Plan = new ResamplingPlan { Folds = settings.Folds, Repeats = settings.RepeatsFor(data.Rows), Scheme = scheme, Seed = settings.Seed },
+            LearningRates = settings.LearningRates ?? VerificationSettings.DefaultRates,
+            Metric = initial.Metric,
+            TuneThreshold = initial.TuneThreshold,
+            Epochs = settings.Epochs,
+            Model = settings.Model,
+            Parallelism = settings.Parallelism,
+        };
+        Candidate[] candidates = [.. shown.Keys.Select(loss => new Candidate(loss, shown[loss] == initial.Loss ? initial.Optimizer : Advisor.OptimizerFor(shown[loss])))];
+        VerificationRun run = Verifier.Run(data, candidates, verification, progress, cancellation);
+        run = run with { Candidates = [.. run.Candidates.Select(c => c with { Candidate = c.Candidate with { Loss = shown[c.Candidate.Loss] } })] };
 
-        CandidateResult? mine = ranking.FirstOrDefault(c => c.Loss == recommendation.Loss);
-        bool first = ranking.Count > 0 && ranking[0].Loss == recommendation.Loss;
-        PairedTest? againstWinner = mine is null || first ? null : Compare.Paired(ranking[0].Scores, mine.Scores, verification.LowerIsBetter);
-        bool confirmed = first || (againstWinner is { PValue: >= 0.05 });
-        string verdict = mine is null
-            ? "the verification did not finish"
-            : first
-                ? $"confirmed: {recommendation.Loss} has the best validation {metric} ({Fmt(mine.Mean)} ± {Fmt(mine.Std)})"
-                : confirmed
-                    ? $"confirmed within noise: {ranking[0].Loss} scored {Fmt(ranking[0].Mean)} vs {Fmt(mine.Mean)}, but the paired test gives p = {Fmt(againstWinner!.PValue)}"
-                    : $"not confirmed: {ranking[0].Loss} beat {recommendation.Loss} on validation {metric} ({Fmt(ranking[0].Mean)} vs {Fmt(mine.Mean)}, paired p = {Fmt(againstWinner!.PValue)}); prefer it on this data";
-        return new AdviceResult(diagnostics, recommendation, metric, verification, confirmed, verdict);
+        CompareResult ranking = Compare.ToCompareResult(data.Task, run, withOptimizer: false);
+        CandidateOutcome? mine = run.Candidates.FirstOrDefault(c => c.Candidate.Loss == initial.Loss);
+        if (mine is null)
+        {
+            return new AdviceResult(diagnostics, initial, initial.Metric, ranking, false, "the verification did not finish: it was cancelled before the recommendation was scored on every split") { Initial = initial, Run = run };
+        }
+
+        VerdictReport verdict = Judgement.Decide(run, mine, withOptimizer: false, settings.Margin);
+        Recommendation final = Finalise(initial, verdict, run, mine);
+        return new AdviceResult(diagnostics, final, initial.Metric, ranking, verdict.Kind == VerdictKind.Confirmed, verdict.Text) { Initial = initial, Run = run, Outcome = verdict };
+    }
+
+    /// <summary>The recommendation people see: the verified optimizer spec, or the significantly better alternative.</summary>
+    private static Recommendation Finalise(Recommendation initial, VerdictReport verdict, VerificationRun run, CandidateOutcome mine)
+    {
+        CandidateOutcome chosen = verdict.Kind == VerdictKind.NotConfirmed && run.Candidates.FirstOrDefault(c => c.Candidate.Loss == verdict.Winner) is CandidateOutcome w ? w : mine;
+        var reasons = new List<string>();
+        var warnings = initial.Warnings.ToList();
+        if (!ReferenceEquals(chosen, mine))
+        {
+            reasons.Add($"the verification overturned the first choice {initial.Loss}: {verdict.Text}");
+        }
+
+        reasons.AddRange(initial.Reasons);
+        if (!chosen.Candidate.IsSolver)
+        {
+            string rates = string.Join(", ", chosen.Splits.GroupBy(s => s.LearningRate).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => $"{g.Key.ToString("G4", CultureInfo.InvariantCulture)} in {g.Count()}"));
+            reasons.Add($"learning rate {chosen.ModalRate.ToString("G4", CultureInfo.InvariantCulture)}: the rate tuned most often on the inner validation rows of the {chosen.Splits.Count} training parts (chosen: {rates})");
+        }
+        if (chosen.AtEdge * 2 > chosen.Splits.Count)
+        {
+            warnings.Add($"the tuned learning rate sat at the edge of the grid in {chosen.AtEdge} of {chosen.Splits.Count} splits even after the grid was extended once; give a wider --lrs grid or more --epochs");
+        }
+
+        var alternatives = new List<string>(run.Candidates.Select(c => c.Candidate.Loss).Where(l => l != chosen.Candidate.Loss));
+        return initial with { Loss = chosen.Candidate.Loss, Optimizer = chosen.Optimizer, Reasons = reasons, Alternatives = alternatives, Warnings = warnings, OptimizerAlternatives = chosen.Candidate.IsSolver ? [] : initial.OptimizerAlternatives };
     }
 
     private static string Standardised(string loss, double scale)
@@ -85,6 +160,4 @@ public static class Advise
             : a).ToList();
         return new Spec(spec.Name, arguments).ToString();
     }
-
-    private static string Fmt(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 }

@@ -74,7 +74,7 @@ public sealed class AdvisorTests(ITestOutputHelper output)
         double delta = double.Parse(r.Loss["huber:delta=".Length..], CultureInfo.InvariantCulture);
         Assert.Equal(AdviceMath.RoundSignificant(1.345 * d.RobustScale!.Value), delta);
         Assert.Equal(1.345 * d.RobustScale.Value, delta, 0.0006);
-        Assert.Contains(r.Reasons, s => s.Contains("% of residuals are more than 3.5 robust SDs", StringComparison.Ordinal));
+        Assert.Contains(r.Reasons, s => s.Contains("% of rows (", StringComparison.Ordinal) && s.Contains("more than 3.5 robust SDs", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -96,49 +96,43 @@ public sealed class AdvisorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Imbalanced_binary_gets_focal_and_a_reason_about_the_imbalance()
+    public void Imbalanced_binary_keeps_plain_bce_under_log_loss_and_says_why()
     {
         Recommendation r = Recommend(DiagnosticsTests.ImbalancedBinary(500, 40));
-        Assert.Equal("focal:alpha=0.92,gamma=2", r.Loss);
+        Assert.Equal("bce_with_logits", r.Loss);
+        Assert.Empty(r.Alternatives); // reweighting would miscalibrate the probabilities log loss scores
         Assert.Contains(r.Reasons, s => s.Contains("imbalance", StringComparison.Ordinal) && s.Contains("8.0%", StringComparison.Ordinal));
-        Assert.Contains("bce_with_logits", r.Alternatives);
-        Assert.Contains("bce_with_logits:pos_weight=11.5", r.Alternatives);
-        Assert.Contains("focal:alpha=0.25,gamma=2", r.Alternatives);
-        Assert.Equal("balanced_accuracy", r.Metric);
-        Assert.False(r.LowerIsBetter);
+        Assert.Equal("log_loss", r.Metric);
+        Assert.True(r.LowerIsBetter);
+        Assert.False(r.TuneThreshold);
     }
 
-    [Fact]
-    public void Moderately_imbalanced_binary_gets_pos_weight()
+    [Theory]
+    [InlineData("f1")]
+    [InlineData("balanced_accuracy")]
+    [InlineData("accuracy")]
+    public void A_threshold_kpi_on_imbalanced_classes_verifies_pos_weight_and_focal_against_bce_with_a_tuned_threshold(string kpi)
     {
-        Recommendation r = Recommend(DiagnosticsTests.ImbalancedBinary(400, 100));
-        Assert.Equal("bce_with_logits:pos_weight=3", r.Loss);
-        Assert.Contains("focal:alpha=0.75,gamma=2", r.Alternatives);
+        Recommendation r = Recommend(DiagnosticsTests.ImbalancedBinary(500, 40), Kpi.Parse(kpi));
+        Assert.Equal("bce_with_logits", r.Loss);
+        Assert.Contains("bce_with_logits:pos_weight=11.5", r.Alternatives);
+        Assert.Contains("focal:alpha=0.92,gamma=2", r.Alternatives);
+        Assert.True(r.TuneThreshold);
+        Assert.Equal(kpi, r.Metric);
+        Assert.False(r.LowerIsBetter);
     }
 
     [Fact]
     public void Balanced_binary_gets_plain_bce()
     {
-        Recommendation r = Recommend(Builtins.Load("builtin:breast_cancer"));
-        Assert.Equal("bce_with_logits", r.Loss); // 212/569 = 37% malignant
+        Recommendation r = Recommend(DiagnosticsTests.ImbalancedBinary(400, 190));
+        Assert.Equal("bce_with_logits", r.Loss);
         Assert.Contains(r.Alternatives, a => a.StartsWith("bce_with_logits:pos_weight=", StringComparison.Ordinal));
+        Assert.Equal("log_loss", r.Metric);
     }
 
     [Fact]
-    public void Accuracy_kpi_keeps_the_unweighted_loss_f1_keeps_the_imbalance_rule()
-    {
-        Dataset data = DiagnosticsTests.ImbalancedBinary(500, 40);
-        Recommendation accuracy = Recommend(data, Kpi.Parse("accuracy"));
-        Assert.Equal("bce_with_logits", accuracy.Loss);
-        Assert.Contains("focal:alpha=0.92,gamma=2", accuracy.Alternatives);
-        Assert.Equal("accuracy", accuracy.Metric);
-        Recommendation f1 = Recommend(data, Kpi.Parse("f1"));
-        Assert.StartsWith("focal:", f1.Loss, StringComparison.Ordinal);
-        Assert.Equal("f1", f1.Metric);
-    }
-
-    [Fact]
-    public void Imbalanced_multiclass_gets_inverse_frequency_weights_with_mean_one()
+    public void Imbalanced_multiclass_verifies_inverse_frequency_weights_with_mean_one_for_balanced_accuracy()
     {
         var d = new DataDiagnostics
         {
@@ -150,14 +144,19 @@ public sealed class AdvisorTests(ITestOutputHelper output)
             MinorityShare = 100 / 700.0,
             ImbalanceRatio = 5,
             EmptyClasses = 0,
+            RowsPerCoefficient = 70,
         };
-        Recommendation r = Advisor.Recommend(d, null);
+        Recommendation proper = Advisor.Recommend(d, null);
+        Assert.Equal("cross_entropy", proper.Loss);
+        Assert.Equal("log_loss", proper.Metric);
+        Assert.Empty(proper.Alternatives);
 
         // 1/n ∝ 1 : 5 : 5, mean 11/3 → 3/11, 15/11, 15/11
-        Assert.Equal("cross_entropy:weight=0.273/1.36/1.36", r.Loss);
-        Assert.Contains("cross_entropy", r.Alternatives);
-        Assert.NotNull(LossCatalog.Create(r.Loss, 3));
-        Assert.Contains(r.Reasons, s => s.Contains("imbalance", StringComparison.Ordinal));
+        Recommendation balanced = Advisor.Recommend(d, Kpi.BalancedAccuracy);
+        Assert.Equal("cross_entropy", balanced.Loss);
+        Assert.Contains("cross_entropy:weight=0.273/1.36/1.36", balanced.Alternatives);
+        Assert.NotNull(LossCatalog.Create(balanced.Alternatives[0], 3));
+        Assert.Contains(balanced.Reasons, s => s.Contains("imbalance", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -165,8 +164,7 @@ public sealed class AdvisorTests(ITestOutputHelper output)
     {
         Recommendation r = Recommend(Builtins.Load("builtin:iris"));
         Assert.Equal("cross_entropy", r.Loss);
-        Assert.Contains("cross_entropy:weight=1/1/1", r.Alternatives);
-        Assert.Equal("accuracy", r.Metric);
+        Assert.Equal("log_loss", r.Metric);
     }
 
     [Theory]
@@ -226,6 +224,7 @@ public sealed class AdvisorTests(ITestOutputHelper output)
     {
         Recommendation r = Recommend(DiagnosticsTests.CountData());
         Assert.Contains(r.Reasons, s => s.Contains("Breusch", StringComparison.Ordinal) && s.Contains("Poisson variance", StringComparison.Ordinal));
+        Assert.DoesNotContain(r.Reasons, s => s.Contains("outliers", StringComparison.Ordinal) && s.Contains("% of rows", StringComparison.Ordinal));
     }
 
     [Theory]

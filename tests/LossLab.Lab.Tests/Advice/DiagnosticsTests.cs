@@ -137,13 +137,14 @@ public sealed class DiagnosticsTests(ITestOutputHelper output)
         {
             DataDiagnostics a = Diagnostics.Analyze(Builtins.Load(data));
             DataDiagnostics b = Diagnostics.Analyze(Builtins.Load(data));
-            Assert.Equal(a, b);
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(a), System.Text.Json.JsonSerializer.Serialize(b));
+            Assert.Equal(a.RobustResiduals, b.RobustResiduals);
         }
 
         DataDiagnostics c1 = Diagnostics.Analyze(ImbalancedBinary(300, 24));
         DataDiagnostics c2 = Diagnostics.Analyze(ImbalancedBinary(300, 24));
         Assert.Equal(c1.ClassCounts!, c2.ClassCounts!);
-        Assert.Equal(c1 with { ClassCounts = null }, c2 with { ClassCounts = null });
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(c1), System.Text.Json.JsonSerializer.Serialize(c2));
     }
 
     [Theory]

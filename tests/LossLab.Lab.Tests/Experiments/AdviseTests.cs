@@ -1,55 +1,188 @@
+using System.Globalization;
 using LossLab.Lab.Advice;
+using LossLab.Lab.Advice.Checks;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
+using LossLab.Lab.Verification;
+using Xunit.Abstractions;
 
 namespace LossLab.Lab.Tests.Experiments;
 
-public sealed class AdviseTests
+public sealed class AdviseTests(ITestOutputHelper output)
 {
-    [Fact]
-    public void Gaussian_noise_gets_mse()
+    private static readonly AdviseSettings Quick = new() { Epochs = 60 };
+
+    private AdviceResult Run(Dataset data, Kpi? kpi = null, AdviseSettings? settings = null)
     {
-        AdviceResult r = Advise.Run(Builtins.Load("builtin:seed:n=500,noise=1"), null, epochs: 60);
+        AdviceResult r = Advise.Run(data, kpi, settings ?? Quick);
+        output.WriteLine($"{data.Name}: {r.Recommendation.Loss} + {r.Recommendation.Optimizer} on {r.Metric}; {r.Verdict}");
+        foreach (CandidateResult c in r.Verification.Ranking)
+        {
+            output.WriteLine($"  {c.Loss} {c.Optimizer} {c.Mean:G5} ± {c.Std:G3}");
+        }
+
+        // p is never 0, and every verdict names its interval and test
+        Assert.All(r.Outcome?.Comparisons ?? [], c => Assert.True(c.PValue > 0 && c.PAdjusted > 0 && c.PAdjusted <= 1, $"{c.Against}: p = {c.PValue}"));
+        Assert.Contains("Nadeau–Bengio", r.Verdict + (r.Outcome?.Comparisons.Count == 0 ? "Nadeau–Bengio" : string.Empty), StringComparison.Ordinal);
+        return r;
+    }
+
+    [Fact]
+    public void Gaussian_noise_gets_mse_confirmed_by_rmse()
+    {
+        AdviceResult r = Run(Builtins.Load("builtin:seed:n=500,noise=1"));
         Assert.Equal("mse", r.Recommendation.Loss);
-        Assert.True(r.Confirmed, r.Verdict);
+        Assert.Equal("rmse", r.Metric);
+        Assert.Equal(VerdictKind.Confirmed, r.Outcome!.Kind);
+        Assert.True(r.Confirmed);
+        Assert.Equal(20, r.Verification.Ranking[0].Scores.Length); // 5 folds × 4 repeats
+    }
+
+    [Fact]
+    public void The_optimizer_shown_is_the_one_verified()
+    {
+        AdviceResult r = Run(Builtins.Load("builtin:seed:n=300,noise=1"));
+        CandidateOutcome verified = r.Run!.Candidates.Single(c => c.Candidate.Loss == r.Recommendation.Loss);
+        Assert.Equal(verified.Optimizer, r.Recommendation.Optimizer);
+        string rate = verified.ModalRate.ToString("R", CultureInfo.InvariantCulture);
+        Assert.Contains($"lr={rate}", r.Recommendation.Optimizer, StringComparison.Ordinal);
+        Assert.Contains(verified.Splits, s => s.LearningRate == verified.ModalRate);
     }
 
     [Theory]
     [InlineData("builtin:seed:n=500,noise=0.5,noise_dist=cauchy")]
     [InlineData("builtin:seed:n=500,outliers=0.05,outlier_scale=20")]
-    [InlineData("builtin:seed:n=500,outliers=0.1,outlier_scale=30")]
-    public void Heavy_tails_or_outliers_get_a_robust_loss_that_beats_mse_on_validation_mae(string data)
+    public void Heavy_tails_or_outliers_get_a_robust_loss_scored_by_mae(string data)
     {
-        AdviceResult r = Advise.Run(Builtins.Load(data), null, epochs: 60);
+        AdviceResult r = Run(Builtins.Load(data));
         Assert.Matches("^(huber|l1)", r.Recommendation.Loss);
         Assert.Equal("mae", r.Metric);
+        Assert.Contains("contaminated", r.Recommendation.MetricReason, StringComparison.Ordinal);
         double robust = r.Verification.Ranking.Single(c => c.Loss == r.Recommendation.Loss).Mean;
         double mse = r.Verification.Ranking.Single(c => c.Loss == "mse").Mean;
         Assert.True(robust < mse, $"{r.Recommendation.Loss} {robust} vs mse {mse}");
     }
 
     [Fact]
-    public void An_imbalanced_binary_set_gets_a_weighted_or_focal_loss_and_says_why()
+    public void A_worse_recommendation_is_not_confirmed_and_the_better_alternative_is_recommended()
     {
-        Dataset d = Imbalanced(800, 0.08);
-        AdviceResult r = Advise.Run(d, null, epochs: 40);
-        Assert.Matches("^(focal|bce_with_logits:pos_weight)", r.Recommendation.Loss);
-        Assert.Contains(r.Recommendation.Reasons, reason => reason.Contains("imbalance", StringComparison.OrdinalIgnoreCase));
-        Assert.NotEmpty(r.Verification.Ranking);
+        // A straight line y = 10 + 5x forced to be read as a skewed positive target: the gamma loss (log link) bends it.
+        var random = new Random(5);
+        int n = 300;
+        float[] x = new float[n], y = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = (float)(10 * random.NextDouble());
+            y[i] = (float)(10 + (5 * x[i]) + (0.5 * Builtins.Normal(random)));
+        }
+
+        var data = new Dataset("line", ["x"], "y", x, y, TaskKind.Regression);
+        AdviceResult r = Run(data, null, Quick with { TargetKind = TargetKind.PositiveSkewed });
+        Assert.Equal("gamma", r.Initial!.Loss);
+        Assert.Equal(VerdictKind.NotConfirmed, r.Outcome!.Kind);
+        Assert.False(r.Confirmed);
+        Assert.NotEqual("gamma", r.Recommendation.Loss);
+        Assert.Equal(r.Outcome.Winner, r.Recommendation.Loss);
+        Assert.StartsWith("the verification overturned the first choice gamma", r.Recommendation.Reasons[0], StringComparison.Ordinal);
+        Comparison against = r.Outcome.Comparisons.Single(c => c.Against == r.Outcome.Winner);
+        Assert.True(against.PAdjusted < 0.05);
+        Assert.True(against.Low > 0, "the interval of gamma − winner (rmse) lies above 0");
+    }
+
+    [Fact]
+    public void A_tiny_data_set_is_inconclusive_and_says_what_would_settle_it()
+    {
+        AdviceResult r = Run(Builtins.Load("builtin:seed:n=20,noise=1"));
+        Assert.Equal(VerdictKind.Inconclusive, r.Outcome!.Kind);
+        Assert.NotNull(r.Outcome.Settle);
+        Assert.Contains("more data", r.Outcome.Settle, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Counts_get_log_link_candidates_scored_by_poisson_deviance()
+    {
+        AdviceResult r = Run(CountData());
+        Assert.Equal(TargetKind.Counts, r.Diagnostics.TargetKind);
+        Assert.Equal("poisson_deviance", r.Metric);
+        string[] losses = [.. r.Run!.Candidates.Select(c => c.Candidate.Loss)];
+        Assert.Contains("poisson_nll", losses);
+        Assert.Contains("tweedie:power=1.5", losses);
+        Assert.Contains("mse", losses);
+    }
+
+    [Fact]
+    public void An_imbalanced_binary_set_keeps_plain_bce_under_log_loss_and_verifies_reweighting_only_for_a_threshold_kpi()
+    {
+        Dataset d = Imbalanced(1000, 0.05);
+        AdviceResult proper = Run(d);
+        Assert.Equal("bce_with_logits", proper.Initial!.Loss);
+        Assert.Equal("log_loss", proper.Metric);
+        Assert.DoesNotContain(proper.Run!.Candidates, c => c.Candidate.Loss.StartsWith("focal", StringComparison.Ordinal) || c.Candidate.Loss.Contains("pos_weight", StringComparison.Ordinal));
+        Assert.Contains(proper.Recommendation.Reasons, reason => reason.Contains("miscalibration", StringComparison.Ordinal));
+        Assert.True(proper.Run.Candidates[0].MetricMeans.ContainsKey("pr_auc"));
+
+        AdviceResult f1 = Run(d, Kpi.Parse("f1"));
+        Assert.Equal("bce_with_logits", f1.Initial!.Loss);
+        Assert.Contains(f1.Run!.Candidates, c => c.Candidate.Loss.StartsWith("focal", StringComparison.Ordinal));
+        Assert.Contains(f1.Run.Candidates, c => c.Candidate.Loss.Contains("pos_weight", StringComparison.Ordinal));
+        Assert.All(f1.Run.Candidates, c => Assert.All(c.Splits, s => Assert.NotNull(s.Threshold)));
+        Assert.Contains(f1.Run.Candidates[0].Splits, s => s.Threshold != 0.5);
     }
 
     [Fact]
     public void The_kpi_steers_the_recommendation_and_the_metric()
     {
         Dataset d = Builtins.Load("builtin:seed:n=300,noise=1");
-        AdviceResult mae = Advise.Run(d, Kpi.Parse("mae"), epochs: 40);
-        Assert.Equal("l1", mae.Recommendation.Loss);
+        AdviceResult mae = Run(d, Kpi.Parse("mae"), Quick with { Repeats = 1 });
+        Assert.Equal("l1", mae.Initial!.Loss);
         Assert.Equal("mae", mae.Metric);
-        AdviceResult q = Advise.Run(d, Kpi.Parse("quantile:0.9"), epochs: 40);
-        Assert.Equal("quantile:tau=0.9", q.Recommendation.Loss);
+        AdviceResult q = Run(d, Kpi.Parse("quantile:0.9"), Quick with { Repeats = 1 });
+        Assert.Equal("quantile:tau=0.9", q.Initial!.Loss);
         Assert.Equal("pinball_0.9", q.Metric);
-        AdviceResult max = Advise.Run(d, Kpi.Parse("max"), epochs: 40);
-        Assert.Equal("mse", max.Recommendation.Loss);
+        AdviceResult max = Run(d, Kpi.Parse("max"), Quick with { Repeats = 1 });
+        Assert.Equal("mse", max.Initial!.Loss);
+    }
+
+    [Fact]
+    public void Rows_ordered_by_a_date_are_verified_with_forward_chaining_folds()
+    {
+        var start = new DateTime(2015, 1, 1);
+        var random = new Random(9);
+        var csv = new System.Text.StringBuilder("date,price,y\n");
+        double noise = 0;
+        for (int i = 0; i < 120; i++)
+        {
+            noise = (0.7 * noise) + Builtins.Normal(random);
+            csv.Append(CultureInfo.InvariantCulture, $"{start.AddMonths(i):yyyy-MM-dd},{random.NextDouble() * 10:F3},{(0.05 * i) + noise:F4}\n");
+        }
+
+        Dataset data = TableConverter.ToDataset(CsvLoader.Read(new StringReader(csv.ToString()), "series.csv"), "y");
+        AdviceResult r = Run(data);
+        Assert.Equal(FoldScheme.Time, r.Run!.Plan.Scheme);
+        Assert.Contains(r.Recommendation.Warnings, w => w.Contains("ordered in time", StringComparison.Ordinal));
+    }
+
+    private static Dataset CountData()
+    {
+        var random = new Random(11);
+        int n = 400;
+        float[] x = new float[n], y = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            x[i] = (float)Builtins.Normal(random);
+            double mean = Math.Exp(0.5 + (0.6 * x[i]));
+            double l = Math.Exp(-mean), p = 1;
+            int k = 0;
+            do
+            {
+                k++;
+                p *= random.NextDouble();
+            }
+            while (p > l);
+            y[i] = k - 1;
+        }
+
+        return new Dataset("counts", ["x"], "events", x, y, TaskKind.Regression);
     }
 
     private static Dataset Imbalanced(int n, double share)
