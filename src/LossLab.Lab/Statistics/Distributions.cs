@@ -68,6 +68,15 @@ public static class Distributions
         else
         {
             double r = df / Math.Abs(t) / Math.Abs(t); // t² may overflow
+            if (r < 1e-280)
+            {
+                // x = ν/(ν + t²) underflows: I_x(a, ½) = xᵃ/(a·B(a, ½))·(1 + O(x)), with ln x = ln ν − 2ln|t|
+                double a = 0.5 * df;
+                double logBeta = -LogStudentTDensityConstant(df) - (0.5 * Math.Log(df));
+                double far = 0.5 * Math.Exp((a * (Math.Log(df) - (2 * Math.Log(Math.Abs(t))))) - Math.Log(a) - logBeta);
+                return t >= 0 ? far : 1 - far;
+            }
+
             x = r / (1 + r);
             y = 1 / (1 + r);
         }
@@ -222,7 +231,7 @@ public static class Distributions
     /// one Halley step on Φ(z) − p with Φ(z) = ½·erfc(−z/√2); Φ⁻¹(1 − p) = −Φ⁻¹(p).
     /// </summary>
     /// <param name="p">The probability, 0 ≤ p ≤ 1 (0 and 1 give −∞ and +∞).</param>
-    /// <returns>z with Φ(z) = p; within about 10⁻¹⁵ relative of mpmath on the golden grid (p from 10⁻³⁰⁰ to 1 − 2⁻⁵²).</returns>
+    /// <returns>z with Φ(z) = p; within 2·10⁻¹⁴ relative of mpmath on the golden grid (p from 10⁻³⁰⁰ to 1 − 2⁻⁵²), limited by the relative accuracy of erfc between 1 and 2.5.</returns>
     public static double NormalQuantile(double p)
     {
         CheckProbability(p, nameof(p));
