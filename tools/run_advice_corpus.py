@@ -71,7 +71,7 @@ def score(case, out):
     task_ok = out["task"] == e["task"]
     loss_ok = task_ok and fam in acceptable(e)
     metric = out["metric"]["name"]
-    metric_ok = metric == e["metric"] or (e["metric"] == "tweedie_deviance" and metric in ("rmse", "poisson_deviance"))
+    metric_ok = metric == e["metric"]
     notes = " ".join(d.get("column_notes") or [])
     drops = e.get("drop_columns") or []
     dropped_ok = all(f"'{c}'" in notes and "dropped" in notes for c in drops) if drops else not ("dropped" in notes)

@@ -62,7 +62,7 @@ public static class AdviseReport
         }
 
         report.Heading("Verification")
-            .Paragraph($"The first choice {result.Initial?.Loss ?? recommendation.Loss} and the alternatives, each with the optimizer {CompareReport.BaseOptimizer(recommendation.Optimizer)}, scored on the same splits ({result.Run?.Plan.Describe() ?? "cross-validation"}); test {result.Metric} ({CompareReport.Direction(verification.LowerIsBetter)}).")
+            .Paragraph($"The first choice {result.Initial?.Loss ?? recommendation.Loss} and the alternatives, each with its own optimizer (learning rate tuned inside each training part), scored on the same splits ({result.Run?.Plan.Describe() ?? "cross-validation"}); test {result.Metric} ({CompareReport.Direction(verification.LowerIsBetter)}).")
             .Note($"Verdict: {result.Verdict}.");
         if (result.Outcome is { } outcome && outcome.Comparisons.Count > 0)
         {

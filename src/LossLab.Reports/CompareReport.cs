@@ -29,9 +29,10 @@ public static class CompareReport
         AddDataFacts(report, dataText, dataset);
         report.Fact("losses", string.Join("; ", settings.Losses))
             .Fact("optimizers", string.Join("; ", settings.Optimizers))
-            .Fact("metric", $"validation {result.Metric} ({Direction(result.LowerIsBetter)})")
-            .Fact("folds", settings.Folds.ToString(Inv))
-            .Fact("seeds per fold", settings.Seeds.ToString(Inv))
+            .Fact("metric", $"test {result.Metric} ({Direction(result.LowerIsBetter)})")
+            .Fact("resampling", result.Run?.Plan.Describe() ?? $"{settings.Folds} folds")
+            .Fact("seeds", $"{settings.Seeds.ToString(Inv)} (each a further {settings.Repeats.ToString(Inv)} fold assignment(s))")
+            .Fact("tuning", "learning rate tuned on an inner hold-out of each training part (the grid extended once past an edge), then refitted on the training part and scored on its test part")
             .Fact("epochs", settings.Epochs.ToString(Inv))
             .Fact("batch size", settings.BatchSize > 0 ? settings.BatchSize.ToString(Inv) : "0 (full batch up to 2048 training rows, else 256)")
             .Fact("learning rates searched", Rates(settings.LearningRates ?? CompareSettings.AutoRates) + (settings.LearningRates is null ? " (auto)" : string.Empty))
@@ -40,7 +41,7 @@ public static class CompareReport
             .Fact("threads", (settings.Parallelism?.ToString(Inv) ?? "all cores") + " (the results do not depend on it)");
 
         report.Heading("Ranking")
-            .Paragraph($"Every loss × optimizer had the same learning-rate search, folds, seeds, epochs and initialisations; each is shown at its best learning rate, ranked by the mean validation {result.Metric} over {settings.Folds} folds × {settings.Seeds} seed(s) ({Direction(result.LowerIsBetter)}).");
+            .Paragraph($"Every loss × optimizer had the same learning-rate grid, splits, epochs and initialisations; the rate was tuned inside each training part and never on the rows scored. Ranked by the mean test {result.Metric} over the {(result.Ranking.Count > 0 ? result.Ranking[0].Scores.Length : 0)} splits ({Direction(result.LowerIsBetter)}); each is shown with the rate tuned most often.");
         AddOutcomeNotes(report, result);
         AddRanking(report, result, result.Ranking.Count > 0 ? 0 : null, "the winner");
         return report;
@@ -72,11 +73,11 @@ public static class CompareReport
         (string Label, double Mean, double Std)[] entries = [.. result.Ranking.Select(c => (Label(c), c.Mean, c.Std))];
         report.Chart(
             "ranking",
-            $"Mean {metric} ± std over folds × seeds per loss + optimizer at its best learning rate, best on top ({Direction(result.LowerIsBetter)}); {highlightName} in orange",
+            $"Mean test {metric} ± std over the splits per loss + optimizer, best on top ({Direction(result.LowerIsBetter)}); {highlightName} in orange",
             Charts.Ranking($"Ranking by {metric}", metric, entries, highlight));
         report.Chart(
             "scores",
-            $"The {metric} of every run (fold × seed) of each candidate at its chosen learning rate, with the mean; diverged runs are not drawn (their count follows the label)",
+            $"The test {metric} of every split of each candidate, with the mean; splits where every rate diverged are not drawn (their count follows the label)",
             Scores($"Every run's {metric}", metric, result.Ranking));
         if (result.Ranking.Any(c => c.Search.Count > 1))
         {
@@ -91,7 +92,7 @@ public static class CompareReport
             ["rank", "loss", "optimizer", "lr", "mean", "std", "runs", "diverged runs"],
             result.Ranking.Select(c => (IReadOnlyList<string>)
             [
-                (rank++).ToString(Inv), c.Loss, BaseOptimizer(c.Optimizer), c.LearningRate.ToString("G4", Inv), Number(c.Mean, "G5"), Number(c.Std, "G3"),
+                (rank++).ToString(Inv), c.Loss, BaseOptimizer(c.Optimizer), double.IsFinite(c.LearningRate) ? c.LearningRate.ToString("G4", Inv) : "—", Number(c.Mean, "G5"), Number(c.Std, "G3"),
                 c.Scores.Length.ToString(Inv), c.Diverged.ToString(Inv),
             ]));
     }
@@ -106,7 +107,7 @@ public static class CompareReport
         else if (result.Ranking.Count > 0)
         {
             CandidateResult winner = result.Ranking[0];
-            report.Note($"Winner: {winner.Loss} + {BaseOptimizer(winner.Optimizer)} at learning rate {winner.LearningRate.ToString("G4", Inv)}, {result.Metric} {Number(winner.Mean, "G5")} ± {Number(winner.Std, "G3")}.");
+            report.Note($"Winner: {winner.Loss} + {BaseOptimizer(winner.Optimizer)}{Rate(winner)}, {result.Metric} {Number(winner.Mean, "G5")} ± {Number(winner.Std, "G3")}.");
         }
 
         if (result.WinnerVsRunnerUp is PairedTest t)
@@ -121,23 +122,29 @@ public static class CompareReport
             {
                 string verdict = t.PValue < 0.05
                     ? "the winner's edge is significant at the 5 % level"
-                    : "the winner's edge is not significant at the 5 % level: the two are tied within the noise of the folds and seeds";
-                report.Note($"{against}: mean difference {Number(t.MeanDifference, "G3")} in the winner's favour over {t.Pairs} paired runs, t = {Number(t.TStatistic, "G3")}, p = {Number(t.PValue, "G3")} (paired sign-flip permutation test); {verdict}.");
-                if (t.Pairs <= 5)
-                {
-                    report.Paragraph($"With {t.Pairs} pairs the exact test's smallest possible p is 2/2^{t.Pairs} = {(2.0 / (1 << t.Pairs)).ToString("G3", Inv)}, so it cannot reach 5 %; more folds or seeds (--folds, --seeds) give it the power to.");
-                }
+                    : "the winner's edge is not significant at the 5 % level: the data cannot separate the two";
+                report.Note($"{against}: mean difference {Number(t.MeanDifference, "G3")} in the winner's favour over {t.Pairs} paired splits, 95% CI [{Number(t.Low, "G3")}, {Number(t.High, "G3")}], t = {Number(t.TStatistic, "G3")}, p = {LossLab.Lab.Verification.Judgement.P(t.PValue)} ({t.Test}); {verdict}.");
             }
+        }
+
+        if (result.Ranks is LossLab.Lab.Verification.RankTest f)
+        {
+            double best = f.AverageRanks.Min();
+            string[] tied = [.. f.Labels.Where((_, i) => f.AverageRanks[i] - best <= f.CriticalDifference)];
+            report.Paragraph($"Friedman test of the ranks over the splits: χ² = {Number(f.Statistic, "G3")}, p = {LossLab.Lab.Verification.Judgement.P(f.PValue)}; Nemenyi's critical difference of average ranks at 5 % is {Number(f.CriticalDifference, "G3")} (Demšar 2006), so these are not distinguishable from the best: {string.Join(", ", tied)}.")
+                .Table(["candidate", "average rank (1 = best)"], [.. f.Labels.Select((l, i) => (IReadOnlyList<string>)[l, Number(f.AverageRanks[i], "G3")]).OrderBy(r => double.Parse(r[1], Inv))]);
         }
 
         if (result.Cancelled)
         {
-            report.Note($"Cancelled after {result.RunsCompleted} of {result.RunsTotal} runs: only the candidates whose runs all finished are ranked.");
+            report.Note($"Cancelled after {result.RunsCompleted} of {result.RunsTotal} (candidate, split) runs: only the candidates whose splits all finished are ranked.");
         }
     }
 
     /// <summary>"loss + optimizer (lr X)", the label of a candidate.</summary>
-    internal static string Label(CandidateResult c) => $"{c.Loss} + {BaseOptimizer(c.Optimizer)} (lr {c.LearningRate.ToString("G3", Inv)})";
+    internal static string Label(CandidateResult c) => double.IsFinite(c.LearningRate) ? $"{c.Loss} + {BaseOptimizer(c.Optimizer)} (lr {c.LearningRate.ToString("G3", Inv)})" : $"{c.Loss} + {BaseOptimizer(c.Optimizer)}";
+
+    private static string Rate(CandidateResult c) => double.IsFinite(c.LearningRate) ? $" at learning rate {c.LearningRate.ToString("G4", Inv)} (tuned most often)" : string.Empty;
 
     /// <summary>The optimizer spec without its learning rate (compare searches it and appends the chosen one).</summary>
     internal static string BaseOptimizer(string optimizer)
@@ -217,7 +224,7 @@ public static class CompareReport
         }
 
         var runs = plot.Add.ScatterPoints(runX.ToArray(), runY.ToArray());
-        runs.LegendText = "one run (fold × seed)";
+        runs.LegendText = "one split";
         runs.MarkerSize = 8;
         runs.MarkerShape = ScottPlot.MarkerShape.OpenCircle;
         var means = plot.Add.ScatterPoints(meanX.ToArray(), meanY.ToArray());
