@@ -131,7 +131,7 @@ public static class CompareReport
         {
             double best = f.AverageRanks.Min();
             string[] tied = [.. f.Labels.Where((_, i) => f.AverageRanks[i] - best <= f.CriticalDifference)];
-            report.Paragraph($"Friedman test of the ranks over the splits: χ² = {Number(f.Statistic, "G3")}, p = {LossLab.Lab.Verification.Judgement.P(f.PValue)}; Nemenyi's critical difference of average ranks at 5 % is {Number(f.CriticalDifference, "G3")} (Demšar 2006), so these are not distinguishable from the best: {string.Join(", ", tied)}.")
+            report.Paragraph($"Ranks over the splits (descriptive: the splits of one data set share rows, so the corrected t-tests above decide): Friedman χ² = {Number(f.Statistic, "G3")}, p = {LossLab.Lab.Verification.Judgement.P(f.PValue)}; Nemenyi's critical difference of average ranks at 5 % is {Number(f.CriticalDifference, "G3")} (Demšar 2006), and these are within it of the best: {string.Join(", ", tied)}.")
                 .Table(["candidate", "average rank (1 = best)"], [.. f.Labels.Select((l, i) => (IReadOnlyList<string>)[l, Number(f.AverageRanks[i], "G3")]).OrderBy(r => double.Parse(r[1], Inv))]);
         }
 

@@ -121,7 +121,7 @@ internal static class AdviseCommand
 
         if (t.StartsWith("time:", StringComparison.Ordinal) && int.TryParse(t[5..], NumberStyles.None, CultureInfo.InvariantCulture, out int k))
         {
-            return (k, FoldScheme.Time);
+            return k >= 2 ? (k, FoldScheme.Time) : throw new UserException($"--folds {text}: forward chaining needs at least 2 splits, e.g. time:5");
         }
 
         return int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int folds)
@@ -195,7 +195,7 @@ internal static class AdviseCommand
                 ["rate_at_grid_edge"] = c.AtEdge,
                 ["failed_splits"] = c.Failed,
                 ["metrics"] = Metrics(c.MetricMeans),
-                ["recommended"] = c.Candidate.Loss == rec.Loss,
+                ["recommended"] = c.Candidate.Loss == rec.Loss && c.Optimizer == rec.Optimizer,
             })]),
             ["comparison"] = verdict is null ? new JsonArray() : new JsonArray([.. verdict.Comparisons.Select(c => (JsonNode)new JsonObject
             {
@@ -206,7 +206,7 @@ internal static class AdviseCommand
                 ["p_adjusted"] = Finite(c.PAdjusted),
                 ["other_better_splits"] = c.OtherBetterSplits,
                 ["splits"] = c.Splits,
-                ["test"] = Comparison.Test,
+                ["test"] = run is null ? Comparison.Test : Judgement.TestOf(run),
             })]),
             ["comparison_of"] = verdict?.Reference,
             ["verdict"] = verdict is null ? "inconclusive" : VerdictName(verdict.Kind),
@@ -230,7 +230,7 @@ internal static class AdviseCommand
                 ["metric"] = r.Metric,
                 ["mean"] = Finite(c.Mean),
                 ["std"] = Finite(c.Std),
-                ["recommended"] = c.Loss == rec.Loss,
+                ["recommended"] = c.Loss == rec.Loss && c.Optimizer == rec.Optimizer,
             })]),
             ["lower_is_better"] = r.Verification.LowerIsBetter,
             ["confirmed"] = r.Confirmed,
@@ -241,7 +241,12 @@ internal static class AdviseCommand
     private static void WriteHuman(TextWriter o, string dataText, Dataset dataset, AdviceResult r)
     {
         Recommendation rec = r.Recommendation;
-        o.WriteLine($"{dataText}: {dataset.Rows} rows × {dataset.Columns} features, {dataset.Task.ToString().ToLowerInvariant()}");
+        o.WriteLine($"{dataText}: {dataset.Rows} rows × {dataset.Columns} feature{(dataset.Columns == 1 ? string.Empty : "s")}, {dataset.Task.ToString().ToLowerInvariant()}");
+        foreach (string note in dataset.Notes)
+        {
+            o.WriteLine($"note: {note}");
+        }
+
         o.WriteLine();
         o.WriteLine(rec.Optimizer == Verifier.MmSolver
             ? $"recommendation: --solver mm --loss {rec.Loss}"
@@ -253,7 +258,7 @@ internal static class AdviseCommand
 
         if (rec.Reasons.Count > 4)
         {
-            o.WriteLine($"  ({rec.Reasons.Count - 4} more reasons in --json or --out)");
+            o.WriteLine($"  ({rec.Reasons.Count - 4} more reason{(rec.Reasons.Count == 5 ? string.Empty : "s")} in --json or --out)");
         }
 
         o.WriteLine();
@@ -261,8 +266,9 @@ internal static class AdviseCommand
         o.WriteLine($"verification: {plan}; learning rate tuned inside each training part; test {r.Metric} ({(r.Verification.LowerIsBetter ? "lower" : "higher")} is better) — {rec.MetricReason}");
         foreach (CandidateResult c in r.Verification.Ranking)
         {
-            string mark = c.Loss == rec.Loss ? " ← recommended" : string.Empty;
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Loss,-32} {c.Optimizer,-28} {c.Mean,10:G5} ± {c.Std:G3}{mark}"));
+            string mark = c.Loss == rec.Loss && c.Optimizer == rec.Optimizer ? " ← recommended" : string.Empty;
+            string score = double.IsFinite(c.Mean) ? string.Create(CultureInfo.InvariantCulture, $"{c.Mean,10:G5} ± {c.Std:G3}") : $"failed in {c.Diverged} of {c.Scores.Length} splits";
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Loss,-32} {c.Optimizer,-28} {score}{mark}"));
         }
 
         o.WriteLine();

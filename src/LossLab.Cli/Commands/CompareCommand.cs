@@ -69,6 +69,11 @@ internal static class CompareCommand
                 Parallelism = parsed.GetValue(threads) is int t ? (t >= 1 ? t : throw new UserException("--threads: must be >= 1")) : null,
             };
 
+            foreach (string note in dataset.Notes)
+            {
+                context.Error.WriteLine($"losslab: note: {note}");
+            }
+
             CompareResult result = RunWithProgress(dataset, settings, context);
             JsonObject document = ToJson(parsed.GetValue(data)!, dataset, settings, result);
             if (!JsonOutput.Emit(parsed, json, document, context.Out))
@@ -241,8 +246,8 @@ internal static class CompareCommand
         if (r.Ranks is LossLab.Lab.Verification.RankTest f)
         {
             double best = f.AverageRanks.Min();
-            string[] tied = [.. f.Labels.Where((_, i) => f.AverageRanks[i] - best <= f.CriticalDifference)];
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Friedman test over the splits: χ² = {f.Statistic:G3}, p = {LossLab.Lab.Verification.Judgement.P(f.PValue)}; Nemenyi critical difference {f.CriticalDifference:G3} ranks: within it of the best: {string.Join(", ", tied)}"));
+            string[] tied = [.. f.Labels.Select((l, i) => (l, r: f.AverageRanks[i])).Where(p => p.r - best <= f.CriticalDifference && p.r > best).OrderBy(p => p.r).Select(p => p.l)];
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ranks over the splits (descriptive: the splits share rows): Friedman χ² = {f.Statistic:G3}, p = {LossLab.Lab.Verification.Judgement.P(f.PValue)}; within Nemenyi's critical difference {f.CriticalDifference:G3} of the best rank: {(tied.Length > 0 ? string.Join(", ", tied) : "none")}"));
         }
 
         if (r.Cancelled)

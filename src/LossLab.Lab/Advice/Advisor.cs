@@ -257,7 +257,7 @@ public static class Advisor
             }
         }
 
-        if (huber is not null && (loss == huber || alternatives.Contains(huber)) && spread > 0)
+        if (huber is not null && loss == huber && spread > 0)
         {
             reasons.Add($"δ is in target units; the verification standardises the target, so it trains huber:delta={AdviceMath.Spec(Diagnostics.HuberTuning * scale / spread)} (δ divided by the target SD {AdviceMath.Number(spread)})");
         }
@@ -362,7 +362,10 @@ public static class Advisor
         else
         {
             reasons.Add($"the classes are balanced enough ({balance}): no reweighting");
-            Add(alternatives, plain, weighted);
+            if (threshold)
+            {
+                Add(alternatives, plain, weighted);
+            }
         }
 
         if (threshold)
@@ -408,7 +411,10 @@ public static class Advisor
         else
         {
             reasons.Add($"the classes are balanced enough ({balanceText} < {AdviceMath.Number(WeightedImbalanceRatio)}): no reweighting");
-            Add(alternatives, plain, "softmax_focal:gamma=2");
+            if (!proper)
+            {
+                Add(alternatives, plain, "softmax_focal:gamma=2");
+            }
         }
 
         if (counts.Any(c => c == 0))

@@ -217,14 +217,27 @@ public static class Diagnostics
 
     private static DataDiagnostics Regression(Dataset data, TargetKind? forced)
     {
-        int n = data.Rows, d = data.Columns;
-        double[] x = [.. data.Features.Select(v => (double)v)];
+        int n = data.Rows;
         double[] y = [.. data.Targets.Select(v => (double)v)];
         var findings = new List<Finding>();
 
         // 1. The target's shape decides which losses are candidates at all.
         TargetShapeResult shape = TargetShape.Analyze(y, data.TargetName, forced);
         findings.Add(new Finding("target_shape", TargetShape.Code(shape.Kind), $"target '{data.TargetName}': {shape.Reason}"));
+
+        // Constant and collinear columns carry nothing a linear fit can use: the diagnostic fits leave them out.
+        (double[] x, int d, string[] names, string[] left) = IndependentColumns(data);
+        if (left.Length > 0)
+        {
+            findings.Add(new Finding("columns", "collinear",
+                $"column(s) {string.Join(", ", left.Select(c => $"'{c}'"))} are constant or exact linear combinations of the others: the diagnostic fits leave them out (the verification keeps them; drop them from the file, or give --features)",
+                Warning: true));
+        }
+
+        if (d == 0)
+        {
+            throw new DataException($"{data.Name}: every feature column is constant; there is nothing to regress on");
+        }
 
         // 2. A high-breakdown fit (MM) gives residuals that bad points cannot hide in.
         (double[] beta, double scale, string robustName) = RobustFitOf(x, n, d, y, findings);
@@ -246,13 +259,36 @@ public static class Diagnostics
         double spread = Math.Sqrt(shape.Variance);
         bool noiseFree = !(scale > 0) || (spread > 0 && scale <= 1e-6 * spread);
 
+        // A skewed positive target is judged on its log scale, where its long tail is ordinary.
+        double[]? logY = null, logBeta = null, logResiduals = null;
+        double logScale = 0;
+        if (shape.Kind == TargetKind.PositiveSkewed)
+        {
+            logY = [.. y.Select(v => Math.Log(v))];
+            (logBeta, logScale, _) = RobustFitOf(x, n, d, logY, []);
+            logResiduals = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                double f = logBeta[0];
+                for (int j = 0; j < d; j++)
+                {
+                    f += logBeta[j + 1] * x[(i * d) + j];
+                }
+
+                logResiduals[i] = logY[i] - f;
+            }
+        }
+
         // 3. Leverage and influence (least squares) judged by the robust residuals.
-        LeverageResult leverage = LeverageCheck.Analyze(x, n, d, y, z);
-        double pull = leverage.BadLeverageRows.Length > 0 && !noiseFree ? HuberPull(x, n, d, y, beta, scale) : 0;
+        double[] zLeverage = logResiduals is null ? z : [.. logResiduals.Select(v => logScale > 0 ? v / logScale : double.NaN)];
+        LeverageResult leverage = LeverageCheck.Analyze(x, n, d, y, zLeverage);
+        double pull = leverage.BadLeverageRows.Length > 0 && !noiseFree
+            ? logY is null ? HuberPull(x, n, d, y, beta, scale) : HuberPull(x, n, d, logY, logBeta!, logScale)
+            : 0;
         if (leverage.BadLeverageRows.Length > 0 && !noiseFree && pull > HarmfulPull)
         {
             findings.Add(new Finding("leverage", "bad_leverage",
-                $"{leverage.BadLeverageRows.Length} bad leverage point(s) (far out in x: hat value > 3p/n = {AdviceMath.Number(1.5 * leverage.Cut)} or robust distance > {AdviceMath.Number(leverage.DistanceCut)}; and |robust residual| > {AdviceMath.Number(LeverageCheck.ResidualCut)} robust SDs): data rows {Rows(leverage.BadLeverageRows)}; they pull a Huber fit {AdviceMath.Number(pull)} robust SDs away from the high-breakdown fit on average — least squares, Huber and L1 alike; fit with a high-breakdown estimator (losslab fit --solver mm) and inspect or remove those rows",
+                $"{leverage.BadLeverageRows.Length} bad leverage point(s) (far out in x: hat value > 3p/n = {AdviceMath.Number(1.5 * leverage.Cut)} or robust distance > {AdviceMath.Number(leverage.DistanceCut)}; and |robust residual| > {AdviceMath.Number(LeverageCheck.ResidualCutFor(n))} robust SDs{(logY is null ? string.Empty : " on the log scale")}): data rows {Rows(leverage.BadLeverageRows)}; they pull a Huber fit {AdviceMath.Number(pull)} robust SDs away from the high-breakdown fit on average — least squares, Huber and L1 alike; fit with a high-breakdown estimator (losslab fit --solver mm) and inspect or remove those rows",
                 Warning: true));
         }
         else if (leverage.BadLeverageRows.Length > 0 && !noiseFree)
@@ -270,7 +306,7 @@ public static class Diagnostics
 
         // 4. Unequal variance, tested on the regressors.
         int[] sample = Sample(n, VarianceTestRows, 7);
-        VarianceResult variance = VarianceCheck.Analyze([.. sample.Select(i => r[i])], Rows(x, d, sample), sample.Length, d, data.FeatureNames);
+        VarianceResult variance = VarianceCheck.Analyze([.. sample.Select(i => r[i])], Rows(x, d, sample), sample.Length, d, names);
         if (variance.Heteroscedastic && !noiseFree)
         {
             findings.Add(new Finding("variance", "heteroscedastic",
@@ -287,25 +323,11 @@ public static class Diagnostics
             var bad = new HashSet<int>(leverage.BadLeverageRows.Select(row => row - 1));
             double[] residualsForRule = r;
             double[] localForRule = local;
-            if (shape.Kind == TargetKind.PositiveSkewed)
+            if (logResiduals is not null)
             {
                 // Gross errors of a skewed positive target are judged on the log scale, where its long tail is ordinary.
-                var logFindings = new List<Finding>();
-                double[] logY = [.. y.Select(v => Math.Log(v))];
-                (double[] lb, double ls, _) = RobustFitOf(x, n, d, logY, logFindings);
-                residualsForRule = new double[n];
-                for (int i = 0; i < n; i++)
-                {
-                    double f = lb[0];
-                    for (int j = 0; j < d; j++)
-                    {
-                        f += lb[j + 1] * x[(i * d) + j];
-                    }
-
-                    residualsForRule[i] = logY[i] - f;
-                }
-
-                localForRule = [.. Enumerable.Repeat(ls, n)];
+                residualsForRule = logResiduals;
+                localForRule = [.. Enumerable.Repeat(logScale, n)];
             }
 
             for (int i = 0; i < n; i++)
@@ -346,14 +368,14 @@ public static class Diagnostics
                 $"residuals of neighbouring rows are correlated (Durbin–Watson {AdviceMath.Number(time.DurbinWatson)}, lag-1 autocorrelation {AdviceMath.Number(time.Autocorrelation)}, p = {P(time.PValue)}): if the rows are in time order, verify with --folds time", Warning: true));
         }
 
-        AddSizeFinding(findings, n, d + 1);
+        AddSizeFinding(findings, n, data.Columns + 1);
         AddColumnFindings(findings, data);
 
         return new DataDiagnostics
         {
             Task = data.Task,
             Rows = n,
-            Features = d,
+            Features = data.Columns,
             RobustScale = scale,
             ResidualMedian = centre,
             OutlierShare = outlierShare,
@@ -386,10 +408,96 @@ public static class Diagnostics
             DurbinWatson = time.DurbinWatson,
             ResidualAutocorrelation = time.Autocorrelation,
             AutocorrelationPValue = time.PValue,
-            RowsPerCoefficient = (double)n / (d + 1),
+            RowsPerCoefficient = (double)n / (data.Columns + 1),
             ColumnNotes = data.Notes,
             Findings = findings,
         };
+    }
+
+    /// <summary>
+    /// The feature columns a linear fit can use, by Gram–Schmidt on the centred columns: a column whose spread is 0, or
+    /// whose part orthogonal to the columns kept before it is below 1e-5 of its norm (float32 data carry about 7 digits), is left out (constant, duplicated,
+    /// or an exact linear combination). Returns the kept columns row-major with their names, and the names left out.
+    /// </summary>
+    private static (double[] X, int Columns, string[] Names, string[] Left) IndependentColumns(Dataset data)
+    {
+        int n = data.Rows, d = data.Columns;
+        var basis = new List<double[]>();
+        var kept = new List<int>();
+        var left = new List<string>();
+        for (int j = 0; j < d; j++)
+        {
+            double[] v = new double[n];
+            double mean = 0;
+            for (int i = 0; i < n; i++)
+            {
+                v[i] = data.Features[(i * d) + j];
+                mean += v[i];
+            }
+
+            mean /= n;
+            double norm0 = 0;
+            for (int i = 0; i < n; i++)
+            {
+                v[i] -= mean;
+                norm0 += v[i] * v[i];
+            }
+
+            norm0 = Math.Sqrt(norm0);
+            if (!(norm0 > 1e-12 * (1 + Math.Abs(mean)) * Math.Sqrt(n)))
+            {
+                left.Add(data.FeatureNames[j]);
+                continue;
+            }
+
+            for (int pass = 0; pass < 2; pass++)
+            {
+                foreach (double[] q in basis)
+                {
+                    double dot = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        dot += q[i] * v[i];
+                    }
+
+                    for (int i = 0; i < n; i++)
+                    {
+                        v[i] -= dot * q[i];
+                    }
+                }
+            }
+
+            double norm = Math.Sqrt(v.Sum(t => t * t));
+            if (!(norm > 1e-5 * norm0))
+            {
+                left.Add(data.FeatureNames[j]);
+                continue;
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                v[i] /= norm;
+            }
+
+            basis.Add(v);
+            kept.Add(j);
+        }
+
+        if (kept.Count == d)
+        {
+            return ([.. data.Features.Select(t => (double)t)], d, [.. data.FeatureNames], []);
+        }
+
+        double[] x = new double[n * kept.Count];
+        for (int i = 0; i < n; i++)
+        {
+            for (int k = 0; k < kept.Count; k++)
+            {
+                x[(i * kept.Count) + k] = data.Features[(i * d) + kept[k]];
+            }
+        }
+
+        return (x, kept.Count, [.. kept.Select(j => data.FeatureNames[j])], [.. left]);
     }
 
     /// <summary>
@@ -527,7 +635,12 @@ public static class Diagnostics
     {
         foreach (string note in data.Notes)
         {
-            findings.Add(new Finding("columns", note.Contains("dropped", StringComparison.Ordinal) ? "identifier_dropped" : note.Contains("binary", StringComparison.Ordinal) ? "two_valued_target" : "column_role", note));
+            string code = note.Contains("missing values", StringComparison.Ordinal) ? "missing_rows_dropped"
+                : note.Contains("dropped as a feature", StringComparison.Ordinal) || note.Contains("dropped instead", StringComparison.Ordinal) ? "identifier_dropped"
+                : note.Contains("read as binary", StringComparison.Ordinal) ? "two_valued_target"
+                : note.Contains("not in date order", StringComparison.Ordinal) ? "unsorted_dates"
+                : "column_role";
+            findings.Add(new Finding("columns", code, note, Warning: code == "unsorted_dates"));
         }
     }
 
@@ -599,7 +712,7 @@ public static class Diagnostics
 
         var findings = new List<Finding>();
         double share = (double)count[minority] / n;
-        findings.Add(new Finding("class_balance", share < 0.2 ? "imbalanced" : "balanced",
+        findings.Add(new Finding("class_balance", share <= Advisor.ImbalancedMinorityShare ? "imbalanced" : "balanced",
             $"{classes} classes; the smallest ({(minority < data.ClassNames.Count ? $"'{data.ClassNames[minority]}'" : minority.ToString(System.Globalization.CultureInfo.InvariantCulture))}) has {count[minority]} of {n} rows ({AdviceMath.Percent(share)}), imbalance ratio {AdviceMath.Number((double)largest / count[minority])}"));
         int coefficients = (data.Columns + 1) * Math.Max(1, classes - 1);
         AddSizeFinding(findings, n, coefficients);

@@ -16,7 +16,7 @@ public enum ColumnRole
     /// </summary>
     Identifier,
 
-    /// <summary>Calendar dates or time stamps in ISO form (<c>2024-03-01</c>, <c>2024-03</c>, <c>2024-03-01T12:00</c>): converted to decimal years.</summary>
+    /// <summary>Calendar dates or time stamps (ISO <c>2024-03-01</c>, <c>2024-03</c>, <c>2024-03-01T12:00</c>; also <c>2024/03/01</c>, <c>01.03.2024</c>, <c>03/01/2024</c>, <c>01/03/2024</c>): converted to decimal years.</summary>
     Date,
 
     /// <summary>Whole numbers between 1700 and 2100 in a column named like a year or period: kept as a numeric feature, and a time key.</summary>
@@ -49,7 +49,7 @@ public static partial class ColumnRoles
 
         if (!numeric)
         {
-            if (cells.All(c => IsoDate().IsMatch(c)) && cells.All(c => ToYears(c) is not null))
+            if (DateFormat(cells) is not null)
             {
                 return ColumnRole.Date;
             }
@@ -102,6 +102,41 @@ public static partial class ColumnRoles
         return values.Count > 1 && values[^1] > values[0];
     }
 
+    /// <summary>The date formats recognised, ISO first; slashed day-first and month-first dates are told apart by their values.</summary>
+    public static IReadOnlyList<string> DateFormats { get; } =
+    [
+        "yyyy-MM-dd", "yyyy-MM", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss",
+        "yyyy/MM/dd", "yyyy/M/d", "dd.MM.yyyy", "d.M.yyyy", "MM/dd/yyyy", "M/d/yyyy", "dd/MM/yyyy", "d/M/yyyy",
+    ];
+
+    /// <summary>
+    /// The one format of <see cref="DateFormats"/> that reads every cell as a date (the first that does), or null when
+    /// the cells are not all dates.
+    /// </summary>
+    public static string? DateFormat(IReadOnlyList<string> cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        if (cells.Count == 0 || !cells.All(c => LooseDate().IsMatch(c)))
+        {
+            return null;
+        }
+
+        return DateFormats.FirstOrDefault(format => cells.All(c => ToYears(c, format) is not null));
+    }
+
+    /// <summary>A date in <paramref name="format"/> as decimal years (see <see cref="ToYears(string)"/>), or null.</summary>
+    public static double? ToYears(string cell, string format)
+    {
+        ArgumentNullException.ThrowIfNull(cell);
+        if (!DateTime.TryParseExact(cell, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime t))
+        {
+            return null;
+        }
+
+        int days = DateTime.IsLeapYear(t.Year) ? 366 : 365;
+        return t.Year + ((t.DayOfYear - 1 + t.TimeOfDay.TotalDays) / days);
+    }
+
     /// <summary>
     /// An ISO date or time stamp as decimal years: year + (day of year − 1 + fraction of the day) / days in the year
     /// (<c>2024-07-01</c> → 2024.4945…; <c>2024-03</c> is the first of March). Null when the text is not a valid date.
@@ -124,8 +159,8 @@ public static partial class ColumnRoles
 
     private static bool Unique(IReadOnlyList<string> cells) => cells.Distinct(StringComparer.Ordinal).Count() == cells.Count;
 
-    [GeneratedRegex(@"^\d{4}-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex IsoDate();
+    [GeneratedRegex(@"^\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4}([T ]\d{2}:\d{2}(:\d{2})?)?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex LooseDate();
 
     [GeneratedRegex(@"(^|[^a-z])(class|classes|type|species|cultivar|variety|label|category|group|kind|breed|genus|cluster|diagnosis|outcome_class)([^a-z]|$)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex ClassName();

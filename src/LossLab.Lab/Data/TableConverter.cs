@@ -63,7 +63,12 @@ public static class TableConverter
         // decimal years, and a date or year column that never decreases marks the rows as ordered in time.
         var columns = new List<(int Source, string Name, string? Level)>();
         var notes = new List<string>();
-        var dates = new HashSet<int>();
+        var dates = new Dictionary<int, string>();
+        if (keep.Count < table.Rows.Count)
+        {
+            notes.Add($"{table.Rows.Count - keep.Count} of {table.Rows.Count} rows dropped for missing values (--drop-missing)");
+        }
+
         string? timeColumn = null;
         foreach (int c in featureIndices)
         {
@@ -80,12 +85,13 @@ public static class TableConverter
 
             if (role is ColumnRole.Date or ColumnRole.Year)
             {
-                double[] when = keep.Select(r => role == ColumnRole.Date ? ColumnRoles.ToYears(table.Rows[r][c])!.Value : double.Parse(table.Rows[r][c], CultureInfo.InvariantCulture)).ToArray();
+                string? format = role == ColumnRole.Date ? ColumnRoles.DateFormat(keep.Select(r => table.Rows[r][c]).ToArray()) : null;
+                double[] when = keep.Select(r => format is not null ? ColumnRoles.ToYears(table.Rows[r][c], format)!.Value : double.Parse(table.Rows[r][c], CultureInfo.InvariantCulture)).ToArray();
                 bool ordered = ColumnRoles.NonDecreasing(when);
-                if (role == ColumnRole.Date)
+                if (format is not null)
                 {
-                    dates.Add(c);
-                    notes.Add($"column '{table.Columns[c]}' holds dates: converted to decimal years (a trend feature)");
+                    dates[c] = format;
+                    notes.Add($"column '{table.Columns[c]}' holds dates ({format}): converted to decimal years (a trend feature)");
                 }
 
                 if (ordered && timeColumn is null)
@@ -93,9 +99,13 @@ public static class TableConverter
                     timeColumn = table.Columns[c];
                     notes.Add($"the rows are ordered in time by '{table.Columns[c]}' (it never decreases from the first row to the last)");
                 }
+                else if (!ordered && format is not null)
+                {
+                    notes.Add($"column '{table.Columns[c]}' holds dates but the rows are not in date order: sort the file by it to verify with forward-chaining folds (--folds time); shuffled folds are used");
+                }
             }
 
-            if (numeric || dates.Contains(c))
+            if (numeric || dates.ContainsKey(c))
             {
                 columns.Add((c, table.Columns[c], null));
                 continue;
@@ -132,7 +142,7 @@ public static class TableConverter
             {
                 (int source, _, string? level) = columns[j];
                 x[(i * d) + j] = level is not null ? (table.Rows[r][source] == level ? 1f : 0f)
-                    : dates.Contains(source) ? (float)ColumnRoles.ToYears(table.Rows[r][source])!.Value
+                    : dates.TryGetValue(source, out string? dateFormat) ? (float)ColumnRoles.ToYears(table.Rows[r][source], dateFormat)!.Value
                     : Number(table, r, source, "feature");
             }
         }

@@ -105,31 +105,41 @@ public static class Advise
             Model = settings.Model,
             Parallelism = settings.Parallelism,
         };
-        Candidate[] candidates = [.. shown.Keys.Select(loss => new Candidate(loss, shown[loss] == initial.Loss ? initial.Optimizer : Advisor.OptimizerFor(shown[loss])))];
+        var candidates = new List<Candidate>(shown.Keys.Select(loss => new Candidate(loss, shown[loss] == initial.Loss ? initial.Optimizer : Advisor.OptimizerFor(shown[loss]))));
+        if (candidates.Count == 1 && initial.OptimizerAlternatives.Count > 0)
+        {
+            // No other loss fits (e.g. log loss on imbalanced classes): verify the optimizer choice instead.
+            candidates.Add(new Candidate(candidates[0].Loss, initial.OptimizerAlternatives[0]));
+        }
+
+        bool withOptimizer = candidates.Select(c => c.Loss).Distinct().Count() < candidates.Count;
         VerificationRun run = Verifier.Run(data, candidates, verification, progress, cancellation);
         run = run with { Candidates = [.. run.Candidates.Select(c => c with { Candidate = c.Candidate with { Loss = shown[c.Candidate.Loss] } })] };
 
-        CompareResult ranking = Compare.ToCompareResult(data.Task, run, withOptimizer: false);
-        CandidateOutcome? mine = run.Candidates.FirstOrDefault(c => c.Candidate.Loss == initial.Loss);
+        CompareResult ranking = Compare.ToCompareResult(data.Task, run, withOptimizer);
+        CandidateOutcome? mine = run.Candidates.FirstOrDefault(c => c.Candidate.Loss == initial.Loss && c.Candidate.Optimizer == initial.Optimizer);
         if (mine is null)
         {
             return new AdviceResult(diagnostics, initial, initial.Metric, ranking, false, "the verification did not finish: it was cancelled before the recommendation was scored on every split") { Initial = initial, Run = run };
         }
 
-        VerdictReport verdict = Judgement.Decide(run, mine, withOptimizer: false, settings.Margin);
-        Recommendation final = Finalise(initial, verdict, run, mine);
+        VerdictReport verdict = Judgement.Decide(run, mine, withOptimizer, settings.Margin);
+        Recommendation final = Finalise(initial, verdict, run, mine, withOptimizer);
         return new AdviceResult(diagnostics, final, initial.Metric, ranking, verdict.Kind == VerdictKind.Confirmed, verdict.Text) { Initial = initial, Run = run, Outcome = verdict };
     }
 
     /// <summary>The recommendation people see: the verified optimizer spec, or the significantly better alternative.</summary>
-    private static Recommendation Finalise(Recommendation initial, VerdictReport verdict, VerificationRun run, CandidateOutcome mine)
+    private static Recommendation Finalise(Recommendation initial, VerdictReport verdict, VerificationRun run, CandidateOutcome mine, bool withOptimizer)
     {
-        CandidateOutcome chosen = verdict.Kind == VerdictKind.NotConfirmed && run.Candidates.FirstOrDefault(c => c.Candidate.Loss == verdict.Winner) is CandidateOutcome w ? w : mine;
+        CandidateOutcome chosen = verdict.Kind == VerdictKind.NotConfirmed && run.Candidates.FirstOrDefault(c => Judgement.Label(c, withOptimizer) == verdict.Winner) is CandidateOutcome w ? w : mine;
+        bool overturned = !ReferenceEquals(chosen, mine);
         var reasons = new List<string>();
         var warnings = initial.Warnings.ToList();
-        if (!ReferenceEquals(chosen, mine))
+        if (overturned)
         {
+            // The winner was picked after the fact: only the comparison that overturned the first choice speaks for it.
             reasons.Add($"the verification overturned the first choice {initial.Loss}: {verdict.Text}");
+            reasons.Add($"the reasons for {initial.Loss} follow; {chosen.Candidate.Loss} is recommended on the evidence of this comparison alone");
         }
 
         reasons.AddRange(initial.Reasons);
@@ -137,14 +147,27 @@ public static class Advise
         {
             string rates = string.Join(", ", chosen.Splits.GroupBy(s => s.LearningRate).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => $"{g.Key.ToString("G4", CultureInfo.InvariantCulture)} in {g.Count()}"));
             reasons.Add($"learning rate {chosen.ModalRate.ToString("G4", CultureInfo.InvariantCulture)}: the rate tuned most often on the inner validation rows of the {chosen.Splits.Count} training parts (chosen: {rates})");
+            if (chosen.ModalShare < 0.5)
+            {
+                reasons.Add($"the tuned rate varies between the splits (the most frequent one in only {(100 * chosen.ModalShare).ToString("0", CultureInfo.InvariantCulture)}% of them): the loss is flat in the learning rate here, so any rate of the list does about as well");
+            }
         }
+
         if (chosen.AtEdge * 2 > chosen.Splits.Count)
         {
             warnings.Add($"the tuned learning rate sat at the edge of the grid in {chosen.AtEdge} of {chosen.Splits.Count} splits even after the grid was extended once; give a wider --lrs grid or more --epochs");
         }
 
-        var alternatives = new List<string>(run.Candidates.Select(c => c.Candidate.Loss).Where(l => l != chosen.Candidate.Loss));
-        return initial with { Loss = chosen.Candidate.Loss, Optimizer = chosen.Optimizer, Reasons = reasons, Alternatives = alternatives, Warnings = warnings, OptimizerAlternatives = chosen.Candidate.IsSolver ? [] : initial.OptimizerAlternatives };
+        var alternatives = new List<string>(run.Candidates.Where(c => !ReferenceEquals(c, chosen)).Select(c => Judgement.Label(c, withOptimizer)));
+        return initial with
+        {
+            Loss = chosen.Candidate.Loss,
+            Optimizer = chosen.Optimizer,
+            Reasons = reasons,
+            Alternatives = alternatives,
+            Warnings = warnings,
+            OptimizerAlternatives = chosen.Candidate.IsSolver ? [] : initial.OptimizerAlternatives,
+        };
     }
 
     private static string Standardised(string loss, double scale)

@@ -103,7 +103,7 @@ public sealed record CandidateOutcome(Candidate Candidate, string Optimizer, IRe
 /// <param name="Metric">The decision metric.</param>
 /// <param name="LowerIsBetter">Its direction.</param>
 /// <param name="Plan">The resampling plan.</param>
-/// <param name="TestToTrainRatio">The mean n_test/n_train over the splits (the Nadeau–Bengio correction's ratio).</param>
+/// <param name="TestToTrainRatio">The mean n_test/n_train over the splits (the Nadeau–Bengio correction's ratio); 0 for time splits, whose differences get the plain paired t-test.</param>
 /// <param name="Candidates">The candidates in the order given (only finished ones when cancelled).</param>
 /// <param name="Cancelled">Whether Ctrl-C stopped it.</param>
 /// <param name="RunsCompleted">(candidate, split) pairs finished.</param>
@@ -160,8 +160,16 @@ public static class Verifier
                 continue;
             }
 
-            _ = new TrainingObjective(ModelCatalog.Create(settings.Model, data.Columns, outputs), LossCatalog.Create(c.Loss, classes), data.Task, 1);
+            var objective = new TrainingObjective(ModelCatalog.Create(settings.Model, data.Columns, outputs), LossCatalog.Create(c.Loss, classes), data.Task, 1);
             _ = OptimizerCatalog.Create(WithRate(c.Optimizer, settings.LearningRates[0]));
+            try
+            {
+                _ = objective.EncodeTargets((float[])data.Targets.Clone());
+            }
+            catch (ArgumentException e)
+            {
+                throw new SpecException($"{c.Loss} cannot be trained on this target: {e.Message.Split(" (Parameter", 2)[0]}");
+            }
         }
 
         int[]? strata = data.Task is TaskKind.Binary or TaskKind.Multiclass ? data.Targets.Select(t => (int)t).ToArray() : null;
@@ -188,7 +196,8 @@ public static class Verifier
             {
                 int c = index / splits.Count, s = index % splits.Count;
                 slots[index] = RunSplit(data, candidates[c], splits[s], settings, rates, strata, lower, cancellation);
-                progress?.Invoke(Interlocked.Increment(ref finished), total);
+                int count = Interlocked.Increment(ref finished);
+                progress?.Invoke(count, total);
             });
         }
         catch (OperationCanceledException)
@@ -208,7 +217,9 @@ public static class Verifier
             outcomes.Add(Summarise(candidates[c], [.. mine.Select(o => o!)]) with { GridRates = rates });
         }
 
-        double ratio = splits.Average(s => (double)s.Test.Length / s.Train.Length);
+        // Nadeau and Bengio's correction is for random splits of a fixed size; forward-chaining splits have nested training
+        // parts and disjoint test blocks, so their differences are tested by the plain paired t-test (ratio 0).
+        double ratio = settings.Plan.Scheme == FoldScheme.Time ? 0 : splits.Average(s => (double)s.Test.Length / s.Train.Length);
         return new VerificationRun(settings.Metric, lower, settings.Plan, ratio, outcomes, cancelled, finished, total);
     }
 
@@ -229,8 +240,8 @@ public static class Verifier
         var metricMeans = new SortedDictionary<string, double>(StringComparer.Ordinal);
         foreach (string key in splits.Where(s => !s.Diverged).SelectMany(s => s.Metrics.Keys).Distinct())
         {
-            double[] values = [.. splits.Select(s => s.Metrics.TryGetValue(key, out double v) ? v : double.NaN)];
-            metricMeans[key] = values.Average();
+            double[] values = [.. splits.Select(s => s.Metrics.TryGetValue(key, out double v) ? v : double.NaN).Where(double.IsFinite)];
+            metricMeans[key] = values.Length > 0 ? values.Average() : double.NaN;
         }
 
         var byRate = splits.Where(s => !s.Diverged).GroupBy(s => s.LearningRate).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).FirstOrDefault();
@@ -293,6 +304,11 @@ public static class Verifier
             if (outputs is null)
             {
                 continue;
+            }
+
+            if (index != best && threshold is not null && tried[index].Outputs is float[] fallbackInner)
+            {
+                threshold = Thresholds.Best(fallbackInner, tuneValidation.Targets, settings.Metric);
             }
 
             SortedDictionary<string, double> metrics = Scoring.All(data, outputs, test.Targets, settings.Metric, threshold);
@@ -430,7 +446,25 @@ public static class Verifier
             }
         }
 
-        return predictions.All(float.IsFinite) ? predictions : null;
+        return predictions.All(float.IsFinite) && !BlewUp(data.Task, predictions, train.Targets) ? predictions : null;
+    }
+
+    /// <summary>
+    /// Whether regression predictions left the data's scale: a prediction farther than 1,000 target ranges from the
+    /// training targets' range (a log-link model whose rate overflowed, a run that diverged without an infinity) is a
+    /// failed run, not a score.
+    /// </summary>
+    private static bool BlewUp(TaskKind task, float[] predictions, float[] targets)
+    {
+        if (task != TaskKind.Regression || targets.Length == 0)
+        {
+            return false;
+        }
+
+        double min = targets.Min(), max = targets.Max();
+        double range = Math.Max(max - min, 1e-12 * (1 + Math.Abs(max)));
+        double low = min - (1000 * range), high = max + (1000 * range);
+        return predictions.Any(p => p < low || p > high);
     }
 
     /// <summary>

@@ -103,6 +103,39 @@ public sealed class ColumnRolesTests
         => Assert.Equal(years, ColumnRoles.ToYears(cell)!.Value, 9);
 
     [Theory]
+    [InlineData("dd/MM/yyyy", "13/01/2020", "14/02/2020", "2020")]
+    [InlineData("MM/dd/yyyy", "01/13/2020", "02/14/2020", "2020")]
+    [InlineData("dd.MM.yyyy", "13.01.2020", "14.02.2020", "2020")]
+    [InlineData("yyyy/MM/dd", "2020/01/13", "2020/02/14", "2020")]
+    public void Common_non_iso_dates_are_read_by_the_one_format_that_fits_every_cell(string format, string first, string second, string year)
+    {
+        Assert.Equal(format, ColumnRoles.DateFormat([first, second]));
+        Assert.StartsWith(year, ColumnRoles.ToYears(first, format)!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dates_out_of_order_are_a_feature_with_a_note_and_no_time_order()
+    {
+        var start = new DateTime(2020, 1, 1);
+        int[] order = [.. Enumerable.Range(0, 24)];
+        new Random(4).Shuffle(order);
+        string csv = Csv("when,x,y", 24, i => $"{start.AddMonths(order[i]):dd/MM/yyyy},{i % 5},{i}.5");
+        Dataset d = TableConverter.ToDataset(Table(csv), "y");
+        Assert.Null(d.TimeColumn);
+        Assert.Contains("when", d.FeatureNames);
+        Assert.Contains(d.Notes, n => n.Contains("not in date order", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Rows_dropped_for_missing_values_are_counted_in_a_note()
+    {
+        string csv = Csv("a,x,y", 12, i => i % 4 == 0 ? $",{i % 5},{i}.5" : $"{i % 3},{i % 5},{i}.5");
+        Dataset d = TableConverter.ToDataset(Table(csv), "y", dropMissing: true);
+        Assert.Equal(9, d.Rows);
+        Assert.Contains(d.Notes, n => n.StartsWith("3 of 12 rows dropped for missing values", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("2024-13-01")]
     [InlineData("01/02/2024")]
     [InlineData("yesterday")]

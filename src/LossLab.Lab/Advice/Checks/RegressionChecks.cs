@@ -27,8 +27,14 @@ public sealed record LeverageResult(double[] Hat, double[] Cooks, double Cut, in
 /// </summary>
 public static class LeverageCheck
 {
-    /// <summary>The robust standardised residual beyond which a high-leverage row is bad.</summary>
+    /// <summary>The robust standardised residual beyond which a high-leverage row is bad, for small data.</summary>
     public const double ResidualCut = 2.5;
+
+    /// <summary>
+    /// The residual cut for n rows: max(2.5, Φ⁻¹(1 − 0.025/n)), so that Gaussian noise alone flags about one row in
+    /// 40 data sets whatever n (2.5 up to n ≈ 4, 3.48 at n = 100, 4.56 at n = 100,000).
+    /// </summary>
+    public static double ResidualCutFor(int rows) => Math.Max(ResidualCut, Distributions.NormalQuantile(1 - (0.025 / Math.Max(1, rows))));
 
     /// <summary>Measures leverage and influence.</summary>
     /// <param name="x">Features, row-major (no intercept column).</param>
@@ -42,6 +48,7 @@ public static class LeverageCheck
         double[] cooks = RegressionDiagnostics.CooksDistance(x, rows, columns, y);
         double[] distance = Outlyingness(x, rows, columns);
         double distanceCut = Math.Sqrt(ChiSquareQuantile(0.975, columns));
+        double residualCut = ResidualCutFor(rows);
         int p = columns + 1;
         double cut = 2.0 * p / rows;
         var high = new List<int>();
@@ -56,7 +63,7 @@ public static class LeverageCheck
                 high.Add(i + 1);
             }
 
-            if ((hat[i] > 1.5 * cut || distance[i] > distanceCut) && Math.Abs(robustStandardized[i]) > ResidualCut)
+            if ((hat[i] > 1.5 * cut || distance[i] > distanceCut) && Math.Abs(robustStandardized[i]) > residualCut)
             {
                 bad.Add(i + 1);
             }
@@ -183,10 +190,16 @@ public static class LeverageCheck
 /// <param name="White">White's test (r² on the regressors, their squares and cross products), or null when it would need too many columns.</param>
 /// <param name="Strongest">The regressor whose values correlate most with r² (the variance grows or shrinks along it).</param>
 /// <param name="StrongestCorrelation">That correlation.</param>
-public sealed record VarianceResult(TestResult BreuschPagan, TestResult? White, string Strongest, double StrongestCorrelation)
+/// <param name="Rows">The rows tested.</param>
+public sealed record VarianceResult(TestResult BreuschPagan, TestResult? White, string Strongest, double StrongestCorrelation, int Rows)
 {
-    /// <summary>Whether either test rejects constant variance at p &lt; 0.01.</summary>
-    public bool Heteroscedastic => BreuschPagan.PValue < VarianceCheck.Alpha || White?.PValue < VarianceCheck.Alpha;
+    /// <summary>
+    /// Whether either test rejects constant variance at p &lt; 0.01 with an effect that matters: the auxiliary R² = LM/n
+    /// at least 0.02 (on large data a tiny change of the noise scale is significant and harmless).
+    /// </summary>
+    public bool Heteroscedastic => Rejects(BreuschPagan) || (White is TestResult w && Rejects(w));
+
+    private bool Rejects(TestResult t) => t.PValue < VarianceCheck.Alpha && t.Statistic / Math.Max(1, Rows) >= VarianceCheck.MinimumRSquared;
 }
 
 /// <summary>
@@ -199,6 +212,9 @@ public static class VarianceCheck
 {
     /// <summary>The level below which constant variance is rejected.</summary>
     public const double Alpha = 0.01;
+
+    /// <summary>The auxiliary regression's R² from which unequal variance counts as a finding.</summary>
+    public const double MinimumRSquared = 0.02;
 
     /// <summary>Runs the tests.</summary>
     public static VarianceResult Analyze(double[] residuals, double[] x, int rows, int columns, IReadOnlyList<string> names)
@@ -225,7 +241,7 @@ public static class VarianceCheck
             }
         }
 
-        return new VarianceResult(bp, white, strongest, best);
+        return new VarianceResult(bp, white, strongest, best, rows);
     }
 }
 

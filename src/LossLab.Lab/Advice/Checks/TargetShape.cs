@@ -41,8 +41,9 @@ public sealed record TargetShapeResult(TargetKind Kind, string Reason, double Ze
 /// name says counts (<c>count</c>, <c>num</c>, <c>number</c>, <c>visits</c>, <c>claims</c>, <c>events</c>, …) or the
 /// values look like counts — starting at 0 or 1, right-skewed (g₁ &gt; 0.3) with the mean in the lowest third of the
 /// range — and the name does not say scale (<c>rate</c>, <c>rating</c>, <c>score</c>, <c>grade</c>, <c>level</c>, <c>quality</c>, …).</item>
-/// <item><b>Counts</b>: non-negative whole numbers with zeros, or with a count-like name, or small enough to be counted
-/// (median ≤ 10 and maximum ≤ 100); larger whole numbers without zeros (stack loss in tenths of a percent, employment
+/// <item><b>Counts</b>: non-negative whole numbers with zeros (and at most 1,000: amounts in whole currency units with
+/// zeros are zero-heavy amounts, not counts), or with a count-like name, or small enough to be counted (median ≤ 10 and
+/// maximum ≤ 100); larger whole numbers without zeros (stack loss in tenths of a percent, employment
 /// totals, prices in cents) are measurements unless the name says counts (<c>--target-kind counts</c> otherwise).</item>
 /// <item><b>ZeroHeavy</b>: non-negative with at least 15% exact zeros (continuous where positive).</item>
 /// <item><b>PositiveSkewed</b>: every value &gt; 0, skewness g₁ &gt; 1 and Bowley's quartile skewness &gt; 0.1 (the
@@ -111,7 +112,7 @@ public static partial class TargetShape
             }
         }
 
-        if (whole && nonNegative && (zeros > 0 || countName || (median <= 10 && max <= 100)))
+        if (whole && nonNegative && (countName || (zeros > 0 && max <= 1000) || (median <= 10 && max <= 100)))
         {
             string why = zeros > 0 ? "non-negative whole numbers with zeros" : countName ? $"non-negative whole numbers named '{name}'" : "small non-negative whole numbers without zeros";
             return Make(TargetKind.Counts, why + ": counts");
@@ -119,7 +120,7 @@ public static partial class TargetShape
 
         if (nonNegative && zeroShare >= ZeroHeavyShare)
         {
-            return Make(TargetKind.ZeroHeavy, $"non-negative with {AdviceMath.Percent(zeroShare)} ≥ {AdviceMath.Percent(ZeroHeavyShare)} exact zeros and a continuous positive part");
+            return Make(TargetKind.ZeroHeavy, $"non-negative with {AdviceMath.Percent(zeroShare)} exact zeros (the threshold is {AdviceMath.Percent(ZeroHeavyShare)}) and a continuous positive part");
         }
 
         double bowley = QuartileSkewness(sorted);
