@@ -74,6 +74,12 @@ internal static class CompareCommand
                 context.Error.WriteLine($"losslab: note: {note}");
             }
 
+            bool time = scheme == LossLab.Lab.Verification.FoldScheme.Time || (scheme is null && dataset.TimeColumn is not null);
+            if (time && (parsed.GetValue(seeds) > 1 || parsed.GetValue(repeats) != 4))
+            {
+                context.Error.WriteLine("losslab: note: forward-chaining time splits are made once: --repeats and --seeds do not add splits (they apply to shuffled folds)");
+            }
+
             CompareResult result = RunWithProgress(dataset, settings, context);
             JsonObject document = ToJson(parsed.GetValue(data)!, dataset, settings, result);
             if (!JsonOutput.Emit(parsed, json, document, context.Out))

@@ -259,7 +259,7 @@ public static class Advisor
 
         if (huber is not null && loss == huber && spread > 0)
         {
-            reasons.Add($"δ is in target units; the verification standardises the target, so it trains huber:delta={AdviceMath.Spec(Diagnostics.HuberTuning * scale / spread)} (δ divided by the target SD {AdviceMath.Number(spread)})");
+            reasons.Add($"δ is in target units (here from all rows); the verification re-estimates it on each training part, in target SDs (about {AdviceMath.Spec(Diagnostics.HuberTuning * scale / spread)} = δ / the target SD {AdviceMath.Number(spread)}), so it never sees the rows it is scored on");
         }
 
         if (badLeverage && loss != MmLoss)

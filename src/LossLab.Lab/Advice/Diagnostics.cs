@@ -288,13 +288,13 @@ public static class Diagnostics
         if (leverage.BadLeverageRows.Length > 0 && !noiseFree && pull > HarmfulPull)
         {
             findings.Add(new Finding("leverage", "bad_leverage",
-                $"{leverage.BadLeverageRows.Length} bad leverage point(s) (far out in x: hat value > 3p/n = {AdviceMath.Number(1.5 * leverage.Cut)} or robust distance > {AdviceMath.Number(leverage.DistanceCut)}; and |robust residual| > {AdviceMath.Number(LeverageCheck.ResidualCutFor(n))} robust SDs{(logY is null ? string.Empty : " on the log scale")}): data rows {Rows(leverage.BadLeverageRows)}; they pull a Huber fit {AdviceMath.Number(pull)} robust SDs away from the high-breakdown fit on average — least squares, Huber and L1 alike; fit with a high-breakdown estimator (losslab fit --solver mm) and inspect or remove those rows",
+                $"{leverage.BadLeverageRows.Length} bad leverage point(s) (far out in x: hat value > 3p/n = {AdviceMath.Number(1.5 * leverage.Cut)} or robust distance > {AdviceMath.Number(leverage.DistanceCut)}; and |robust residual| > {AdviceMath.Number(LeverageCheck.ResidualCutFor(n))} robust SDs{(logY is null ? string.Empty : " on the log scale")}): data rows {Rows(leverage.BadLeverageRows, data)}; they pull a Huber fit {AdviceMath.Number(pull)} robust SDs away from the high-breakdown fit on average — least squares, Huber and L1 alike; fit with a high-breakdown estimator (losslab fit --solver mm) and inspect or remove those rows",
                 Warning: true));
         }
         else if (leverage.BadLeverageRows.Length > 0 && !noiseFree)
         {
             findings.Add(new Finding("leverage", "leverage_outliers",
-                $"{leverage.BadLeverageRows.Length} row(s) with high leverage and a large robust residual (data rows {Rows(leverage.BadLeverageRows)}), but a Huber fit stays within {AdviceMath.Number(pull)} robust SDs of the high-breakdown fit on average: a robust loss is enough"));
+                $"{leverage.BadLeverageRows.Length} row(s) with high leverage and a large robust residual (data rows {Rows(leverage.BadLeverageRows, data)}), but a Huber fit stays within {AdviceMath.Number(pull)} robust SDs of the high-breakdown fit on average: a robust loss is enough"));
         }
 
         if (leverage.InfluentialRows.Length > 0)
@@ -670,7 +670,14 @@ public static class Diagnostics
         return result;
     }
 
-    private static string Rows(int[] rows) => rows.Length <= 12 ? string.Join(", ", rows) : string.Join(", ", rows.Take(12)) + $", … ({rows.Length} in all)";
+    private static string Rows(int[] rows, Dataset data)
+    {
+        string List(IEnumerable<int> values) => rows.Length <= 12 ? string.Join(", ", values) : string.Join(", ", values.Take(12)) + $", … ({rows.Length} in all)";
+        IReadOnlyList<int>? lines = data.SourceLines;
+        return lines is null || lines.Count != data.Rows || rows.All(r => lines[r - 1] == r + 1)
+            ? List(rows) + (lines is null ? string.Empty : " (file line = row + 1)")
+            : $"{List(rows)} (file lines {List(rows.Select(r => lines[r - 1]))})";
+    }
 
     private static string P(double p) => Verification.Judgement.P(p);
 

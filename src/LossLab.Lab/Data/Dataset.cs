@@ -90,6 +90,9 @@ public sealed class Dataset
     /// </summary>
     public string? TimeColumn { get; init; }
 
+    /// <summary>The line of the source file each row came from (rows with missing values may have been dropped); null for data built in code.</summary>
+    public IReadOnlyList<int>? SourceLines { get; init; }
+
     /// <summary>The number of classes (1 when the task is not a classification).</summary>
     public int Classes => Task is TaskKind.Binary or TaskKind.Multiclass ? ClassNames.Count : 1;
 

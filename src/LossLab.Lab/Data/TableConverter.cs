@@ -196,7 +196,7 @@ public static class TableConverter
             notes.Add($"the target '{target}' takes two values ({classNames[0]}, {classNames[1]}): read as binary with '{classNames[1]}' as the positive class (pass --task regression to treat it as a number)");
         }
 
-        return new Dataset(table.Source, columns.Select(c => c.Name).ToArray(), target, x, y, kind, classNames) { Notes = notes, TimeColumn = timeColumn };
+        return new Dataset(table.Source, columns.Select(c => c.Name).ToArray(), target, x, y, kind, classNames) { Notes = notes, TimeColumn = timeColumn, SourceLines = [.. keep.Select(r => table.Lines[r])] };
     }
 
     private static int IndexOf(RawTable table, string column, string option)

@@ -105,7 +105,7 @@ public static class Advise
             Model = settings.Model,
             Parallelism = settings.Parallelism,
         };
-        var candidates = new List<Candidate>(shown.Keys.Select(loss => new Candidate(loss, shown[loss] == initial.Loss ? initial.Optimizer : Advisor.OptimizerFor(shown[loss]))));
+        var candidates = new List<Candidate>(shown.Keys.Select(loss => new Candidate(loss, shown[loss] == initial.Loss ? initial.Optimizer : Advisor.OptimizerFor(shown[loss])) { PerSplit = PerSplit(loss) }));
         if (candidates.Count == 1 && initial.OptimizerAlternatives.Count > 0)
         {
             // No other loss fits (e.g. log loss on imbalanced classes): verify the optimizer choice instead.
@@ -168,6 +168,71 @@ public static class Advise
             Warnings = warnings,
             OptimizerAlternatives = chosen.Candidate.IsSolver ? [] : initial.OptimizerAlternatives,
         };
+    }
+
+    /// <summary>
+    /// The per-split estimate of a loss's data-driven parameter, so that no parameter is estimated on the rows it is
+    /// scored on: Huber's δ = 1.345 × the training part's robust scale (MAD of a Huber fit's residuals) over its target
+    /// SD (the verifier trains on a standardised target); pos_weight = negatives/positives and focal's α = the negatives'
+    /// share of the training part; inverse-frequency class weights (mean 1) of the training part. Null for losses
+    /// without such a parameter.
+    /// </summary>
+    public static Func<Dataset, string>? PerSplit(string loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        Spec spec = Spec.Parse(loss);
+        string S(double v) => AdviceMath.Spec(v);
+        return spec.Name switch
+        {
+            "huber" when spec.Arguments.Any(a => a.Key == "delta") => part =>
+            {
+                double[] y = [.. part.Targets.Select(v => (double)v)];
+                double sd = Math.Sqrt(AdviceMath.Moments(y).Variance);
+                double robust = PartScale(part, y);
+                return robust > 0 && sd > 0 ? $"huber:delta={S(Diagnostics.HuberTuning * robust / sd)}" : loss;
+            },
+            "bce_with_logits" when spec.Arguments.Any(a => a.Key == "pos_weight") => part =>
+            {
+                int positives = part.Targets.Count(t => t == 1), negatives = part.Rows - positives;
+                return positives > 0 ? $"bce_with_logits:pos_weight={S((double)negatives / positives)}" : loss;
+            },
+            "focal" when spec.Arguments.Any(a => a.Key == "alpha") => part =>
+            {
+                double positives = part.Targets.Count(t => t == 1);
+                string rest = string.Join(",", spec.Arguments.Where(a => a.Key != "alpha").Select(a => $"{a.Key}={a.Value}"));
+                return $"focal:alpha={S(1 - (positives / part.Rows))}" + (rest.Length > 0 ? "," + rest : string.Empty);
+            },
+            "cross_entropy" when spec.Arguments.Any(a => a.Key == "weight") => part =>
+            {
+                int classes = part.Classes;
+                int[] counts = new int[classes];
+                foreach (float t in part.Targets)
+                {
+                    counts[(int)t]++;
+                }
+
+                double meanInverse = counts.Where(c => c > 0).Select(c => 1.0 / c).DefaultIfEmpty(1).Average();
+                return "cross_entropy:weight=" + string.Join("/", counts.Select(c => c > 0 ? S(1.0 / c / meanInverse) : "0"));
+            },
+            _ => null,
+        };
+    }
+
+    /// <summary>The normalised MAD of a Huber (1.345) fit's residuals on a training part; 0 when the fit fails.</summary>
+    private static double PartScale(Dataset part, double[] y)
+    {
+        try
+        {
+            double[] x = [.. part.Features.Select(v => (double)v)];
+            LossLab.Solvers.RobustFit fit = LossLab.Solvers.Irls.Fit(x, part.Rows, part.Columns, y, intercept: true, LossLab.Solvers.RobustNorm.Huber(Diagnostics.HuberTuning));
+            double[] r = [.. fit.Residuals];
+            double centre = AdviceMath.Median(r);
+            return LossLab.Solvers.Irls.MadScale([.. r.Select(v => v - centre)]);
+        }
+        catch (ArgumentException)
+        {
+            return 0;
+        }
     }
 
     private static string Standardised(string loss, double scale)

@@ -16,6 +16,13 @@ namespace LossLab.Lab.Verification;
 /// <param name="Optimizer">The optimizer spec; an <c>lr</c> in it is replaced by the tuned rate.</param>
 public sealed record Candidate(string Loss, string Optimizer)
 {
+    /// <summary>
+    /// Estimates the loss's own parameters on each training part (a Huber δ from the part's robust scale, a pos_weight
+    /// from the part's class counts): given the rows a model is trained on, in their original units, it returns the
+    /// spec to train with. Null trains <see cref="Loss"/> as written. The estimate never sees the rows scored.
+    /// </summary>
+    public Func<Dataset, string>? PerSplit { get; init; }
+
     /// <summary>Whether the candidate is fitted by the exact MM solver instead of an optimizer.</summary>
     public bool IsSolver => Optimizer == Verifier.MmSolver;
 }
@@ -395,7 +402,7 @@ public static class Verifier
         int classes = data.Task == TaskKind.Multiclass ? data.Classes : 0;
         Standardizer scaler = settings.Standardize ? Standardizer.Fit(train) : Standardizer.Identity(train.Columns);
         Dataset scaledTrain = scaler.Apply(train), scaledTest = scaler.Apply(test);
-        ILoss loss = LossCatalog.Create(candidate.Loss, classes);
+        ILoss loss = LossCatalog.Create(candidate.PerSplit?.Invoke(train) ?? candidate.Loss, classes);
         (double center, double spread) = (0, 1);
         if (data.Task == TaskKind.Regression && settings.Standardize)
         {

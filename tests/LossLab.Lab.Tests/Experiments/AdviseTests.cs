@@ -162,6 +162,23 @@ public sealed class AdviseTests(ITestOutputHelper output)
         Assert.Contains(r.Recommendation.Warnings, w => w.Contains("ordered in time", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Loss_parameters_are_re_estimated_on_each_training_part()
+    {
+        Dataset data = Builtins.Load("builtin:seed:n=400,noise=1");
+        Func<Dataset, string> huber = Advise.PerSplit("huber:delta=1.3")!;
+        Dataset first = data.Subset([.. Enumerable.Range(0, 200)]), second = data.Subset([.. Enumerable.Range(200, 200)]);
+        double Delta(string spec) => double.Parse(spec["huber:delta=".Length..], CultureInfo.InvariantCulture);
+        double a = Delta(huber(first)), b = Delta(huber(second));
+        Assert.InRange(a, 0.3, 1.2); // 1.345 × robust scale (≈ 1) / target SD (≈ 2.1)
+        Assert.NotEqual(a, b);
+
+        Dataset imbalanced = Imbalanced(400, 0.1);
+        Assert.Equal("bce_with_logits:pos_weight=9", Advise.PerSplit("bce_with_logits:pos_weight=3")!(imbalanced));
+        Assert.Equal("focal:alpha=0.9,gamma=2", Advise.PerSplit("focal:alpha=0.5,gamma=2")!(imbalanced));
+        Assert.Null(Advise.PerSplit("mse"));
+    }
+
     private static Dataset CountData()
     {
         var random = new Random(11);
