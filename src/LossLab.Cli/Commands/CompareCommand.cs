@@ -240,7 +240,8 @@ internal static class CompareCommand
             string versus = c.VersusBest is LossLab.Lab.Verification.Comparison v
                 ? string.Create(CultureInfo.InvariantCulture, $"  {-v.MeanDifference:G3} [{-v.High:G3}, {-v.Low:G3}], p = {LossLab.Lab.Verification.Judgement.P(v.PAdjusted)}")
                 : rank == 1 && r.Ranking.Count > 1 ? "  best" : string.Empty;
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rank++,3} {c.Loss,-28} {c.Optimizer,-30} {c.Mean,10:G5} {c.Std,10:G3}{versus}{(c.Diverged > 0 ? $"  ({c.Diverged} splits diverged)" : string.Empty)}"));
+            string score = double.IsFinite(c.Mean) ? string.Create(CultureInfo.InvariantCulture, $"{c.Mean,10:G5} {c.Std,10:G3}") : $"{"failed",10} {"—",10}";
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rank++,3} {c.Loss,-28} {c.Optimizer,-30} {score}{versus}{(c.Diverged > 0 ? $"  (failed in {c.Diverged} of {c.Scores.Length} splits: every rate diverged or the predictions left the data's scale)" : string.Empty)}"));
         }
 
         if (r.WinnerVsRunnerUp is PairedTest t)

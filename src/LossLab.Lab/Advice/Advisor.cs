@@ -347,7 +347,7 @@ public static class Advisor
         string focal = $"focal:alpha={AdviceMath.Spec(1 - positiveShare)},gamma=2";
         string balance = $"{AdviceMath.Percent(positiveShare)} positives ({positives} of {n})";
         string metricReason = kpi is null
-            ? $"log loss, a proper scoring rule: it rewards calibrated probabilities, whatever threshold is used later; ROC-AUC{(imbalanced ? " and PR-AUC (imbalanced classes)" : string.Empty)} are reported beside it"
+            ? $"log loss, a proper scoring rule: it rewards calibrated probabilities, whatever threshold is used later; {(imbalanced ? "ROC-AUC and PR-AUC (imbalanced classes) are" : "ROC-AUC is")} reported beside it"
             : $"the KPI {kpi} decides{(threshold ? "; its decision threshold is tuned on the training part of each split, never on the scored rows" : string.Empty)}";
         var alternatives = new List<string>();
         if (imbalanced && threshold)

@@ -244,12 +244,7 @@ public static class Diagnostics
         double[] fitted = new double[n], r = new double[n], z = new double[n];
         for (int i = 0; i < n; i++)
         {
-            double f = beta[0];
-            for (int j = 0; j < d; j++)
-            {
-                f += beta[j + 1] * x[(i * d) + j];
-            }
-
+            double f = Linear(beta, x, i, d);
             fitted[i] = f;
             r[i] = y[i] - f;
             z[i] = scale > 0 ? r[i] / scale : double.NaN;
@@ -269,13 +264,7 @@ public static class Diagnostics
             logResiduals = new double[n];
             for (int i = 0; i < n; i++)
             {
-                double f = logBeta[0];
-                for (int j = 0; j < d; j++)
-                {
-                    f += logBeta[j + 1] * x[(i * d) + j];
-                }
-
-                logResiduals[i] = logY[i] - f;
+                logResiduals[i] = logY[i] - Linear(logBeta, x, i, d);
             }
         }
 
@@ -412,6 +401,18 @@ public static class Diagnostics
             ColumnNotes = data.Notes,
             Findings = findings,
         };
+    }
+
+    /// <summary>b₀ + Σⱼ bⱼ₊₁·x_ij for row i of row-major x with d columns (coefficients intercept first).</summary>
+    private static double Linear(IReadOnlyList<double> beta, double[] x, int i, int d)
+    {
+        double f = beta[0];
+        for (int j = 0; j < d; j++)
+        {
+            f += beta[j + 1] * x[(i * d) + j];
+        }
+
+        return f;
     }
 
     /// <summary>
@@ -566,13 +567,7 @@ public static class Diagnostics
             double[] res = new double[rows.Length];
             for (int i = 0; i < rows.Length; i++)
             {
-                double f = beta[0];
-                for (int j = 0; j < d; j++)
-                {
-                    f += beta[j + 1] * xs[(i * d) + j];
-                }
-
-                res[i] = ys[i] - f;
+                res[i] = ys[i] - Linear(beta, xs, i, d);
             }
 
             findings.Add(new Finding("outliers", "huber_fallback", $"too few rows for a high-breakdown fit with {d + 1} coefficients: residuals from a Huber fit, which bad leverage points can still pull"));
@@ -603,13 +598,7 @@ public static class Diagnostics
             double[] local = new double[n];
             for (int i = 0; i < n; i++)
             {
-                double f = fit.Coefficients[0];
-                for (int j = 0; j < d; j++)
-                {
-                    f += fit.Coefficients[j + 1] * x[(i * d) + j];
-                }
-
-                local[i] = Math.Max(f / Math.Sqrt(2 / Math.PI), scale / 5);
+                local[i] = Math.Max(Linear(fit.Coefficients, x, i, d) / Math.Sqrt(2 / Math.PI), scale / 5);
             }
 
             return local;

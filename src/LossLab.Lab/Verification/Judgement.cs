@@ -179,7 +179,7 @@ public static class Judgement
             // scale) is not a recommendation, however it scores elsewhere.
             string label = Label(stable, withOptimizer);
             return new VerdictReport(VerdictKind.NotConfirmed, me, label, margin, comparisons,
-                $"not confirmed: {me} failed in {reference.Failed} of {reference.Scores.Length} splits of {plan} (every learning rate diverged or its predictions left the data's scale), while {label} never failed ({metric} {F(stable.Mean)} ± {F(stable.Std)}); use {label} instead",
+                $"not confirmed: {me} failed in {reference.Failed} of {reference.Scores.Length} splits ({plan}) (every learning rate diverged or its predictions left the data's scale), while {label} never failed ({metric} {F(stable.Mean)} ± {F(stable.Std)}); use {label} instead",
                 null);
         }
 
@@ -188,7 +188,7 @@ public static class Judgement
         {
             Comparison w = winners[0];
             return new VerdictReport(VerdictKind.NotConfirmed, me, w.Against, margin, comparisons,
-                $"not confirmed: {w.Against} is better than {me} on {metric} by {F(Loss(w.MeanDifference))} (95% CI {F(Math.Min(Loss(w.Low), Loss(w.High)))} to {F(WorstLoss(w))}; {test} p = {P(w.PAdjusted)}; better in {w.OtherBetterSplits} of {w.Splits} splits of {plan}){failed}; use {w.Against} instead (it was not itself compared with every other candidate)",
+                $"not confirmed: {w.Against} is better than {me} on {metric} by {F(Loss(w.MeanDifference))} (95% CI {F(Math.Min(Loss(w.Low), Loss(w.High)))} to {F(WorstLoss(w))}; {test} p = {P(w.PAdjusted)}; better in {w.OtherBetterSplits} of {w.Splits} splits ({plan})){failed}; use {w.Against} instead (it was not itself compared with every other candidate)",
                 null);
         }
 
@@ -201,7 +201,7 @@ public static class Judgement
         if (sweep is not null)
         {
             return new VerdictReport(VerdictKind.Inconclusive, me, null, margin, comparisons,
-                $"inconclusive: {sweep.Against} scored better than {me} in all {sweep.Splits} splits of {plan} (by {F(Loss(sweep.MeanDifference))} {metric} on average, 95% CI {F(Math.Min(Loss(sweep.Low), Loss(sweep.High)))} to {F(WorstLoss(sweep))}), but not significantly ({test} p = {P(sweep.PAdjusted)}){failed}",
+                $"inconclusive: {sweep.Against} scored better than {me} in all {sweep.Splits} splits ({plan}) (by {F(Loss(sweep.MeanDifference))} {metric} on average, 95% CI {F(Math.Min(Loss(sweep.Low), Loss(sweep.High)))} to {F(WorstLoss(sweep))}), but not significantly ({test} p = {P(sweep.PAdjusted)}){failed}",
                 settle);
         }
 
@@ -221,7 +221,7 @@ public static class Judgement
 
         string standing = comparisons.All(c => Loss(c.MeanDifference) <= 0) ? "has the best mean" : "is not significantly worse than the best and within the margin";
         return new VerdictReport(VerdictKind.Confirmed, me, null, margin, comparisons,
-            $"confirmed: {me} {standing} on {metric} ({F(mean)} ± {F(reference.Std)} over {reference.Scores.Length} splits of {plan}); against every alternative the 95% interval rules out a loss larger than {F(margin)} ({MarginText(metric, marginShare, mean)}; {test}){failed}",
+            $"confirmed: {me} {standing} on {metric} ({F(mean)} ± {F(reference.Std)} over {reference.Scores.Length} splits ({plan})); against every alternative the 95% interval rules out a loss larger than {F(margin)} ({MarginText(metric, marginShare, mean)}; {test}){failed}",
             null);
     }
 

@@ -101,7 +101,7 @@ public sealed class AdviseTests(ITestOutputHelper output)
     [Fact]
     public void Counts_get_log_link_candidates_scored_by_poisson_deviance()
     {
-        AdviceResult r = Run(CountData());
+        AdviceResult r = Run(LossLab.Lab.Tests.Advice.DiagnosticsTests.CountData());
         Assert.Equal(TargetKind.Counts, r.Diagnostics.TargetKind);
         Assert.Equal("poisson_deviance", r.Metric);
         string[] losses = [.. r.Run!.Candidates.Select(c => c.Candidate.Loss)];
@@ -177,29 +177,6 @@ public sealed class AdviseTests(ITestOutputHelper output)
         Assert.Equal("bce_with_logits:pos_weight=9", Advise.PerSplit("bce_with_logits:pos_weight=3")!(imbalanced));
         Assert.Equal("focal:alpha=0.9,gamma=2", Advise.PerSplit("focal:alpha=0.5,gamma=2")!(imbalanced));
         Assert.Null(Advise.PerSplit("mse"));
-    }
-
-    private static Dataset CountData()
-    {
-        var random = new Random(11);
-        int n = 400;
-        float[] x = new float[n], y = new float[n];
-        for (int i = 0; i < n; i++)
-        {
-            x[i] = (float)Builtins.Normal(random);
-            double mean = Math.Exp(0.5 + (0.6 * x[i]));
-            double l = Math.Exp(-mean), p = 1;
-            int k = 0;
-            do
-            {
-                k++;
-                p *= random.NextDouble();
-            }
-            while (p > l);
-            y[i] = k - 1;
-        }
-
-        return new Dataset("counts", ["x"], "events", x, y, TaskKind.Regression);
     }
 
     private static Dataset Imbalanced(int n, double share)
