@@ -30,7 +30,7 @@ internal static class AdviseCommand
         var task = new Option<string?>("--task") { Description = "regression, binary or multiclass (default: inferred; two distinct values in any coding are binary)" };
         var targetKind = new Option<string?>("--target-kind") { Description = "continuous, counts, ordinal, zero_heavy or positive_skewed (default: recognised from the values and the name)" };
         var kpi = new Option<string?>("--kpi") { Description = "What matters: mae, rmse, max, quantile:TAU, accuracy, f1, balanced_accuracy or log_loss (default: a metric that fits the target)" };
-        var folds = new Option<string>("--folds") { Description = "Folds per repeat, or 'time' for forward-chaining splits (default 5; time when the rows are ordered by a date column)", DefaultValueFactory = _ => "5" };
+        var folds = new Option<string>("--folds") { Description = "Folds per repeat (default 5), 'time' or time:K for forward-chaining splits (chosen automatically when the rows are ordered in time), 'shuffled' or shuffled:K to shuffle anyway", DefaultValueFactory = _ => "5" };
         var repeats = new Option<int?>("--repeats") { Description = "Repeats of the K-fold assignment (default 4 up to 50,000 rows, fewer beyond)" };
         var margin = new Option<double>("--margin") { Description = "The loss, as a share of the recommendation's score, that still counts as 'as good' when confirming", DefaultValueFactory = _ => Judgement.DefaultMarginShare };
         var lrs = new Option<string>("--lrs") { Description = "Learning rates tuned inside each training part, comma-separated, or auto (0.001 … 0.3)", DefaultValueFactory = _ => "auto" };
@@ -124,9 +124,19 @@ internal static class AdviseCommand
             return k >= 2 ? (k, FoldScheme.Time) : throw new UserException($"--folds {text}: forward chaining needs at least 2 splits, e.g. time:5");
         }
 
+        if (t == "shuffled")
+        {
+            return (5, FoldScheme.Shuffled);
+        }
+
+        if (t.StartsWith("shuffled:", StringComparison.Ordinal) && int.TryParse(t[9..], NumberStyles.None, CultureInfo.InvariantCulture, out int shuffled))
+        {
+            return (shuffled, FoldScheme.Shuffled);
+        }
+
         return int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int folds)
             ? (folds, null)
-            : throw new UserException($"--folds {text}: give a whole number of folds (e.g. 5), 'time' for forward-chaining splits, or time:K");
+            : throw new UserException($"--folds {text}: give a whole number of folds (e.g. 5), 'time' or time:K for forward-chaining splits, or 'shuffled' or shuffled:K to shuffle rows that are ordered in time");
     }
 
     private static TargetKind? ParseTargetKind(string? text) => text?.Trim().ToLowerInvariant() switch

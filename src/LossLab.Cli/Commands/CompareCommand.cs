@@ -20,7 +20,7 @@ internal static class CompareCommand
         var losses = new Option<string>("--losses") { Description = "Loss specs, comma-separated (use ';' when a spec contains commas)", Required = true };
         var optimizers = new Option<string>("--optimizers") { Description = "Optimizer specs, comma-separated (use ';' when a spec contains commas)", Required = true };
         var lrs = new Option<string>("--lrs") { Description = "Learning rates to search, comma-separated, or auto (0.001 … 0.3)", DefaultValueFactory = _ => "auto" };
-        var folds = new Option<string>("--folds") { Description = "Folds per repeat, or 'time' for forward-chaining splits (default 5; time when the rows are ordered by a date column)", DefaultValueFactory = _ => "5" };
+        var folds = new Option<string>("--folds") { Description = "Folds per repeat (default 5), 'time' or time:K for forward-chaining splits (chosen automatically when a date column orders the rows), 'shuffled' or shuffled:K to shuffle anyway", DefaultValueFactory = _ => "5" };
         var repeats = new Option<int>("--repeats") { Description = "Repeats of the K-fold assignment, each a new shuffle", DefaultValueFactory = _ => 4 };
         var seeds = new Option<int>("--seeds") { Description = "Seeds: each adds --repeats new fold assignments (new folds, new initialisations)", DefaultValueFactory = _ => 1 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per run", DefaultValueFactory = _ => 50 };

@@ -349,7 +349,7 @@ public static class Diagnostics
         if (time.TimeColumn is not null)
         {
             findings.Add(new Finding("time_order", "time_ordered",
-                $"the rows are ordered in time by '{time.TimeColumn}': the verification trains on the past and tests on the future (forward-chaining folds), as shuffled folds would leak the future", Warning: true));
+                $"the rows are ordered in time by '{time.TimeColumn}': the verification trains on the past and tests on the future (forward-chaining folds; --folds shuffled to shuffle anyway), as shuffled folds would leak the future", Warning: true));
         }
         else if (time.Autocorrelated)
         {

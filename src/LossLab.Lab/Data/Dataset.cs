@@ -90,6 +90,12 @@ public sealed class Dataset
     /// </summary>
     public string? TimeColumn { get; init; }
 
+    /// <summary>
+    /// A running index column in row order (a whole-number sequence that never decreases, dropped as an identifier), or
+    /// null: with residuals correlated along it, the rows are likely ordered in time.
+    /// </summary>
+    public string? OrderedIndexColumn { get; init; }
+
     /// <summary>The line of the source file each row came from (rows with missing values may have been dropped); null for data built in code.</summary>
     public IReadOnlyList<int>? SourceLines { get; init; }
 
@@ -100,10 +106,10 @@ public sealed class Dataset
     public int Outputs => Task == TaskKind.Multiclass ? Classes : TargetWidth;
 
     /// <summary>A copy with other features (same targets).</summary>
-    public Dataset WithFeatures(float[] features) => new(Name, FeatureNames, TargetName, features, Targets, Task, ClassNames, TargetWidth) { Notes = Notes, TimeColumn = TimeColumn };
+    public Dataset WithFeatures(float[] features) => new(Name, FeatureNames, TargetName, features, Targets, Task, ClassNames, TargetWidth) { Notes = Notes, TimeColumn = TimeColumn, OrderedIndexColumn = OrderedIndexColumn };
 
     /// <summary>A copy with other targets (same features).</summary>
-    public Dataset WithTargets(float[] targets) => new(Name, FeatureNames, TargetName, Features, targets, Task, ClassNames, TargetWidth) { Notes = Notes, TimeColumn = TimeColumn };
+    public Dataset WithTargets(float[] targets) => new(Name, FeatureNames, TargetName, Features, targets, Task, ClassNames, TargetWidth) { Notes = Notes, TimeColumn = TimeColumn, OrderedIndexColumn = OrderedIndexColumn };
 
     /// <summary>The rows at <paramref name="indices"/>, in that order.</summary>
     public Dataset Subset(IReadOnlyList<int> indices, string? name = null)
@@ -119,6 +125,6 @@ public sealed class Dataset
             Array.Copy(Targets, indices[i] * w, y, i * w, w);
         }
 
-        return new Dataset(name ?? Name, FeatureNames, TargetName, x, y, Task, ClassNames, w) { Notes = Notes, TimeColumn = TimeColumn };
+        return new Dataset(name ?? Name, FeatureNames, TargetName, x, y, Task, ClassNames, w) { Notes = Notes, TimeColumn = TimeColumn, OrderedIndexColumn = OrderedIndexColumn };
     }
 }

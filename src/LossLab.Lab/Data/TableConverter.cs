@@ -69,7 +69,7 @@ public static class TableConverter
             notes.Add($"{table.Rows.Count - keep.Count} of {table.Rows.Count} rows dropped for missing values (--drop-missing)");
         }
 
-        string? timeColumn = null;
+        string? timeColumn = null, orderedIndex = null;
         foreach (int c in featureIndices)
         {
             bool numeric = keep.Any(r => CsvLoader.IsNumber(table.Rows[r][c]));
@@ -77,6 +77,7 @@ public static class TableConverter
             if (role == ColumnRole.Identifier)
             {
                 bool ordered = numeric && ColumnRoles.NonDecreasing(keep.Select(r => double.Parse(table.Rows[r][c], CultureInfo.InvariantCulture)).ToArray());
+                orderedIndex ??= ordered ? table.Columns[c] : null;
                 notes.Add(numeric
                     ? $"column '{table.Columns[c]}' holds a different whole number in every row ({(ordered ? "a running index in row order" : "an identifier")}): dropped as a feature; name it in --features to keep it"
                     : $"column '{table.Columns[c]}' holds a different word in every row (an identifier): dropped instead of one-hot encoding {keep.Count} levels; name it in --features to keep it");
@@ -196,7 +197,7 @@ public static class TableConverter
             notes.Add($"the target '{target}' takes two values ({classNames[0]}, {classNames[1]}): read as binary with '{classNames[1]}' as the positive class (pass --task regression to treat it as a number)");
         }
 
-        return new Dataset(table.Source, columns.Select(c => c.Name).ToArray(), target, x, y, kind, classNames) { Notes = notes, TimeColumn = timeColumn, SourceLines = [.. keep.Select(r => table.Lines[r])] };
+        return new Dataset(table.Source, columns.Select(c => c.Name).ToArray(), target, x, y, kind, classNames) { Notes = notes, TimeColumn = timeColumn, OrderedIndexColumn = orderedIndex, SourceLines = [.. keep.Select(r => table.Lines[r])] };
     }
 
     private static int IndexOf(RawTable table, string column, string option)

@@ -35,7 +35,11 @@ public sealed record AdviseSettings
     /// <summary>R, the repeats; null picks 4 up to 50,000 rows, 2 up to 200,000 and 1 beyond (the intervals are narrow there anyway).</summary>
     public int? Repeats { get; init; }
 
-    /// <summary>Shuffled or time folds; null picks time folds when the data are ordered in time (<see cref="Dataset.TimeColumn"/>).</summary>
+    /// <summary>
+    /// Shuffled or time folds; null picks time folds when the data are ordered in time: by a date or year column
+    /// (<see cref="Dataset.TimeColumn"/>), or by a running index (<see cref="Dataset.OrderedIndexColumn"/>) along which the
+    /// residuals are autocorrelated (Durbin–Watson).
+    /// </summary>
     public FoldScheme? Scheme { get; init; }
 
     /// <summary>The most epochs per run.</summary>
@@ -94,7 +98,14 @@ public static class Advise
             shown[Standardised(loss, scale)] = loss;
         }
 
-        FoldScheme scheme = settings.Scheme ?? (data.TimeColumn is not null ? FoldScheme.Time : FoldScheme.Shuffled);
+        // Rows ordered in time: by a date or year column, or by a running index along which the residuals are correlated.
+        bool indexedSeries = data.OrderedIndexColumn is not null && diagnostics.Findings.Any(f => f.Code == "autocorrelated");
+        FoldScheme scheme = settings.Scheme ?? (data.TimeColumn is not null || indexedSeries ? FoldScheme.Time : FoldScheme.Shuffled);
+        if (settings.Scheme is null && indexedSeries && data.TimeColumn is null)
+        {
+            initial = initial with { Warnings = [.. initial.Warnings, $"the rows follow the running index '{data.OrderedIndexColumn}' and neighbouring residuals are correlated: verified with forward-chaining folds (--folds shuffled to shuffle instead)"] };
+        }
+
         var verification = new VerificationSettings
         {
             Plan = new ResamplingPlan { Folds = settings.Folds, Repeats = settings.RepeatsFor(data.Rows), Scheme = scheme, Seed = settings.Seed },

@@ -163,6 +163,28 @@ public sealed class AdviseTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_running_index_with_autocorrelated_residuals_switches_to_forward_chaining_folds()
+    {
+        var random = new Random(12);
+        var csv = new System.Text.StringBuilder("t,x,y\n");
+        double noise = 0;
+        for (int i = 0; i < 150; i++)
+        {
+            noise = (0.8 * noise) + Builtins.Normal(random);
+            double x = random.NextDouble() * 10;
+            csv.Append(CultureInfo.InvariantCulture, $"{i + 1},{x:F3},{(2 * x) + noise:F4}\n");
+        }
+
+        Dataset data = TableConverter.ToDataset(CsvLoader.Read(new StringReader(csv.ToString()), "indexed.csv"), "y");
+        Assert.Equal("t", data.OrderedIndexColumn);
+        Assert.Null(data.TimeColumn);
+        AdviceResult r = Run(data);
+        Assert.Equal(FoldScheme.Time, r.Run!.Plan.Scheme);
+        Assert.Contains(r.Recommendation.Warnings, w => w.Contains("running index 't'", StringComparison.Ordinal));
+        Assert.Equal(FoldScheme.Shuffled, Run(data, null, Quick with { Scheme = FoldScheme.Shuffled, Repeats = 1 }).Run!.Plan.Scheme);
+    }
+
+    [Fact]
     public void Loss_parameters_are_re_estimated_on_each_training_part()
     {
         Dataset data = Builtins.Load("builtin:seed:n=400,noise=1");
