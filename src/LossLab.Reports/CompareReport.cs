@@ -69,11 +69,11 @@ public static class CompareReport
             return;
         }
 
-        string metric = $"validation {result.Metric}";
+        string metric = $"test {result.Metric}";
         (string Label, double Mean, double Std)[] entries = [.. result.Ranking.Select(c => (Label(c), c.Mean, c.Std))];
         report.Chart(
             "ranking",
-            $"Mean test {metric} ± std over the splits per loss + optimizer, best on top ({Direction(result.LowerIsBetter)}); {highlightName} in orange",
+            $"Mean {metric} ± std over the splits per loss + optimizer, best on top ({Direction(result.LowerIsBetter)}); {highlightName} in orange",
             Charts.Ranking($"Ranking by {metric}", metric, entries, highlight));
         report.Chart(
             "scores",

@@ -179,7 +179,7 @@ internal static class CompareCommand
                         ["ci95"] = new JsonArray(Finite(v.Low), Finite(v.High)),
                         ["p_value"] = Finite(v.PValue),
                         ["p_adjusted"] = Finite(v.PAdjusted),
-                        ["test"] = LossLab.Lab.Verification.Comparison.Test,
+                        ["test"] = r.Run is null ? LossLab.Lab.Verification.Comparison.Test : LossLab.Lab.Verification.Judgement.TestOf(r.Run),
                     }
                     : null,
             });

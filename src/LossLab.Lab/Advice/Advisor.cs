@@ -215,7 +215,7 @@ public static class Advisor
             alternatives.Remove(MmLoss);
             loss = MmLoss;
             metric = "mae";
-            metricReason = "bad leverage points: MAE, so the few rows whose y disagrees with the bulk do not decide alone";
+            metricReason = "bad leverage points: MAE, so the few rows whose y disagrees with the bulk do not decide alone; the MM fit ignores those rows on purpose, so its error on them is large and it can score worse overall while fitting the other rows better (median_ae in the metrics shows the bulk)";
             reasons.Add($"{Find("bad_leverage")}: a loss of the residual cannot help (its influence is unbounded in x), so the recommendation is the high-breakdown MM-estimate (Tukey's bisquare, 50% breakdown, 95% efficiency; losslab fit --solver mm), verified against the gradient-trained losses; inspect those rows");
         }
 

@@ -239,6 +239,17 @@ public static class Diagnostics
             throw new DataException($"{data.Name}: every feature column is constant; there is nothing to regress on");
         }
 
+        int most = Math.Max(1, ((n - 2) / 2) - 1); // the MM fit's subsamples and Cook's distance need n well above p
+        if (d > most)
+        {
+            findings.Add(new Finding("size", "too_wide",
+                $"{d} independent feature columns for {n} rows: residual diagnostics need several rows per coefficient, so the diagnostic fits use the first {most} columns only ({string.Join(", ", names.Take(Math.Min(most, 8)))}{(most > 8 ? ", …" : string.Empty)}); the verification uses them all",
+                Warning: true));
+            x = Rows(x, d, most);
+            names = names[..most];
+            d = most;
+        }
+
         // 2. A high-breakdown fit (MM) gives residuals that bad points cannot hide in.
         (double[] beta, double scale, string robustName) = RobustFitOf(x, n, d, y, findings);
         double[] fitted = new double[n], r = new double[n], z = new double[n];
@@ -274,7 +285,13 @@ public static class Diagnostics
         double pull = leverage.BadLeverageRows.Length > 0 && !noiseFree
             ? logY is null ? HuberPull(x, n, d, y, beta, scale) : HuberPull(x, n, d, logY, logBeta!, logScale)
             : 0;
-        if (leverage.BadLeverageRows.Length > 0 && !noiseFree && pull > HarmfulPull)
+        if (leverage.BadLeverageRows.Length > 0 && !noiseFree && pull > HarmfulPull && logY is not null)
+        {
+            findings.Add(new Finding("leverage", "leverage_outliers",
+                $"{leverage.BadLeverageRows.Length} row(s) far out in x whose log-target disagrees with the bulk (data rows {Rows(leverage.BadLeverageRows, data)}; |robust residual| > {AdviceMath.Number(LeverageCheck.ResidualCutFor(n))} robust SDs on the log scale, pulling a Huber fit of log y {AdviceMath.Number(pull)} robust SDs): no loss bounds their pull on a log-link model either — inspect those rows, or model log y with a high-breakdown fit (losslab fit --solver mm on log y)",
+                Warning: true));
+        }
+        else if (leverage.BadLeverageRows.Length > 0 && !noiseFree && pull > HarmfulPull)
         {
             findings.Add(new Finding("leverage", "bad_leverage",
                 $"{leverage.BadLeverageRows.Length} bad leverage point(s) (far out in x: hat value > 3p/n = {AdviceMath.Number(1.5 * leverage.Cut)} or robust distance > {AdviceMath.Number(leverage.DistanceCut)}; and |robust residual| > {AdviceMath.Number(LeverageCheck.ResidualCutFor(n))} robust SDs{(logY is null ? string.Empty : " on the log scale")}): data rows {Rows(leverage.BadLeverageRows, data)}; they pull a Huber fit {AdviceMath.Number(pull)} robust SDs away from the high-breakdown fit on average — least squares, Huber and L1 alike; fit with a high-breakdown estimator (losslab fit --solver mm) and inspect or remove those rows",
@@ -646,6 +663,19 @@ public static class Diagnostics
         int[] order = [.. Enumerable.Range(0, n)];
         new Random(seed).Shuffle(order);
         return [.. order[..max].Order()];
+    }
+
+    /// <summary>The first <paramref name="keep"/> of d columns of row-major x.</summary>
+    private static double[] Rows(double[] x, int d, int keep)
+    {
+        int n = x.Length / d;
+        double[] result = new double[n * keep];
+        for (int i = 0; i < n; i++)
+        {
+            Array.Copy(x, i * d, result, i * keep, keep);
+        }
+
+        return result;
     }
 
     private static double[] Rows(double[] x, int d, int[] rows)

@@ -74,6 +74,13 @@ public static class TableConverter
         {
             bool numeric = keep.Any(r => CsvLoader.IsNumber(table.Rows[r][c]));
             ColumnRole role = features is null ? ColumnRoles.Recognise(table.Columns[c], keep.Select(r => table.Rows[r][c]).ToArray(), numeric) : ColumnRole.Feature;
+            if (role == ColumnRole.Identifier && numeric && TargetCorrelation(table, keep, c, targetIndex) is double rho && Math.Abs(rho) >= 0.3)
+            {
+                // A rank or a running number that tracks the target is information, not a label of the row.
+                notes.Add($"column '{table.Columns[c]}' holds a different whole number in every row like an identifier, but it correlates with the target (r = {rho.ToString("0.00", CultureInfo.InvariantCulture)}): kept as a feature");
+                role = ColumnRole.Feature;
+            }
+
             if (role == ColumnRole.Identifier)
             {
                 bool ordered = numeric && ColumnRoles.NonDecreasing(keep.Select(r => double.Parse(table.Rows[r][c], CultureInfo.InvariantCulture)).ToArray());
@@ -131,7 +138,8 @@ public static class TableConverter
 
         if (columns.Count == 0)
         {
-            throw new DataException($"{table.Source}: no usable feature columns (categorical columns with a single level carry no information)");
+            string dropped = notes.Count > 0 ? " (" + string.Join("; ", notes.Where(n => n.Contains("dropped", StringComparison.Ordinal))) + ")" : string.Empty;
+            throw new DataException($"{table.Source}: no usable feature columns (categorical columns with a single level carry no information){dropped}; name the columns to use in --features");
         }
 
         int d = columns.Count;
@@ -198,6 +206,30 @@ public static class TableConverter
         }
 
         return new Dataset(table.Source, columns.Select(c => c.Name).ToArray(), target, x, y, kind, classNames) { Notes = notes, TimeColumn = timeColumn, OrderedIndexColumn = orderedIndex, SourceLines = [.. keep.Select(r => table.Lines[r])] };
+    }
+
+    /// <summary>Pearson's correlation of a numeric column with a numeric target over the kept rows, or null when either is not all numbers.</summary>
+    private static double? TargetCorrelation(RawTable table, List<int> rows, int column, int target)
+    {
+        double[] a = new double[rows.Count], b = new double[rows.Count];
+        for (int i = 0; i < rows.Count; i++)
+        {
+            if (!double.TryParse(table.Rows[rows[i]][column], NumberStyles.Float, CultureInfo.InvariantCulture, out a[i])
+                || !double.TryParse(table.Rows[rows[i]][target], NumberStyles.Float, CultureInfo.InvariantCulture, out b[i]))
+            {
+                return null;
+            }
+        }
+
+        double ma = a.Average(), mb = b.Average(), saa = 0, sbb = 0, sab = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+            sab += (a[i] - ma) * (b[i] - mb);
+        }
+
+        return saa > 0 && sbb > 0 ? sab / Math.Sqrt(saa * sbb) : 0;
     }
 
     private static int IndexOf(RawTable table, string column, string option)

@@ -101,14 +101,35 @@ public static class Advise
         // Rows ordered in time: by a date or year column, or by a running index along which the residuals are correlated.
         bool indexedSeries = data.OrderedIndexColumn is not null && diagnostics.Findings.Any(f => f.Code == "autocorrelated");
         FoldScheme scheme = settings.Scheme ?? (data.TimeColumn is not null || indexedSeries ? FoldScheme.Time : FoldScheme.Shuffled);
+        int folds = settings.Folds;
+        if (settings.Scheme is null && scheme == FoldScheme.Time)
+        {
+            folds = ResamplingPlan.TimeFoldsFor(data.Rows, settings.Folds);
+            if (folds < 2)
+            {
+                scheme = FoldScheme.Shuffled;
+                folds = settings.Folds;
+                initial = initial with { Warnings = [.. initial.Warnings, $"the rows are ordered in time, but {data.Rows} rows are too few for forward-chaining splits (blocks of {ResamplingPlan.MinimumTimeBlock} rows): shuffled folds are used, and the scores may be optimistic"] };
+            }
+        }
         if (settings.Scheme is null && indexedSeries && data.TimeColumn is null)
         {
-            initial = initial with { Warnings = [.. initial.Warnings, $"the rows follow the running index '{data.OrderedIndexColumn}' and neighbouring residuals are correlated: verified with forward-chaining folds (--folds shuffled to shuffle instead)"] };
+            initial = initial with
+            {
+                Warnings = [.. initial.Warnings.Where(w => !w.Contains("verify with --folds time", StringComparison.Ordinal)), $"the rows follow the running index '{data.OrderedIndexColumn}' and neighbouring residuals are correlated: verified with forward-chaining folds (--folds shuffled to shuffle instead)"],
+            };
+        }
+        else if (scheme == FoldScheme.Shuffled && data.TimeColumn is not null)
+        {
+            initial = initial with
+            {
+                Warnings = [.. initial.Warnings.Where(w => !w.Contains("trains on the past", StringComparison.Ordinal)), $"the rows are ordered in time by '{data.TimeColumn}', but shuffled folds were asked for: the models see later rows than those they are scored on, so the scores may be optimistic"],
+            };
         }
 
         var verification = new VerificationSettings
         {
-            Plan = new ResamplingPlan { Folds = settings.Folds, Repeats = settings.RepeatsFor(data.Rows), Scheme = scheme, Seed = settings.Seed },
+            Plan = new ResamplingPlan { Folds = folds, Repeats = settings.RepeatsFor(data.Rows), Scheme = scheme, Seed = settings.Seed },
             LearningRates = settings.LearningRates ?? VerificationSettings.DefaultRates,
             Metric = initial.Metric,
             TuneThreshold = initial.TuneThreshold,

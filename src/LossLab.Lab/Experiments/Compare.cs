@@ -185,13 +185,22 @@ public static class Compare
             throw new SpecException($"--metric {metric}: a classification metric");
         }
 
+        FoldScheme scheme = settings.Scheme ?? (data.TimeColumn is not null ? FoldScheme.Time : FoldScheme.Shuffled);
+        int folds = settings.Folds;
+        if (settings.Scheme is null && scheme == FoldScheme.Time)
+        {
+            // Chosen because a date orders the rows: as many splits as the rows allow, else shuffled folds.
+            folds = ResamplingPlan.TimeFoldsFor(data.Rows, settings.Folds);
+            (scheme, folds) = folds >= 2 ? (scheme, folds) : (FoldScheme.Shuffled, settings.Folds);
+        }
+
         var verification = new VerificationSettings
         {
             Plan = new ResamplingPlan
             {
-                Folds = settings.Folds,
+                Folds = folds,
                 Repeats = settings.Repeats * settings.Seeds,
-                Scheme = settings.Scheme ?? (data.TimeColumn is not null ? FoldScheme.Time : FoldScheme.Shuffled),
+                Scheme = scheme,
                 Seed = settings.Seed,
             },
             LearningRates = rates,
@@ -246,7 +255,7 @@ public static class Compare
             Comparison v = versusBest[0];
             double sign = lower ? 1 : -1; // runner-up − winner, positive favouring the winner
             double a = -sign * v.MeanDifference, low = -sign * v.High, high = -sign * v.Low;
-            test = new PairedTest(a, -sign * v.TStatistic, v.PAdjusted, v.Splits) { Low = Math.Min(low, high), High = Math.Max(low, high) };
+            test = new PairedTest(a, -sign * v.TStatistic, v.PAdjusted, v.Splits) { Low = Math.Min(low, high), High = Math.Max(low, high), Test = Judgement.TestOf(run) };
         }
 
         return new CompareResult(task, run.Metric, lower, ranking, test, run.Cancelled, run.RunsCompleted, run.RunsTotal) { Run = run, Ranks = Judgement.Ranks(run, withOptimizer) };

@@ -128,15 +128,16 @@ public static class Judgement
         double[] mine = scores[reference];
         foreach (CandidateOutcome other in others)
         {
+            // Splits where no candidate has a score (every one failed) say nothing about the pair: they are left out.
             double[] theirs = scores[other];
-            double[] d = [.. mine.Zip(theirs, (a, b) => a - b)];
-            if (d.Any(v => !double.IsFinite(v)))
+            double[] d = [.. mine.Zip(theirs, (a, b) => a - b).Where(double.IsFinite)];
+            if (d.Length < 2)
             {
                 raw.Add((other, new CorrectedTTest(double.NaN, double.NaN, double.NaN, d.Length - 1, 1, double.NaN, double.NaN, d.Length), 0));
                 continue;
             }
 
-            int better = mine.Zip(theirs, (a, b) => run.LowerIsBetter ? b < a : b > a).Count(x => x);
+            int better = mine.Zip(theirs, (a, b) => double.IsFinite(a - b) && (run.LowerIsBetter ? b < a : b > a)).Count(x => x);
             raw.Add((other, ResampledTests.NadeauBengio(d, run.TestToTrainRatio), better));
         }
 
@@ -162,7 +163,8 @@ public static class Judgement
         }
 
         IReadOnlyList<Comparison> comparisons = Compare(run, reference, withOptimizer);
-        double mean = Imputed(run)[reference].Average();
+        double[] imputed = [.. Imputed(run)[reference].Where(double.IsFinite)];
+        double mean = imputed.Average();
         // The margin is a share of the error: of the score itself for errors, of 1 − score for scores bounded by 1
         // (accuracy 0.95 → a 5% margin of 0.0025, not of 0.0475).
         double margin = marginShare * Math.Max(BoundedAboveByOne(metric) ? 1 - mean : Math.Abs(mean), 1e-12);

@@ -40,13 +40,23 @@ public sealed record ResamplingPlan
     /// <summary>The base seed of the shuffles; repeat r shuffles with a seed derived from (Seed, r).</summary>
     public int Seed { get; init; }
 
+    /// <summary>The fewest rows a block of forward-chaining splits may have (the first training part is one block).</summary>
+    public const int MinimumTimeBlock = 4;
+
+    /// <summary>
+    /// The number of forward-chaining splits n rows allow when the plan was not asked for but chosen because the rows
+    /// are ordered in time: at most <paramref name="wanted"/>, with blocks of at least <see cref="MinimumTimeBlock"/>
+    /// rows; fewer than 2 means the data are too short for time splits.
+    /// </summary>
+    public static int TimeFoldsFor(int rows, int wanted) => Math.Min(wanted, (rows / MinimumTimeBlock) - 1);
+
     /// <summary>The number of splits the plan makes: K·R, or K for time splits.</summary>
     public int SplitCount => Scheme == FoldScheme.Time ? Folds : Folds * Repeats;
 
     /// <summary>One line for people: what the plan does.</summary>
     public string Describe() => Scheme == FoldScheme.Time
         ? $"{Folds} forward-chaining time splits (train on the earlier rows, test on the next block)"
-        : Repeats == 1 ? $"{Folds}-fold cross-validation" : $"{Folds}-fold cross-validation repeated {Repeats} times (a new shuffle per repeat)";
+        : Repeats == 1 ? $"{Folds}-fold cross-validation" : $"{Folds}-fold cross-validation repeated {Repeats} times, a new shuffle per repeat";
 
     /// <summary>Makes the splits.</summary>
     /// <param name="rows">n, the number of rows.</param>
@@ -110,9 +120,9 @@ public sealed record ResamplingPlan
     private List<Split> TimeSplits(int rows)
     {
         int blocks = Folds + 1;
-        if (rows < blocks * 2)
+        if (rows < blocks * MinimumTimeBlock)
         {
-            throw new ArgumentException($"{Folds} forward-chaining splits need at least {blocks * 2} rows (got {rows}); use fewer folds");
+            throw new ArgumentException($"{Folds} forward-chaining splits need at least {blocks * MinimumTimeBlock} rows ({MinimumTimeBlock} per block; got {rows}); use at most {Math.Max(1, (rows / MinimumTimeBlock) - 1)} splits");
         }
 
         int Edge(int b) => (int)((long)b * rows / blocks);

@@ -243,7 +243,7 @@ public static class Verifier
     {
         double[] scores = [.. splits.Select(s => s.Score)];
         double mean = scores.Any(double.IsNaN) ? double.NaN : scores.Average();
-        double std = scores.Length < 2 || double.IsNaN(mean) ? 0 : Math.Sqrt(scores.Sum(v => (v - mean) * (v - mean)) / (scores.Length - 1));
+        double std = double.IsNaN(mean) ? double.NaN : scores.Length < 2 ? 0 : Math.Sqrt(scores.Sum(v => (v - mean) * (v - mean)) / (scores.Length - 1));
         var metricMeans = new SortedDictionary<string, double>(StringComparer.Ordinal);
         foreach (string key in splits.Where(s => !s.Diverged).SelectMany(s => s.Metrics.Keys).Distinct())
         {

@@ -76,6 +76,15 @@ public sealed class TargetShapeTests
         => Assert.NotEqual(TargetKind.Counts, TargetShape.Analyze(Draw(300, 8, r => Math.Round(60000 + (3000 * Normal(r)))), "employment").Kind);
 
     [Fact]
+    public void Whole_amounts_with_zeros_are_zero_heavy_even_under_a_claims_name()
+    {
+        double[] y = Draw(500, 10, r => r.NextDouble() < 0.7 ? 0 : Math.Round(Math.Exp(5 + Normal(r))));
+        Assert.True(y.Max() > 1000);
+        Assert.Equal(TargetKind.ZeroHeavy, TargetShape.Analyze(y, "claim_amount").Kind);
+        Assert.Equal(TargetKind.Counts, TargetShape.Analyze(Draw(500, 11, r => Poisson(r, 1.2)), "claims").Kind);
+    }
+
+    [Fact]
     public void A_kind_given_by_the_user_wins()
         => Assert.Equal(TargetKind.Continuous, TargetShape.Analyze(Draw(300, 9, r => Poisson(r, 2)), "y", TargetKind.Continuous).Kind);
 }

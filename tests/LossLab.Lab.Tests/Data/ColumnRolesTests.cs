@@ -31,6 +31,25 @@ public sealed class ColumnRolesTests
     }
 
     [Fact]
+    public void A_rank_that_tracks_the_target_is_kept_though_it_looks_like_an_identifier()
+    {
+        // size_rank is a permutation of 1..n, ordered like the target: information, not a row label
+        string csv = Csv("size_rank,price", 40, i => $"{((i * 17) % 40) + 1},{(((i * 17) % 40) * 3.5) + 100 + (i % 3)}");
+        Dataset d = TableConverter.ToDataset(Table(csv), "price");
+        Assert.Equal(["size_rank"], d.FeatureNames);
+        Assert.Contains(d.Notes, n => n.Contains("correlates with the target", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void When_every_feature_is_an_identifier_the_error_says_so()
+    {
+        string csv = Csv("name,y", 30, i => $"p{i},{i % 4}.5");
+        var e = Assert.Throws<DataException>(() => TableConverter.ToDataset(Table(csv), "y"));
+        Assert.Contains("'name'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--features", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_column_named_like_an_identifier_with_unique_whole_numbers_is_dropped()
     {
         string csv = Csv("customer_id,x,y", 30, i => $"{(i * 7919) % 100003},{i % 4},{i % 6}.25");

@@ -185,6 +185,28 @@ public sealed class AdviseTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void More_columns_than_rows_allow_still_get_advice_with_a_warning()
+    {
+        var random = new Random(13);
+        int n = 25, d = 30;
+        float[] x = new float[n * d], y = new float[n];
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                x[(i * d) + j] = (float)Builtins.Normal(random);
+            }
+
+            y[i] = (float)((2 * x[i * d]) + Builtins.Normal(random));
+        }
+
+        var data = new Dataset("wide", [.. Enumerable.Range(1, d).Select(j => $"x{j}")], "y", x, y, TaskKind.Regression);
+        AdviceResult r = Run(data, null, Quick with { Folds = 2, Repeats = 1 });
+        Assert.Contains(r.Diagnostics.Findings, f => f.Code == "too_wide");
+        Assert.NotEqual(VerdictKind.Confirmed, r.Outcome!.Kind);
+    }
+
+    [Fact]
     public void Loss_parameters_are_re_estimated_on_each_training_part()
     {
         Dataset data = Builtins.Load("builtin:seed:n=400,noise=1");

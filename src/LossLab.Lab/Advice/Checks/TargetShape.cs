@@ -102,7 +102,7 @@ public static partial class TargetShape
             return Make(given, $"--target-kind {Code(given)}");
         }
 
-        bool countName = CountName().IsMatch(name), scaleName = ScaleName().IsMatch(name);
+        bool countName = CountName().IsMatch(name) && !AmountName().IsMatch(name), scaleName = ScaleName().IsMatch(name);
         if (whole && distinct <= OrdinalLevels && max - min <= OrdinalLevels && !countName)
         {
             bool countShaped = nonNegative && min <= 1 && skew > 0.3 && (mean - min) < (max - min) / 3;
@@ -157,6 +157,9 @@ public static partial class TargetShape
 
     [GeneratedRegex(@"count|(^|[^a-z])(num|number|n|visits?|claims?|events?|calls?|accidents?|arrivals?|defects?|breaks?|deaths?|births?|cases?|affairs?|trips?|days?)([^a-z]|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex CountName();
+
+    [GeneratedRegex(@"amount|cost|price|value|spend|sales|revenue|income|pay|sum|total|size|weight|dollar|euro|usd|eur", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AmountName();
 
     [GeneratedRegex(@"rate|rating|score|scale|grade|level|quality|rank|satisf|likert|stars|opinion|attitude|pid", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ScaleName();
