@@ -26,7 +26,35 @@ public enum Verdict
 /// <param name="Verdict">The verdict, computed from the evidence.</param>
 /// <param name="Evidence">The measured numbers.</param>
 /// <param name="Explanation">What the numbers say, in plain language.</param>
-public sealed record ClaimResult(string Id, string Claim, Verdict Verdict, IReadOnlyDictionary<string, double> Evidence, string Explanation);
+public sealed record ClaimResult(string Id, string Claim, Verdict Verdict, IReadOnlyDictionary<string, double> Evidence, string Explanation)
+{
+    /// <summary>What the experiment predicted, stated before it ran.</summary>
+    public string Prediction { get; init; } = string.Empty;
+
+    /// <summary>Whether the claim is settled by an exact computation (one run) rather than by sampling.</summary>
+    public bool Exact { get; init; }
+
+    /// <summary>Replications run (new data and a new start each).</summary>
+    public int Replications { get; init; } = 1;
+
+    /// <summary>The share of trials in which the prediction held.</summary>
+    public double SupportShare { get; init; } = double.NaN;
+
+    /// <summary>Lower end of the share's 95% Wilson interval.</summary>
+    public double SupportLow { get; init; } = double.NaN;
+
+    /// <summary>Upper end.</summary>
+    public double SupportHigh { get; init; } = double.NaN;
+
+    /// <summary>Each scenario's support, when the answer depends on a condition.</summary>
+    public IReadOnlyList<ClaimKit.ScenarioSummary> Scenarios { get; init; } = [];
+
+    /// <summary>The unit of each evidence quantity.</summary>
+    public IReadOnlyDictionary<string, string> Units { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Every trial's evidence, in replication order (for the distribution charts).</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, double>> Samples { get; init; } = [];
+}
 
 /// <summary>
 /// Every testable claim of the guide as a small experiment run now. Nothing is hard-coded: each verdict is a comparison
