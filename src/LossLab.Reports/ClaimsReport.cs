@@ -24,20 +24,86 @@ public static class ClaimsReport
     {
         ArgumentNullException.ThrowIfNull(results);
         var report = new Report("LossLab claims: the guide's claims, measured", commandLine)
-            .Fact("seed", seed.ToString(Inv))
+            .Fact("seed", seed.ToString(Inv) + " (replication r uses seed·1000 + r)")
+            .Fact("replications", results.Count > 0 ? results.Max(r => r.Replications).ToString(Inv) : "0")
             .Fact("claims", only is null ? "all" : only);
         report.Heading("Summary")
-            .Paragraph($"{results.Count(r => r.Verdict == Verdict.Holds)} hold, {results.Count(r => r.Verdict == Verdict.HoldsWithCaveat)} hold with a caveat, {results.Count(r => r.Verdict == Verdict.DoesNotHold)} do not hold. Every verdict is computed from numbers measured by the run; the same seed gives the same numbers.")
-            .Table(["id", "verdict", "claim"], results.Select(r => (IReadOnlyList<string>)[r.Id, VerdictText(r.Verdict), r.Claim]));
+            .Paragraph($"{results.Count(r => r.Verdict == Verdict.Holds)} hold, {results.Count(r => r.Verdict == Verdict.HoldsWithCaveat)} hold with a caveat, {results.Count(r => r.Verdict == Verdict.DoesNotHold)} do not hold. Each claim's experiment runs once per replication on new data from a new start; the support is the share of replications in which its prediction held, with a 95% Wilson interval. A claim holds when that interval lies above ½ in every scenario, does not hold when it lies below ½ in every scenario, and holds with a caveat otherwise.")
+            .Table(["id", "verdict", "support", "claim"], [.. results.Select(r => (IReadOnlyList<string>)[r.Id, VerdictText(r.Verdict), Support(r), r.Claim])]);
         foreach (ClaimResult r in results)
         {
             report.Heading($"{r.Id} — {r.Claim}")
-                .Note($"Verdict: {VerdictText(r.Verdict)}.")
-                .Paragraph(r.Explanation);
+                .Note($"Verdict: {VerdictText(r.Verdict)}.");
+            if (r.Prediction.Length > 0)
+            {
+                report.Paragraph("Prediction: " + r.Prediction + ".");
+            }
+
+            report.Paragraph(r.Explanation);
+            if (r.Scenarios.Count > 0)
+            {
+                report.Table(["scenario", "replications", "prediction held", "95% interval"], [.. r.Scenarios.Select(sc => (IReadOnlyList<string>)[sc.Name, sc.Replications.ToString(Inv), $"{sc.Held.ToString(Inv)} ({(100 * sc.Share).ToString("0", Inv)}%)", $"{(100 * sc.Low).ToString("0", Inv)}–{(100 * sc.High).ToString("0", Inv)}%"])]);
+            }
+
+            if (!r.Exact && r.Samples.Count > 1 && Strip(r) is ScottPlot.Plot strip)
+            {
+                report.Chart($"claim-{r.Id}-replications", $"{r.Id}: one point per replication (filled: the prediction held; open: it did not), one row per scenario", strip);
+            }
+
             AddEvidence(report, r);
         }
 
         return report;
+    }
+
+    private static string Support(ClaimResult r) => r.Exact
+        ? "exact"
+        : double.IsFinite(r.SupportShare) ? $"{(100 * r.SupportShare).ToString("0", Inv)}% of {r.Replications.ToString(Inv)} ({(100 * r.SupportLow).ToString("0", Inv)}–{(100 * r.SupportHigh).ToString("0", Inv)}%)" : "—";
+
+    /// <summary>The chart quantity of every replication, one row per scenario, held and not held told apart.</summary>
+    private static ScottPlot.Plot? Strip(ClaimResult r)
+    {
+        string? key = r.ChartKey ?? r.Samples.SelectMany(t => t.Evidence.Keys).FirstOrDefault();
+        if (key is null)
+        {
+            return null;
+        }
+
+        string[] scenarios = [.. r.Samples.Select(t => t.Scenario).Distinct()];
+        var plot = new ScottPlot.Plot();
+        foreach (bool held in new[] { true, false })
+        {
+            var xs = new List<double>();
+            var ys = new List<double>();
+            int k = 0;
+            foreach (var t in r.Samples)
+            {
+                k++;
+                if (t.Held == held && t.Evidence.TryGetValue(key, out double v) && double.IsFinite(v))
+                {
+                    xs.Add(v);
+                    ys.Add(scenarios.Length - 1 - Array.IndexOf(scenarios, t.Scenario) + (0.25 * ((k % 7) / 6.0 - 0.5)));
+                }
+            }
+
+            if (xs.Count == 0)
+            {
+                continue;
+            }
+
+            var points = plot.Add.ScatterPoints(xs.ToArray(), ys.ToArray());
+            points.LegendText = held ? "prediction held" : "prediction did not hold";
+            points.MarkerSize = 9;
+            points.MarkerShape = held ? ScottPlot.MarkerShape.FilledCircle : ScottPlot.MarkerShape.OpenCircle;
+            points.Color = held ? ScottPlot.Colors.SteelBlue : ScottPlot.Colors.IndianRed;
+        }
+
+        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, scenarios.Length).Select(i => (double)(scenarios.Length - 1 - i))], scenarios);
+        plot.Axes.SetLimitsY(-0.6, scenarios.Length - 0.4);
+        plot.Title($"{r.Id}: {key} per replication");
+        plot.XLabel(r.Units.TryGetValue(key, out string? unit) ? $"{key} ({unit})" : key);
+        plot.ShowLegend(ScottPlot.Edge.Bottom);
+        return plot;
     }
 
     /// <summary>The verdict in words: holds, holds with a caveat, does not hold.</summary>

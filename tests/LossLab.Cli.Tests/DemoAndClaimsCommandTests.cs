@@ -45,7 +45,27 @@ public sealed class DemoAndClaimsCommandTests
             Assert.Contains(c.GetProperty("verdict").GetString(), new[] { "holds", "holds_with_caveat", "does_not_hold" });
             Assert.True(c.GetProperty("evidence").EnumerateObject().Any());
             Assert.False(string.IsNullOrWhiteSpace(c.GetProperty("explanation").GetString()));
+            Assert.False(string.IsNullOrWhiteSpace(c.GetProperty("prediction").GetString()));
+            int replications = c.GetProperty("replications").GetInt32();
+            Assert.Equal(c.GetProperty("exact").GetBoolean() ? 1 : 20, replications);
+            double share = c.GetProperty("support_share").GetDouble();
+            JsonElement ci = c.GetProperty("support_ci95");
+            Assert.InRange(share, ci[0].GetDouble(), ci[1].GetDouble());
+            Assert.True(c.GetProperty("scenarios").GetArrayLength() >= 1);
+            Assert.Equal(JsonValueKind.Object, c.GetProperty("units").ValueKind);
         });
+    }
+
+    [Fact]
+    public void Claims_take_a_replication_count_and_refuse_a_bad_one()
+    {
+        var (code, output, error) = CliRunner.Run("claims", "--only", "O8", "--replications", "5", "--json");
+        Assert.True(code == 0, error);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        Assert.Equal(5, doc.RootElement.GetProperty("claims")[0].GetProperty("replications").GetInt32());
+        var (bad, _, message) = CliRunner.Run("claims", "--replications", "0");
+        Assert.Equal(1, bad);
+        Assert.Contains("--replications 0: must lie in [1, 10000]", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,6 +73,6 @@ public sealed class DemoAndClaimsCommandTests
     {
         var (code, _, error) = CliRunner.Run("claims", "--only", "L99");
         Assert.Equal(1, code);
-        Assert.Contains("unknown claim; accepted: L3", error, StringComparison.Ordinal);
+        Assert.Contains("unknown claim; accepted: L", error, StringComparison.Ordinal);
     }
 }

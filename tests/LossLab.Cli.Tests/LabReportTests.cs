@@ -77,12 +77,12 @@ public sealed class LabReportTests
     }
 
     [Fact]
-    public void Claims_write_one_evidence_chart_per_claim_and_every_verdict()
+    public void Claims_write_a_replication_chart_and_evidence_charts_per_claim_and_every_verdict()
     {
         string dir = NewReportFolder();
         var (code, output, error) = CliRunner.Run("claims", "--only", "L5,L10", "--json", "--out", dir);
         Assert.True(code == 0, error);
-        string html = AssertReport(dir, "claim-L5", "claim-L10", "claim-L10-small");
+        string html = AssertReport(dir, "claim-L5", "claim-L5-replications", "claim-L10", "claim-L10-replications", "claim-L10-small");
         JsonArray claims = JsonNode.Parse(output)!["claims"]!.AsArray();
         Assert.Equal(2, claims.Count);
         foreach (JsonNode? claim in claims)

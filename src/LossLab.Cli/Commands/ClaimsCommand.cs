@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LossLab.Lab.Experiments;
+using LossLab.Lab.Experiments.ClaimKit;
 using LossLab.Reports;
 
 namespace LossLab.Cli.Commands;
@@ -11,34 +12,36 @@ internal static class ClaimsCommand
 {
     public static Command Create(CliContext context)
     {
-        var seed = new Option<int>("--seed") { Description = "Seed of the experiments", DefaultValueFactory = _ => 7 };
+        var seed = new Option<int>("--seed") { Description = "Base seed of the replications (replication r uses seed·1000 + r)", DefaultValueFactory = _ => 7 };
+        var replications = new Option<int>("--replications") { Description = "Replications of each sampled claim (new data, new start each)", DefaultValueFactory = _ => ClaimRunner.DefaultReplications };
         var only = new Option<string?>("--only") { Description = "Run only these claims, comma-separated ids (e.g. L3,O2)" };
+        var threads = new Option<int?>("--threads") { Description = "Runs at once (default: all cores); results do not depend on it" };
         var json = JsonOutput.CreateOption();
         var outDir = ReportOutput.CreateOption();
-        var command = new Command("claims", "Run every testable claim of the guide as an experiment: holds, holds_with_caveat or does_not_hold, with evidence") { seed, only, json, outDir };
+        var command = new Command("claims", "Run every testable claim of the guide as a replicated experiment: holds, holds_with_caveat or does_not_hold, with the share of replications that support it") { seed, replications, only, threads, json, outDir };
         command.SetAction(parsed =>
         {
             ReportOutput.CheckFolder(parsed.GetValue(outDir));
             string[]? ids = parsed.GetValue(only)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             foreach (string id in ids ?? [])
             {
-                if (!Claims.All.Any(c => c.Id == id))
+                if (ClaimCatalog.Find(id) is null)
                 {
-                    throw new UserException($"--only {id}: unknown claim; accepted: {string.Join(", ", Claims.All.Select(c => c.Id))}");
+                    throw new UserException($"--only {id}: unknown claim; accepted: {string.Join(", ", ClaimCatalog.All.Select(c => c.Id))}");
                 }
             }
 
-            int s = parsed.GetValue(seed);
-            var results = new List<ClaimResult>();
-            foreach (var (id, _, run) in Claims.All)
+            int n = parsed.GetValue(replications);
+            if (n < 1 || n > 10_000)
             {
-                context.Cancellation.ThrowIfCancellationRequested();
-                if (ids is null || ids.Contains(id))
-                {
-                    results.Add(run(s));
-                }
+                throw new UserException($"--replications {n}: must lie in [1, 10000]");
             }
 
+            int? threadCount = parsed.GetValue(threads) is int t ? (t >= 1 ? t : throw new UserException("--threads: must be >= 1")) : null;
+            int s = parsed.GetValue(seed);
+            IClaim[] chosen = [.. ClaimCatalog.All.Where(c => ids is null || ids.Any(id => string.Equals(id, c.Id, StringComparison.OrdinalIgnoreCase)))];
+            IReadOnlyList<ClaimResult> results = ClaimRunner.Run(chosen, n, s, threadCount, context.Cancellation);
+            context.Cancellation.ThrowIfCancellationRequested();
             JsonObject document = ToJson(results);
             if (!JsonOutput.Emit(parsed, json, document, context.Out))
             {
@@ -58,37 +61,71 @@ internal static class ClaimsCommand
         _ => "does_not_hold",
     };
 
+    private static JsonValue? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    private static JsonObject Numbers(IReadOnlyDictionary<string, double> values)
+    {
+        var o = new JsonObject();
+        foreach (var (key, value) in values)
+        {
+            o[key] = Finite(value);
+        }
+
+        return o;
+    }
+
     internal static JsonObject ToJson(IReadOnlyList<ClaimResult> results) => new()
     {
-        ["claims"] = new JsonArray(results.Select(r =>
+        ["claims"] = new JsonArray([.. results.Select(r =>
         {
-            var evidence = new JsonObject();
-            foreach (var (key, value) in r.Evidence)
+            var units = new JsonObject();
+            foreach (var (key, unit) in r.Units)
             {
-                evidence[key] = double.IsFinite(value) ? JsonValue.Create(value) : null;
+                units[key] = unit;
             }
 
             return (JsonNode)new JsonObject
             {
                 ["id"] = r.Id,
                 ["claim"] = r.Claim,
+                ["prediction"] = r.Prediction,
+                ["exact"] = r.Exact,
+                ["replications"] = r.Replications,
+                ["support_share"] = Finite(r.SupportShare),
+                ["support_ci95"] = new JsonArray(Finite(r.SupportLow), Finite(r.SupportHigh)),
                 ["verdict"] = Name(r.Verdict),
-                ["evidence"] = evidence,
+                ["scenarios"] = new JsonArray([.. r.Scenarios.Select(sc => (JsonNode)new JsonObject
+                {
+                    ["name"] = sc.Name,
+                    ["replications"] = sc.Replications,
+                    ["support_share"] = Finite(sc.Share),
+                    ["support_ci95"] = new JsonArray(Finite(sc.Low), Finite(sc.High)),
+                    ["evidence"] = Numbers(sc.Evidence),
+                })]),
+                ["evidence"] = Numbers(r.Evidence),
+                ["units"] = units,
                 ["explanation"] = r.Explanation,
             };
-        }).ToArray()),
+        })]),
     };
 
     private static void WriteHuman(TextWriter o, IReadOnlyList<ClaimResult> results)
     {
         foreach (ClaimResult r in results)
         {
-            o.WriteLine($"{r.Id,-4} {Name(r.Verdict),-18} {r.Claim}");
+            string support = r.Exact
+                ? "exact"
+                : string.Create(CultureInfo.InvariantCulture, $"{100 * r.SupportShare:0}% of {r.Replications} [{100 * r.SupportLow:0}–{100 * r.SupportHigh:0}%]");
+            o.WriteLine($"{r.Id,-4} {Name(r.Verdict),-18} {support,-22} {r.Claim}");
+            if (r.Scenarios.Count > 1)
+            {
+                o.WriteLine("     scenarios: " + string.Join("; ", r.Scenarios.Select(sc => string.Create(CultureInfo.InvariantCulture, $"{sc.Name} {100 * sc.Share:0}% [{100 * sc.Low:0}–{100 * sc.High:0}%]"))));
+            }
+
             o.WriteLine($"     {r.Explanation}");
-            o.WriteLine("     evidence: " + string.Join(", ", r.Evidence.Select(e => $"{e.Key} = {e.Value.ToString("G4", CultureInfo.InvariantCulture)}")));
             o.WriteLine();
         }
 
-        o.WriteLine($"{results.Count(r => r.Verdict == Verdict.Holds)} hold, {results.Count(r => r.Verdict == Verdict.HoldsWithCaveat)} hold with a caveat, {results.Count(r => r.Verdict == Verdict.DoesNotHold)} do not hold.");
+        o.WriteLine($"{results.Count(r => r.Verdict == Verdict.Holds)} hold, {results.Count(r => r.Verdict == Verdict.HoldsWithCaveat)} hold with a caveat, {results.Count(r => r.Verdict == Verdict.DoesNotHold)} do not hold (support: the share of replications in which the prediction held, with its 95% Wilson interval).");
     }
 }

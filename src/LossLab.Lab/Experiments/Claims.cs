@@ -52,8 +52,11 @@ public sealed record ClaimResult(string Id, string Claim, Verdict Verdict, IRead
     /// <summary>The unit of each evidence quantity.</summary>
     public IReadOnlyDictionary<string, string> Units { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Every trial's evidence, in replication order (for the distribution charts).</summary>
-    public IReadOnlyList<IReadOnlyDictionary<string, double>> Samples { get; init; } = [];
+    /// <summary>Every trial (scenario, whether the prediction held, evidence), in replication order, for the distribution charts.</summary>
+    public IReadOnlyList<ClaimKit.ClaimTrial> Samples { get; init; } = [];
+
+    /// <summary>The evidence quantity the report draws per replication, or null for the first one.</summary>
+    public string? ChartKey { get; init; }
 }
 
 /// <summary>

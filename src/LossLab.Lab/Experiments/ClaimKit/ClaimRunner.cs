@@ -100,7 +100,8 @@ public static class ClaimRunner
             SupportHigh = summary.High,
             Scenarios = scenarios,
             Units = claim.Units,
-            Samples = trials.Select(t => t.Evidence).ToArray(),
+            Samples = trials,
+            ChartKey = claim.ChartKey,
         };
     }
 

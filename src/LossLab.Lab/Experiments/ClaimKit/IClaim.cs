@@ -36,6 +36,9 @@ public interface IClaim
 
     /// <summary>What the replicated numbers say, in plain language.</summary>
     string Explain(ClaimSummary summary);
+
+    /// <summary>The evidence quantity the report draws per replication (the one the prediction reads); null for the first.</summary>
+    string? ChartKey => null;
 }
 
 /// <summary>A scenario over all replications.</summary>
