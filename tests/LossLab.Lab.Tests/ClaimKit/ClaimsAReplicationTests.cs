@@ -9,7 +9,7 @@ public sealed class ClaimsAReplicationTests(ITestOutputHelper output)
 {
     private static readonly int[] BaseSeeds = [7, 11, 23];
 
-    public static TheoryData<string> Sampled => ["L3", "L5"];
+    public static TheoryData<string> Sampled => ["L3", "L5", "L7", "L9"];
 
     public static TheoryData<string> ExactIds => ["L4", "L6", "L10"];
 
@@ -74,5 +74,39 @@ public sealed class ClaimsAReplicationTests(ITestOutputHelper output)
         Assert.Equal(Verdict.Holds, r[1].Verdict);
         Assert.Equal(0.0, r[1].Evidence["l1_kink:l1_grad_at_0"]);
         Assert.Equal(Verdict.Holds, r[2].Verdict);
+    }
+
+    [Fact]
+    public void L9EfficiencyRatiosAreNearTheAsymptoticValues()
+    {
+        ClaimResult r = ClaimRunner.Run([Claim("L9")], 20, 7).Single();
+        double gaussian = L9Claim.EfficiencyRatio(r.Scenarios.Single(s => s.Name == "gaussian"));
+        double laplace = L9Claim.EfficiencyRatio(r.Scenarios.Single(s => s.Name == "laplace"));
+        Assert.InRange(gaussian, 1.2, 2.2);
+        Assert.True(laplace < 1, $"laplace ratio {laplace}");
+        Assert.Contains($"{gaussian:G3}", r.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EachReplicationIsFast()
+    {
+        foreach (IClaim c in ClaimCatalog.All.Where(c => c.Id is "L3" or "L4" or "L5" or "L6" or "L7" or "L9" or "L10"))
+        {
+            ClaimRunner.Run([c], 2, 3, parallelism: 1);
+            var clock = Stopwatch.StartNew();
+            ClaimResult r = ClaimRunner.Run([c], 20, 7, parallelism: 1).Single();
+            output.WriteLine($"TIME {c.Id}: {r.Verdict} share {r.SupportShare:F2} total {clock.ElapsedMilliseconds} ms for {r.Replications} replications, {clock.ElapsedMilliseconds / (double)r.Replications:F1} ms each");
+            Assert.True(clock.ElapsedMilliseconds < 250 * r.Replications, $"{c.Id}: {clock.ElapsedMilliseconds} ms");
+        }
+    }
+
+    [Fact]
+    public void L7IrlsIteratesAndLeastSquaresSolvesOnce()
+    {
+        ClaimResult r = ClaimRunner.Run([Claim("L7")], 20, 7).Single();
+        Assert.Equal(Verdict.Holds, r.Verdict);
+        Assert.Equal(1, r.Evidence["ols_solves"]);
+        Assert.True(r.Evidence["lad_irls_iterations"] > 1);
+        Assert.True(r.Evidence["subgradient_steps_to_1e-6"] > r.Evidence["subgradient_steps_to_1e-3"]);
     }
 }
