@@ -48,6 +48,7 @@ public sealed class ClaimsAReplicationTests(ITestOutputHelper output)
             output.WriteLine($"{id} seed {seed}: {r.Verdict} — {r.Explanation}");
             Assert.Equal(1, r.Replications);
             Assert.True(r.Exact);
+            Assert.All(r.Evidence.Keys, k => Assert.True(claim.Units.ContainsKey(k.Contains(':', StringComparison.Ordinal) ? k[(k.IndexOf(':', StringComparison.Ordinal) + 1)..] : k), k));
             verdicts.Add(r.Verdict);
         }
 

@@ -118,6 +118,6 @@ public sealed class L3Claim : IClaim
             + $"Targets shifted by +15 (y_outliers): {Describe(y)}. Five points moved to x ≈ 20 on the wrong line (bad_leverage): {Describe(lev)}. "
             + (failing.Length == 0
                 ? "L1 beat least squares in both scenarios."
-                : $"Where it fails ({failing}): L1 bounds the cost of a large residual, not the pull of a point far out in x — a leverage point can make its own residual small by tilting the line, so L1 and Huber are captured like least squares; a bounded-influence fit (MM, --solver mm) is needed there.");
+                : $"Where it fails ({failing}): L1 bounds the cost of a large residual, not the pull of a point far out in x — a leverage point can make its own residual small by tilting the line, so L1 and Huber are pulled like least squares (their mean distances from the truth above). Bounded-influence estimators such as MM (--solver mm) are the usual remedy; this experiment does not measure them.");
     }
 }
