@@ -89,19 +89,6 @@ public sealed class ClaimsAReplicationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void EachReplicationIsFast()
-    {
-        foreach (IClaim c in ClaimCatalog.All.Where(c => c.Id is "L3" or "L4" or "L5" or "L6" or "L7" or "L9" or "L10"))
-        {
-            ClaimRunner.Run([c], 2, 3, parallelism: 1);
-            var clock = Stopwatch.StartNew();
-            ClaimResult r = ClaimRunner.Run([c], 20, 7, parallelism: 1).Single();
-            output.WriteLine($"TIME {c.Id}: {r.Verdict} share {r.SupportShare:F2} total {clock.ElapsedMilliseconds} ms for {r.Replications} replications, {clock.ElapsedMilliseconds / (double)r.Replications:F1} ms each");
-            Assert.True(clock.ElapsedMilliseconds < 250 * r.Replications, $"{c.Id}: {clock.ElapsedMilliseconds} ms");
-        }
-    }
-
-    [Fact]
     public void L7IrlsIteratesAndLeastSquaresSolvesOnce()
     {
         ClaimResult r = ClaimRunner.Run([Claim("L7")], 20, 7).Single();
