@@ -1,5 +1,7 @@
 using LossLab.Lab.Experiments;
+using LossLab.Lab.Data;
 using LossLab.Lab.Experiments.ClaimKit;
+using LossLab.Losses;
 
 namespace LossLab.Lab.Tests.ClaimKit;
 
@@ -10,6 +12,7 @@ public sealed class ClaimsCReplicationTests
     private static ClaimResult Run(IClaim claim, int seed) => ClaimRunner.Run([claim], ClaimRunner.DefaultReplications, seed)[0];
 
     [Theory]
+    [InlineData("O6")]
     [InlineData("O7")]
     public void The_verdict_is_the_same_for_three_base_seeds(string id)
     {
@@ -44,5 +47,38 @@ public sealed class ClaimsCReplicationTests
         Assert.Equal(38, O7Claim.Escape("sgd:lr=0.1", rotated: true, noiseSeed: null, [c, c]));
         // Along the rising direction only, the point falls into the saddle and never escapes.
         Assert.Equal(O7Claim.MaxSteps, O7Claim.Escape("sgd:lr=0.1", rotated: false, noiseSeed: null, [1e-3, 0]));
+    }
+
+    [Theory]
+    [InlineData("mse")]
+    [InlineData("huber")]
+    [InlineData("log_cosh")]
+    [InlineData("l1")]
+    public void The_reference_optimum_is_a_minimum_of_the_mean_loss(string loss)
+    {
+        Dataset data = Builtins.Load("builtin:seed:n=100,noise=1,outliers=0.1,outlier_scale=10,seed=3");
+        (double[] c, double optimum) = LinearRuns.Optimum(loss, data);
+        ILoss l = LossCatalog.Create(loss);
+        Assert.Equal(optimum, LinearRuns.Objective(l, data, c), 12);
+        // No nudge of either coefficient lowers the objective.
+        foreach (int j in new[] { 0, 1 })
+        {
+            foreach (double h in new[] { -1e-4, 1e-4 })
+            {
+                double[] moved = (double[])c.Clone();
+                moved[j] += h;
+                Assert.True(LinearRuns.Objective(l, data, moved) >= optimum - 1e-12, $"{loss}: coefficient {j} moved by {h}");
+            }
+        }
+    }
+
+    [Fact]
+    public void O6_reports_each_scenario_and_its_verdict_follows_the_gains()
+    {
+        ClaimResult r = Run(new O6Claim(), 7);
+        Assert.Equal(["guide_noise", "unit_noise", "outliers", "offset_feature"], r.Scenarios.Select(s => s.Name));
+        Assert.All(r.Samples, e => Assert.Equal(e["huber_rmsprop_gain"] - e["mse_rmsprop_gain"], e["gain_huber_minus_mse"], 12));
+        int held = r.Scenarios.Sum(s => s.Held);
+        Assert.Equal(r.Samples.Count(e => e["gain_huber_minus_mse"] > 0), held);
     }
 }
