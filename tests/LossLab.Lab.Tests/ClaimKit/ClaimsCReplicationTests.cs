@@ -14,6 +14,7 @@ public sealed class ClaimsCReplicationTests
     [Theory]
     [InlineData("O6")]
     [InlineData("O7")]
+    [InlineData("O9")]
     public void The_verdict_is_the_same_for_three_base_seeds(string id)
     {
         IClaim claim = ClaimCatalog.Find(id)!;
@@ -80,5 +81,19 @@ public sealed class ClaimsCReplicationTests
         Assert.All(r.Samples, e => Assert.Equal(e["huber_rmsprop_gain"] - e["mse_rmsprop_gain"], e["gain_huber_minus_mse"], 12));
         int held = r.Scenarios.Sum(s => s.Held);
         Assert.Equal(r.Samples.Count(e => e["gain_huber_minus_mse"] > 0), held);
+    }
+
+    [Fact]
+    public void O9_is_judged_per_data_set_from_disjoint_near_best_rates()
+    {
+        ClaimResult r = Run(new O9Claim(), 7);
+        Assert.Equal(["seed_data", "diabetes", "stackloss", "engel"], r.Scenarios.Select(s => s.Name));
+        Assert.Equal(r.Samples.Count(e => e["disjoint_pairs"] > 0), r.Scenarios.Sum(s => s.Held));
+        Assert.All(r.Samples, e =>
+        {
+            Assert.InRange(e["disjoint_pairs"], 0, 3);
+            Assert.InRange(e["mse_log10_best_lr"], -3, 0);
+            Assert.True(double.IsFinite(e["worst_reuse_cost"]) && e["worst_reuse_cost"] >= 0);
+        });
     }
 }
