@@ -15,6 +15,7 @@ public sealed class ClaimsCReplicationTests
     [InlineData("O6")]
     [InlineData("O7")]
     [InlineData("O9")]
+    [InlineData("O11")]
     public void The_verdict_is_the_same_for_three_base_seeds(string id)
     {
         IClaim claim = ClaimCatalog.Find(id)!;
@@ -95,5 +96,19 @@ public sealed class ClaimsCReplicationTests
             Assert.InRange(e["mse_log10_best_lr"], -3, 0);
             Assert.True(double.IsFinite(e["worst_reuse_cost"]) && e["worst_reuse_cost"] >= 0);
         });
+    }
+
+    [Fact]
+    public void O11_is_exact_runs_once_and_every_fact_is_computed()
+    {
+        ClaimResult r = Run(new O11Claim(), 7);
+        Assert.True(r.Exact);
+        Assert.Equal(1, r.Replications);
+        Assert.Equal(6, r.Scenarios.Count);
+        Assert.Equal(Verdict.Holds, r.Verdict);
+        IReadOnlyDictionary<string, double> brake = r.Scenarios.Single(s => s.Name == "adam_remembers_and_brakes").Evidence;
+        // m̂₂ = (0.9·0.1 − 0.1)/(1 − 0.81) = −1/19 and v̂₂ = 1: the reversed step is η/19.
+        Assert.Equal(1.0 / 19, brake["adam_second_over_first_step_after_reversal"], 4);
+        Assert.Equal(2, r.Scenarios.Single(s => s.Name == "l1_v_groove").Evidence["l1_slope_jump_at_0"], 9);
     }
 }

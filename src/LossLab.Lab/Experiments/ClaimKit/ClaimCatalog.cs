@@ -15,7 +15,7 @@ public static class ClaimCatalog
 
     private static List<IClaim> Build()
     {
-        IClaim[] own = [new O6Claim(), new O7Claim(), new O9Claim()];
+        IClaim[] own = [new O6Claim(), new O7Claim(), new O9Claim(), new O11Claim()];
         var claims = new List<IClaim>(own);
         foreach (var (id, statement, run) in Claims.All)
         {
