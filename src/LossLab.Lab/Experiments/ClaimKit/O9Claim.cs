@@ -92,7 +92,7 @@ public sealed class O9Claim : IClaim
         ArgumentNullException.ThrowIfNull(summary);
         string Part(ScenarioSummary s) => string.Create(
             CultureInfo.InvariantCulture,
-            $"{s.Name}: re-tuning needed in {s.Held}/{s.Replications} (95% CI {s.Low:P0}–{s.High:P0}); geometric-mean tuned rate mse {Math.Pow(10, s.Evidence["mse_log10_best_lr"]):G2}, l1 {Math.Pow(10, s.Evidence["l1_log10_best_lr"]):G2}, huber {Math.Pow(10, s.Evidence["huber_log10_best_lr"]):G2}; mean cost of reusing another loss's tuned rate (worst pair) {s.Evidence["worst_reuse_cost"]:F2} decades of excess objective; a borrowed rate diverged in {s.Evidence["reused_rates_diverging"]:G2} of 6 ordered pairs on average; mean disjoint pairs {s.Evidence["disjoint_pairs"]:G2} of 3");
+            $"{s.Name}: re-tuning needed in {s.Held}/{s.Replications} (95% CI {s.Low:P0}–{s.High:P0}); geometric-mean tuned rate mse {Math.Pow(10, s.Evidence["mse_log10_best_lr"]):G2}, l1 {Math.Pow(10, s.Evidence["l1_log10_best_lr"]):G2}, huber {Math.Pow(10, s.Evidence["huber_log10_best_lr"]):G2}; mean cost of reusing another loss's tuned rate (worst pair) {s.Evidence["worst_reuse_cost"]:F2} decades of relative excess (at most 12: 10⁻¹² is added to both); a borrowed rate diverged in {s.Evidence["reused_rates_diverging"]:G2} of 6 ordered pairs on average; mean disjoint pairs {s.Evidence["disjoint_pairs"]:G2} of 3");
         return string.Join(". ", summary.Scenarios.Select(Part))
             + ". Tuning saw only the training rows, with standardised features and target, so the rates differ because the losses' gradients differ (L2's grows with the residual, L1's is bounded, Huber's in between), not because of the target's units.";
     }
