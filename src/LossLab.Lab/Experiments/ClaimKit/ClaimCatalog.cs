@@ -15,7 +15,11 @@ public static class ClaimCatalog
 
     private static List<IClaim> Build()
     {
-        IClaim[] own = [new L3Claim(), new L4Claim(), new L5Claim(), new L6Claim(), new L7Claim(), new L9Claim(), new L10Claim()];
+        IClaim[] own =
+        [
+            new L3Claim(), new L4Claim(), new L5Claim(), new L6Claim(), new L7Claim(), new L9Claim(), new L10Claim(),
+            new O6Claim(), new O7Claim(), new O9Claim(), new O11Claim(),
+        ];
         var claims = new List<IClaim>(own);
         foreach (var (id, statement, run) in Claims.All)
         {
