@@ -23,7 +23,7 @@ public sealed class ClaimsCReplicationTests
         ClaimResult[] results = [.. BaseSeeds.Select(s => Run(claim, s))];
         Assert.All(results, r => Assert.Equal(results[0].Verdict, r.Verdict));
         Assert.All(results, r => Assert.Equal(claim.Exact ? 1 : ClaimRunner.DefaultReplications, r.Replications));
-        Assert.All(results[0].Samples.SelectMany(s => s.Keys), key => Assert.True(claim.Units.ContainsKey(key), $"{id}: no unit for {key}"));
+        Assert.All(results[0].Samples.SelectMany(s => s.Evidence.Keys), key => Assert.True(claim.Units.ContainsKey(key), $"{id}: no unit for {key}"));
         Assert.False(string.IsNullOrWhiteSpace(results[0].Explanation));
     }
 
@@ -79,9 +79,9 @@ public sealed class ClaimsCReplicationTests
     {
         ClaimResult r = Run(new O6Claim(), 7);
         Assert.Equal(["guide_noise", "unit_noise", "outliers", "offset_feature"], r.Scenarios.Select(s => s.Name));
-        Assert.All(r.Samples, e => Assert.Equal(e["huber_rmsprop_gain"] - e["mse_rmsprop_gain"], e["gain_huber_minus_mse"], 12));
+        Assert.All(r.Samples.Select(t => t.Evidence), e => Assert.Equal(e["huber_rmsprop_gain"] - e["mse_rmsprop_gain"], e["gain_huber_minus_mse"], 12));
         int held = r.Scenarios.Sum(s => s.Held);
-        Assert.Equal(r.Samples.Count(e => e["gain_huber_minus_mse"] > 0), held);
+        Assert.Equal(r.Samples.Select(t => t.Evidence).Count(e => e["gain_huber_minus_mse"] > 0), held);
     }
 
     [Fact]
@@ -89,8 +89,8 @@ public sealed class ClaimsCReplicationTests
     {
         ClaimResult r = Run(new O9Claim(), 7);
         Assert.Equal(["seed_data", "diabetes", "stackloss", "engel"], r.Scenarios.Select(s => s.Name));
-        Assert.Equal(r.Samples.Count(e => e["disjoint_pairs"] > 0), r.Scenarios.Sum(s => s.Held));
-        Assert.All(r.Samples, e =>
+        Assert.Equal(r.Samples.Select(t => t.Evidence).Count(e => e["disjoint_pairs"] > 0), r.Scenarios.Sum(s => s.Held));
+        Assert.All(r.Samples.Select(t => t.Evidence), e =>
         {
             Assert.InRange(e["disjoint_pairs"], 0, 3);
             Assert.InRange(e["mse_log10_best_lr"], -3, 0);
