@@ -185,6 +185,40 @@ internal static class Descent
         return sum / (path.Count - from);
     }
 
+    /// <summary>Jitter per update: the largest range (max − min) of any parameter over the last <paramref name="window"/> updates.</summary>
+    public static double StepJitter(TrainingRun run, int window)
+    {
+        int from = Math.Max(0, run.Steps - window + 1);
+        double worst = 0;
+        for (int i = 0; i < run.ParameterCount; i++)
+        {
+            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+            for (int k = from; k <= run.Steps; k++)
+            {
+                double v = run.ParametersAt(k)[i];
+                lo = Math.Min(lo, v);
+                hi = Math.Max(hi, v);
+            }
+
+            worst = Math.Max(worst, hi - lo);
+        }
+
+        return worst;
+    }
+
+    /// <summary>The mean distance of the last <paramref name="window"/> updates from <paramref name="optimum"/>.</summary>
+    public static double StepDistance(TrainingRun run, double[] optimum, int window)
+    {
+        int from = Math.Max(0, run.Steps - window + 1);
+        double sum = 0;
+        for (int k = from; k <= run.Steps; k++)
+        {
+            sum += Distance(At(run, k), optimum);
+        }
+
+        return sum / (run.Steps - from + 1);
+    }
+
     /// <summary>The condition number (largest over smallest singular value) of the design [X, 1].</summary>
     public static double DesignCondition(Dataset data)
     {

@@ -23,7 +23,7 @@ public sealed class O3Claim : IClaim
 {
     private const int WellSteps = 300;
 
-    private const int IllSteps = 1500;
+    private const int IllSteps = 2000;
 
     private const double Epsilon = 0.01;
 
@@ -80,7 +80,7 @@ public sealed class O3Claim : IClaim
         return
         [
             Trial("well_conditioned", Descent.Sample(seed), seed, WellSteps),
-            Trial("ill_conditioned", IllConditioned(seed), seed, IllSteps),
+            Trial("ill_conditioned", IllConditioned(seed, 60), seed, IllSteps),
         ];
     }
 
