@@ -13,7 +13,7 @@ public sealed class ClaimsBReplicationTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Ids => new(Claims);
 
-    private static readonly string[] Claims = ["O2", "O3", "O5", "O8"];
+    private static readonly string[] Claims = ["O2", "O3", "O4", "O5", "O8"];
 
     [Theory]
     [MemberData(nameof(Ids))]

@@ -15,7 +15,7 @@ public static class ClaimCatalog
 
     private static List<IClaim> Build()
     {
-        IClaim[] own = [new O2Claim(), new O3Claim(), new O5Claim(), new O8Claim()];
+        IClaim[] own = [new O2Claim(), new O3Claim(), new O4Claim(), new O5Claim(), new O8Claim()];
         var claims = new List<IClaim>(own);
         foreach (var (id, statement, run) in Claims.All)
         {
