@@ -50,7 +50,14 @@ internal static class Descent
     /// </summary>
     public static (double Lr, string Extra) Tune(Dataset train, string loss, string optimizer, IReadOnlyList<string> extras, float[] initial, int epochs, int batch = 0, int seed = 0, string? schedule = null)
     {
-        var scored = new List<(double Lr, string Extra, double Final, double Mean)>();
+        var (lr, extra, _) = TuneRun(train, loss, optimizer, extras, initial, epochs, batch, seed, schedule);
+        return (lr, extra);
+    }
+
+    /// <summary><see cref="Tune"/>, also returning the chosen run (null when every rate diverges), so it need not be trained again.</summary>
+    public static (double Lr, string Extra, TrainingRun? Run) TuneRun(Dataset train, string loss, string optimizer, IReadOnlyList<string> extras, float[] initial, int epochs, int batch = 0, int seed = 0, string? schedule = null)
+    {
+        var scored = new List<(double Lr, string Extra, double Final, double Mean, TrainingRun Run)>();
         foreach (string extra in extras)
         {
             foreach (double lr in RateGrid)
@@ -68,18 +75,18 @@ internal static class Descent
                     mean += run.Loss[k];
                 }
 
-                scored.Add((lr, extra, final, mean / (run.Steps + 1)));
+                scored.Add((lr, extra, final, mean / (run.Steps + 1), run));
             }
         }
 
         if (scored.Count == 0)
         {
-            return (double.NaN, extras[0]);
+            return (double.NaN, extras[0], null);
         }
 
         double best = scored.Min(s => s.Final);
         var pick = scored.Where(s => s.Final <= best + (TieTolerance * Math.Max(Math.Abs(best), 1e-12))).MinBy(s => s.Mean);
-        return (pick.Lr, pick.Extra);
+        return (pick.Lr, pick.Extra, pick.Run);
     }
 
     /// <summary>The exact optimum of the sample: least squares by QR (<c>mse</c>) or least absolute deviations by IRLS (<c>l1</c>).</summary>

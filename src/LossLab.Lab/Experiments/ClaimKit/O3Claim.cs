@@ -89,12 +89,10 @@ public sealed class O3Claim : IClaim
         float[] initial = Experiment.DefaultInit(train.Columns, seed);
         double[] optimum = Descent.Exact(train, "mse");
         double start = Descent.Distance([.. initial.Select(v => (double)v)], optimum);
-        double lrSgd = Descent.TuneRate(train, "mse", "sgd", "", initial, steps);
-        (double lrMomentum, string mu) = Descent.Tune(train, "mse", "sgd", ["momentum=0.9", "momentum=0.99"], initial, steps);
-        double lrAdam = Descent.TuneRate(train, "mse", "adam", "", initial, steps);
-        TrainingRun sgd = Descent.Train(train, "mse", Descent.Spec("sgd", lrSgd), initial, steps);
-        TrainingRun momentum = Descent.Train(train, "mse", Descent.Spec("sgd", lrMomentum, mu), initial, steps);
-        TrainingRun adam = Descent.Train(train, "mse", Descent.Spec("adam", lrAdam), initial, steps);
+        (double lrSgd, _, TrainingRun? sgdRun) = Descent.TuneRun(train, "mse", "sgd", [""], initial, steps);
+        (double lrMomentum, string mu, TrainingRun? momentumRun) = Descent.TuneRun(train, "mse", "sgd", ["momentum=0.9", "momentum=0.99"], initial, steps);
+        (double lrAdam, _, TrainingRun? adamRun) = Descent.TuneRun(train, "mse", "adam", [""], initial, steps);
+        TrainingRun sgd = sgdRun!, momentum = momentumRun!, adam = adamRun!;
         int nSgd = Descent.StepsWithin(sgd, optimum, Epsilon * start);
         int nMomentum = Descent.StepsWithin(momentum, optimum, Epsilon * start);
         int nAdam = Descent.StepsWithin(adam, optimum, Epsilon * start);
