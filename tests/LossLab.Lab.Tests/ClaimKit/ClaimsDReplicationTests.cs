@@ -12,7 +12,7 @@ namespace LossLab.Lab.Tests.ClaimKit;
 /// </summary>
 public sealed class ClaimsDReplicationTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Ids => ["L8"];
+    public static TheoryData<string> Ids => ["L8", "L12"];
 
     [Theory]
     [MemberData(nameof(Ids))]
