@@ -12,7 +12,7 @@ namespace LossLab.Lab.Tests.ClaimKit;
 /// </summary>
 public sealed class ClaimsDReplicationTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Ids => ["L8", "L12"];
+    public static TheoryData<string> Ids => ["L8", "L12", "L13"];
 
     [Theory]
     [MemberData(nameof(Ids))]
