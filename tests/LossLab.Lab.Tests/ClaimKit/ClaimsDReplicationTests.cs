@@ -12,7 +12,7 @@ namespace LossLab.Lab.Tests.ClaimKit;
 /// </summary>
 public sealed class ClaimsDReplicationTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Ids => ["L8", "L12", "L13"];
+    public static TheoryData<string> Ids => ["L8", "L11", "L12", "L13"];
 
     [Theory]
     [MemberData(nameof(Ids))]
@@ -64,6 +64,17 @@ public sealed class ClaimsDReplicationTests(ITestOutputHelper output)
         Assert.Contains("penalty", r.Explanation);
         Assert.All(r.Samples, s => Assert.Equal(0, s["ridge_irrelevant_exact_zeros"]));
         Assert.All(r.Samples, s => Assert.Equal(0, s["ridge_heavy_irrelevant_exact_zeros"]));
+    }
+
+    [Fact]
+    public void L11_is_exact_runs_once_and_holds()
+    {
+        IClaim claim = ClaimCatalog.Find("L11")!;
+        Assert.True(claim.Exact);
+        ClaimResult r = ClaimRunner.Run([claim], ClaimRunner.DefaultReplications, 7, parallelism: 1).Single();
+        Assert.Equal(1, r.Replications);
+        Assert.Equal(Verdict.Holds, r.Verdict);
+        Assert.True(r.Scenarios.Single(s => s.Name == "smooth").Evidence["huber_second_derivative_jump"] > 0.5);
     }
 
     [Fact]

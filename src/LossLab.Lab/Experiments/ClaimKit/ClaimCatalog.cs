@@ -15,7 +15,7 @@ public static class ClaimCatalog
 
     private static List<IClaim> Build()
     {
-        IClaim[] own = [new L8Claim(), new L12Claim(), new L13Claim()];
+        IClaim[] own = [new L8Claim(), new L11Claim(), new L12Claim(), new L13Claim()];
         var claims = new List<IClaim>(own);
         foreach (var (id, statement, run) in Claims.All)
         {
