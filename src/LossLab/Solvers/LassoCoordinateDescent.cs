@@ -138,7 +138,8 @@ public static class LassoCoordinateDescent
                 }
 
                 double rho = Dot(column, r);
-                double updated = Math.Sign(rho) * Math.Max(Math.Abs(rho) - penalty, 0) / norms[j];
+                double shrunk = Math.Abs(rho) - penalty;
+                double updated = shrunk > 0 ? Math.Sign(rho) * shrunk / norms[j] : 0; // +0, never −0
                 w[j] = updated;
                 if (updated != 0)
                 {
