@@ -28,7 +28,7 @@ internal static class FitCommand
         var seed = new Option<int>("--seed") { Description = "Seed for the split, the initialisation and the shuffling", DefaultValueFactory = _ => 0 };
         var init = new Option<string>("--init") { Description = "default (PyTorch's) or zeros", DefaultValueFactory = _ => "default" };
         var standardize = new Option<string>("--standardize") { Description = "Standardise features on the training part: true or false", DefaultValueFactory = _ => "true" };
-        var solver = new Option<string>("--solver") { Description = "gradient, closed_form (least squares by QR), irls (huber, tukey, l1, quantile) or mm (lmrob's MM-estimate; tukey)", DefaultValueFactory = _ => "gradient" };
+        var solver = new Option<string>("--solver") { Description = "gradient, closed_form (least squares by QR), irls (huber, tukey, l1, quantile), mm (lmrob's MM-estimate; tukey) or coordinate_descent (the exact lasso of --model linear:l1=λ with --loss mse, features unscaled)", DefaultValueFactory = _ => "gradient" };
         var validation = new Option<double>("--validation") { Description = "Share of rows held out for validation", DefaultValueFactory = _ => 0.2 };
         var patience = new Option<int>("--patience") { Description = "Early stopping after this many epochs without a better validation loss (0: off)", DefaultValueFactory = _ => 0 };
         var dropMissing = new Option<bool>("--drop-missing") { Description = "Drop rows with missing values instead of failing" };

@@ -38,7 +38,8 @@ public static class ExactSolvers
             "closed_form" => throw new SpecException($"--solver closed_form solves least squares (--loss mse), not {loss.Name}; use --solver irls for huber, tukey, l1 or quantile"),
             "irls" => Robust(loss, data).Coefficients,
             "mm" => Mm(loss, data, seed: 0).Coefficients,
-            _ => throw new SpecException($"--solver {solver}: unknown; accepted: gradient, closed_form, irls, mm"),
+            "coordinate_descent" => throw new SpecException("--solver coordinate_descent fits the lasso: its strength comes from the model (--model linear:l1=λ); see ExactSolvers.Lasso"),
+            _ => throw new SpecException($"--solver {solver}: unknown; accepted: gradient, closed_form, irls, mm, coordinate_descent"),
         };
     }
 
@@ -55,6 +56,23 @@ public static class ExactSolvers
         {
             throw new DataException($"{data.Name}: {ex.Message.Split(" (Parameter", 2)[0]}", ex);
         }
+    }
+
+    /// <summary>
+    /// <c>--solver coordinate_descent</c> with <c>--model linear:l1=λ</c> and <c>--loss mse</c>: the exact minimiser of the
+    /// objective the gradient solver trains, mean((y − ŷ)²) + λ·Σ|w_j| (LossLab's MSE has no ½, the intercept is not
+    /// penalised), on the features as given (no standardisation). That is scikit-learn's <c>Lasso(alpha = λ/2)</c>,
+    /// (1/2n)‖y − Xw − b‖² + (λ/2)‖w‖₁, solved by <see cref="LassoCoordinateDescent"/> (duality gap below 10⁻¹⁰·‖y‖²).
+    /// </summary>
+    /// <param name="data">A regression data set.</param>
+    /// <param name="l1">The model's L1 strength λ ≥ 0.</param>
+    /// <returns>Weights then intercept, and the coordinate-descent sweeps.</returns>
+    public static RobustSolution Lasso(Dataset data, double l1)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        (double[] x, double[] y) = Doubles(data);
+        LassoFit fit = LassoCoordinateDescent.Fit(x, data.Rows, data.Columns, y, l1 / 2, tolerance: 1e-10, maxIterations: 100_000);
+        return new RobustSolution([.. fit.Weights, fit.Intercept], fit.Iterations);
     }
 
     /// <summary>An M-estimate or quantile regression by IRLS.</summary>

@@ -38,7 +38,8 @@ public sealed record FitSettings
 
     /// <summary>
     /// <c>gradient</c>, <c>closed_form</c> (least squares by QR), <c>irls</c> (robust / quantile regression) or
-    /// <c>mm</c> (lmrob's MM-estimate; implies <see cref="ExactSolvers.MmDefaultLoss"/> when <see cref="Loss"/> is null).
+    /// <c>mm</c> (lmrob's MM-estimate; implies <see cref="ExactSolvers.MmDefaultLoss"/> when <see cref="Loss"/> is null) or
+    /// <c>coordinate_descent</c> (the exact lasso of <c>--model linear:l1=λ</c> with <c>--loss mse</c>; see <see cref="ExactSolvers.Lasso"/>).
     /// </summary>
     public string Solver { get; init; } = "gradient";
 }
@@ -156,8 +157,8 @@ public static class Fitter
         FitResult result = settings.Solver switch
         {
             "gradient" => Gradient(data, model, loss, lossSpec, settings, train, validation, cancellation),
-            "closed_form" or "irls" or "mm" => Exact(model, loss, lossSpec, settings, train, validation, trainRows),
-            _ => throw new SpecException($"--solver {settings.Solver}: unknown; accepted: gradient, closed_form, irls, mm"),
+            "closed_form" or "irls" or "mm" or "coordinate_descent" => Exact(model, loss, lossSpec, settings, train, validation, trainRows),
+            _ => throw new SpecException($"--solver {settings.Solver}: unknown; accepted: gradient, closed_form, irls, mm, coordinate_descent"),
         };
         return result with { TrainIndices = trainRows, ValidationIndices = validationRows };
     }
@@ -214,6 +215,15 @@ public static class Fitter
             MmSolution mm = ExactSolvers.Mm(loss, train, settings.Training.Seed);
             coefficients = mm.Coefficients;
             robust = new RobustSummary(mm.Fit.Scale, mm.Fit.OutlierWeightCut, [.. mm.Fit.Outliers.Select(i => trainRows[i]).Order()], mm.Fit.Iterations, mm.Fit.Converged, mm.Fit.ExactFit);
+        }
+        else if (settings.Solver == "coordinate_descent")
+        {
+            if (loss.Name != "mse" || model.L2 != 0)
+            {
+                throw new SpecException($"--solver coordinate_descent fits the lasso: --loss mse with --model linear:l1=λ (no l2), not loss {loss.Name} with l2={model.L2}");
+            }
+
+            coefficients = ExactSolvers.Lasso(train, model.L1).Coefficients;
         }
         else
         {

@@ -17,7 +17,7 @@ public static class ClaimCatalog
     {
         IClaim[] own =
         [
-            new L3Claim(), new L4Claim(), new L5Claim(), new L6Claim(), new L7Claim(), new L9Claim(), new L10Claim(),
+            new L3Claim(), new L4Claim(), new L5Claim(), new L6Claim(), new L7Claim(), new L8Claim(), new L9Claim(), new L10Claim(), new L11Claim(), new L12Claim(), new L13Claim(),
             new O2Claim(), new O3Claim(), new O4Claim(), new O5Claim(), new O6Claim(), new O7Claim(), new O8Claim(), new O9Claim(), new O11Claim(),
         ];
         var claims = new List<IClaim>(own);
