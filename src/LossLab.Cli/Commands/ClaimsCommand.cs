@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LossLab.Lab.Experiments;
-using LossLab.Lab.Experiments.ClaimKit;
+using LossLab.Lab.Experiments.Claims;
 using LossLab.Reports;
 
 namespace LossLab.Cli.Commands;

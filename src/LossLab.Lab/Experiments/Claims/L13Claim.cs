@@ -1,0 +1,165 @@
+using LossLab.Lab.Advice;
+using LossLab.Lab.Data;
+using LossLab.Lab.Training;
+using LossLab.Losses;
+
+namespace LossLab.Lab.Experiments.Claims;
+
+/// <summary>
+/// L13, the guide's decision rule, scored on generated data: the advisor (<see cref="Diagnostics.Analyze"/> then
+/// <see cref="Advisor.Recommend"/>, no verification) reads a training set of <c>builtin:seed</c> (y = 2x + 1 + noise,
+/// σ = 1, 200 rows, new data each seed), and the guide's choice is then checked on a held-out validation set of 1000 rows
+/// drawn from the same process, by exact fits (least squares; Huber δ = 1.345 scale units and L1 by IRLS). Scenarios:
+/// <list type="bullet">
+/// <item><c>clean</c> (Gaussian noise): the guide says L2; held when the advisor recommends mse and the least-squares
+/// fit's validation RMSE is no more than 1% above Huber's (<see cref="CleanTie"/>).</item>
+/// <item><c>contaminated</c> (10% of targets shifted up by 20σ): the guide says L1 or Huber; held when the advisor
+/// recommends huber or l1 and that fit has a lower validation MAE than least squares.</item>
+/// <item><c>kpi_mae</c> (contaminated, KPI "average error"): the guide says L1; held when the advisor recommends l1
+/// and L1 has the lower validation MAE.</item>
+/// <item><c>kpi_max</c> (contaminated, KPI "avoid big accidents", the largest error): the guide says L2; held when the
+/// advisor recommends mse and least squares has the lower validation largest error.</item>
+/// </list>
+/// </summary>
+public sealed class L13Claim : IClaim
+{
+    /// <summary>
+    /// On clean data the guide's L2 "wins" when its validation RMSE is within this share of Huber's: the two fits are nearly
+    /// the same line, so a strict win is a coin flip (the strict wins are reported as <c>mse_strictly_better_rmse</c>).
+    /// </summary>
+    public const double CleanTie = 0.01;
+
+    /// <inheritdoc/>
+    public string Id => "L13";
+
+    /// <inheritdoc/>
+    public string Statement => "Decision guide: start with MSE; if outliers hurt, try MAE or Huber and compare on a validation set; clean Gaussian-like noise → L2; dirty data → L1/Huber; KPI \"average error\" → L1, \"avoid big accidents\" → L2";
+
+    /// <inheritdoc/>
+    public string Prediction => "the advisor picks the guide's loss in each scenario (clean → mse, contaminated → huber or l1, KPI average error → l1, KPI big accidents → mse), and that loss also wins on a held-out validation set by the scenario's metric (RMSE — within 1%, a tie on clean data counts — MAE, MAE, largest error)";
+
+    /// <inheritdoc/>
+    public bool Exact => false;
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
+    {
+        ["advisor_picks_guide_loss"] = "1 = yes",
+        ["advisor_mse"] = "1 = recommended",
+        ["advisor_huber"] = "1 = recommended",
+        ["advisor_l1"] = "1 = recommended",
+        ["outlier_share_found"] = "share of rows",
+        ["guide_choice_wins_validation"] = "1 = yes",
+        ["mse_strictly_better_rmse"] = "1 = yes",
+        ["mse_val_rmse"] = "target units",
+        ["huber_val_rmse"] = "target units",
+        ["l1_val_rmse"] = "target units",
+        ["mse_val_mae"] = "target units",
+        ["huber_val_mae"] = "target units",
+        ["l1_val_mae"] = "target units",
+        ["mse_val_max_error"] = "target units",
+        ["l1_val_max_error"] = "target units",
+        ["mse_param_error"] = "parameter distance from (2, 1)",
+        ["huber_param_error"] = "parameter distance from (2, 1)",
+        ["l1_param_error"] = "parameter distance from (2, 1)",
+    };
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ClaimTrial> Run(int seed, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        int s = Math.Abs(seed % 1_000_000);
+        const string clean = "builtin:seed:n={0},noise=1,seed={1}";
+        const string dirty = "builtin:seed:n={0},noise=1,outliers=0.1,outlier_scale=20,seed={1}";
+        Fits cleanFits = Fit(clean, s);
+        Fits dirtyFits = Fit(dirty, s);
+        return
+        [
+            Trial("clean", cleanFits, null, "mse", f => f.Mse.Rmse <= f.Huber.Rmse * (1 + CleanTie)),
+            Trial("contaminated", dirtyFits, null, "huber|l1", f => (f.Family == "l1" ? f.L1.Mae : f.Huber.Mae) < f.Mse.Mae),
+            Trial("kpi_mae", dirtyFits, Kpi.Mae, "l1", f => f.L1.Mae < f.Mse.Mae),
+            Trial("kpi_max", dirtyFits, Kpi.Max, "mse", f => f.Mse.Max < f.L1.Max),
+        ];
+    }
+
+    private sealed record Scores(double Rmse, double Mae, double Max, double ParamError);
+
+    private sealed record Fits(DataDiagnostics Diagnostics, Scores Mse, Scores Huber, Scores L1)
+    {
+        public string Family { get; init; } = string.Empty;
+    }
+
+    private static Fits Fit(string template, int s)
+    {
+        Dataset train = Builtins.Load(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, 200, 2 * s));
+        Dataset validation = Builtins.Load(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, 1000, (2 * s) + 1));
+        DataDiagnostics d = Diagnostics.Analyze(train);
+        return new Fits(
+            d,
+            Score(ExactSolvers.LeastSquaresFit(train), validation),
+            Score(ExactSolvers.Robust(new Huber(1.345), train).Coefficients, validation),
+            Score(ExactSolvers.Robust(new L1(), train).Coefficients, validation));
+    }
+
+    private static Scores Score(double[] c, Dataset v)
+    {
+        double sum2 = 0, sum1 = 0, max = 0;
+        for (int i = 0; i < v.Rows; i++)
+        {
+            double e = Math.Abs(v.Targets[i] - ((c[0] * v.Features[i]) + c[1]));
+            sum2 += e * e;
+            sum1 += e;
+            max = Math.Max(max, e);
+        }
+
+        return new Scores(Math.Sqrt(sum2 / v.Rows), sum1 / v.Rows, max, Math.Sqrt(Math.Pow(c[0] - 2, 2) + Math.Pow(c[1] - 1, 2)));
+    }
+
+    private static ClaimTrial Trial(string scenario, Fits fits, Kpi? kpi, string guide, Func<Fits, bool> wins)
+    {
+        Recommendation r = Advisor.Recommend(fits.Diagnostics, kpi);
+        string family = r.Loss.Split(':')[0];
+        bool picks = guide.Split('|').Contains(family);
+        bool won = wins(fits with { Family = family });
+        var evidence = new Dictionary<string, double>
+        {
+            ["advisor_picks_guide_loss"] = picks ? 1 : 0,
+            ["advisor_mse"] = family == "mse" ? 1 : 0,
+            ["advisor_huber"] = family == "huber" ? 1 : 0,
+            ["advisor_l1"] = family == "l1" ? 1 : 0,
+            ["outlier_share_found"] = fits.Diagnostics.OutlierShare ?? double.NaN,
+            ["guide_choice_wins_validation"] = won ? 1 : 0,
+            ["mse_strictly_better_rmse"] = fits.Mse.Rmse < fits.Huber.Rmse ? 1 : 0,
+            ["mse_val_rmse"] = fits.Mse.Rmse,
+            ["huber_val_rmse"] = fits.Huber.Rmse,
+            ["l1_val_rmse"] = fits.L1.Rmse,
+            ["mse_val_mae"] = fits.Mse.Mae,
+            ["huber_val_mae"] = fits.Huber.Mae,
+            ["l1_val_mae"] = fits.L1.Mae,
+            ["mse_val_max_error"] = fits.Mse.Max,
+            ["l1_val_max_error"] = fits.L1.Max,
+            ["mse_param_error"] = fits.Mse.ParamError,
+            ["huber_param_error"] = fits.Huber.ParamError,
+            ["l1_param_error"] = fits.L1.ParamError,
+        };
+        return new ClaimTrial(scenario, picks && won, evidence);
+    }
+
+    /// <inheritdoc/>
+    public string Explain(ClaimSummary summary)
+    {
+        string Picks(ScenarioSummary s) =>
+            $"the advisor picked mse {s.Evidence["advisor_mse"] * s.Replications:F0}, huber {s.Evidence["advisor_huber"] * s.Replications:F0}, l1 {s.Evidence["advisor_l1"] * s.Replications:F0} times";
+        ScenarioSummary c = summary["clean"], d = summary["contaminated"], a = summary["kpi_mae"], m = summary["kpi_max"];
+        return $"Over {summary.Replications} replications (200 training rows, 1000 validation rows from the same process). "
+            + (summary.Scenarios.Any(x => x.Low <= 0.5) ? $"Not clearly supported in: {string.Join(", ", summary.Scenarios.Where(x => x.Low <= 0.5).Select(x => x.Name))}. " : string.Empty)
+            + $"Clean Gaussian noise: {Picks(c)}; validation RMSE least squares {c.Evidence["mse_val_rmse"]:G4} vs Huber {c.Evidence["huber_val_rmse"]:G4} — held in {c.Held} of {c.Replications} (L2 within 1% of Huber's RMSE). "
+            + $"On clean data the two fits are nearly the same line: least squares was strictly better in {c.Evidence["mse_strictly_better_rmse"] * c.Replications:F0} of {c.Replications}, close to a coin flip; the guide's L2 is right in that it loses nothing, not in that it clearly wins. "
+            + $"10% of targets shifted by 20σ: the advisor found {d.Evidence["outlier_share_found"] * 100:F1}% outliers; {Picks(d)}; validation MAE least squares {d.Evidence["mse_val_mae"]:G4}, Huber {d.Evidence["huber_val_mae"]:G4}, L1 {d.Evidence["l1_val_mae"]:G4}; "
+            + $"distance to the true line {d.Evidence["mse_param_error"]:G3} / {d.Evidence["huber_param_error"]:G3} / {d.Evidence["l1_param_error"]:G3} — held in {d.Held} of {d.Replications}. "
+            + $"KPI average error: {Picks(a)}; held in {a.Held} of {a.Replications}. "
+            + $"KPI avoid big accidents (largest error): {Picks(m)}; validation largest error least squares {m.Evidence["mse_val_max_error"]:G4} vs L1 {m.Evidence["l1_val_max_error"]:G4}, "
+            + $"validation RMSE {m.Evidence["mse_val_rmse"]:G4} vs {m.Evidence["l1_val_rmse"]:G4} — held in {m.Held} of {m.Replications}. "
+            + "When the validation data carry the same gross errors, the KPI decides the loss: least squares follows the outliers' mean (best RMSE and largest error), the robust fits follow the bulk (best MAE and the true line).";
+    }
+}

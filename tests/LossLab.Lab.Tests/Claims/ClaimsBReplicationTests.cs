@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Reflection;
+using LossLab.Lab.Data;
+using LossLab.Lab.Experiments;
+using LossLab.Lab.Experiments.Claims;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace LossLab.Lab.Tests.Claims;
+
+/// <summary>The replicated optimizer claims O2, O3, O4, O5 and O8.</summary>
+public sealed class ClaimsBReplicationTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Ids => new(Claims);
+
+    private static readonly string[] Claims = ["O2", "O3", "O4", "O5", "O8"];
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void TheVerdictIsTheSameForThreeBaseSeeds(string id)
+    {
+        IClaim claim = ClaimCatalog.Find(id)!;
+        Assert.IsAssignableFrom<IClaim>(claim);
+        var verdicts = new List<Verdict>();
+        foreach (int seed in new[] { 7, 11, 23 })
+        {
+            var clock = Stopwatch.StartNew();
+            ClaimResult r = ClaimRunner.Run([claim], 20, seed)[0];
+            output.WriteLine($"{id} seed {seed}: {r.Verdict} in {clock.ElapsedMilliseconds} ms — {r.Explanation}");
+            verdicts.Add(r.Verdict);
+            Assert.All(r.Evidence.Keys, key => Assert.True(claim.Units.ContainsKey(key.Split(':')[^1]), $"{id}: no unit for {key}"));
+        }
+
+        Assert.Single(verdicts.Distinct());
+    }
+
+    [Fact]
+    public void O3ShowsBothSidesIllConditionedAboveWellConditioned()
+    {
+        ClaimResult r = ClaimRunner.Run([new O3Claim()], 20, 7)[0];
+        ScenarioSummary well = r.Scenarios.Single(s => s.Name == "well_conditioned");
+        ScenarioSummary ill = r.Scenarios.Single(s => s.Name == "ill_conditioned");
+        Assert.True(ill.Share >= well.Share + 0.5, $"ill {ill.Share}, well {well.Share}");
+        Assert.True(ill.Evidence["design_condition_number"] >= 100);
+        Assert.True(well.Evidence["design_condition_number"] < 10);
+        Assert.Equal(Verdict.HoldsWithCaveat, r.Verdict);
+        Assert.Contains("well_conditioned", r.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheIllConditionedDesignHasConditionNumberAtLeast100()
+    {
+        foreach (int seed in new[] { 1, 2, 3, 4, 5 })
+        {
+            Assert.True(Descent.DesignCondition(O3Claim.IllConditioned(seed)) >= 100);
+        }
+    }
+
+    [Fact]
+    public void LearningRateTuningTakesOnlyTrainingRowsNeverTheTruth()
+    {
+        // By construction: the tuning function's inputs are the training rows, the loss, the optimizer, the start and
+        // the budget. No parameter could carry the true coefficients or the exact optimum (no double[] at all).
+        MethodInfo tune = typeof(Descent).GetMethod(nameof(Descent.TuneRate))!;
+        ParameterInfo[] parameters = tune.GetParameters();
+        Assert.Equal(typeof(Dataset), parameters[0].ParameterType);
+        Assert.DoesNotContain(parameters, p => p.ParameterType == typeof(double[]) || p.ParameterType.IsAssignableTo(typeof(IEnumerable<double>)));
+        Assert.DoesNotContain(parameters, p => p.Name!.Contains("truth", StringComparison.OrdinalIgnoreCase) || p.Name!.Contains("optimum", StringComparison.OrdinalIgnoreCase));
+
+        // And the rate depends on the rows alone: the same rows give the same rate whatever else differs.
+        Dataset a = Descent.Sample(3), b = Descent.Sample(3);
+        float[] start = Experiment.DefaultInit(1, 3);
+        Assert.Equal(Descent.TuneRate(a, "mse", "sgd", "", start, 50), Descent.TuneRate(b, "mse", "sgd", "", start, 50));
+    }
+}
