@@ -4,15 +4,12 @@ using LossLab.Lab.Experiments;
 namespace LossLab.Reports;
 
 /// <summary>
-/// The report of <c>losslab claims --out DIR</c>: a summary table (id, verdict, claim), then for every claim its
-/// verdict, the explanation and its evidence as labelled bars. Evidence that spans more than three orders of magnitude
-/// is split at its widest gap into a second chart, so the small numbers get visible bars too.
+/// The report of <c>losslab claims --out DIR</c>: a summary table (id, verdict, support, claim), then for every claim
+/// its verdict, prediction and explanation, the support per scenario, one chart of the quantity its prediction reads
+/// with a point per replication (one row per scenario), and its evidence as a table with units.
 /// </summary>
 public static class ClaimsReport
 {
-    /// <summary>Evidence whose largest and smallest non-zero magnitudes differ by more than this is drawn in two charts.</summary>
-    public const double SplitRatio = 1000;
-
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Builds the report of a set of claims.</summary>
@@ -47,7 +44,7 @@ public static class ClaimsReport
 
             if (!r.Exact && r.Samples.Count > 1 && Strip(r) is ScottPlot.Plot strip)
             {
-                report.Chart($"claim-{r.Id}-replications", $"{r.Id}: one point per replication (filled: the prediction held; open: it did not), one row per scenario", strip);
+                report.Chart($"claim-{r.Id}", $"{r.Id}: one point per replication (filled: the prediction held; open: it did not), one row per scenario", strip);
             }
 
             AddEvidence(report, r);
@@ -58,7 +55,7 @@ public static class ClaimsReport
 
     private static string Support(ClaimResult r) => r.Exact
         ? "exact"
-        : double.IsFinite(r.SupportShare) ? $"{(100 * r.SupportShare).ToString("0", Inv)}% of {r.Replications.ToString(Inv)} ({(100 * r.SupportLow).ToString("0", Inv)}–{(100 * r.SupportHigh).ToString("0", Inv)}%)" : "—";
+        : double.IsFinite(r.SupportShare) ? $"{(100 * r.SupportShare).ToString("0", Inv)}% of {r.Scenarios.Sum(s => s.Replications).ToString(Inv)} trials ({(100 * r.SupportLow).ToString("0", Inv)}–{(100 * r.SupportHigh).ToString("0", Inv)}%)" : "—";
 
     /// <summary>The chart quantity of every replication, one row per scenario, held and not held told apart.</summary>
     private static ScottPlot.Plot? Strip(ClaimResult r)
@@ -114,55 +111,23 @@ public static class ClaimsReport
         _ => "does not hold",
     };
 
-    /// <summary>
-    /// Splits evidence into the values of large magnitude and those of small magnitude (zeros and non-finite values
-    /// with the small ones) when the magnitudes span more than <see cref="SplitRatio"/>, at the widest gap between
-    /// consecutive log₁₀ magnitudes; otherwise returns everything as the first part and an empty second part. The order
-    /// of the evidence is kept within each part.
-    /// </summary>
-    public static ((string Label, double Value)[] Large, (string Label, double Value)[] Small) Split(IReadOnlyList<(string Label, double Value)> evidence)
-    {
-        ArgumentNullException.ThrowIfNull(evidence);
-        double[] logs = [.. evidence.Select(e => Math.Abs(e.Value)).Where(v => v > 0 && double.IsFinite(v)).Select(Math.Log10).Order()];
-        if (logs.Length < 2 || logs[^1] - logs[0] <= Math.Log10(SplitRatio))
-        {
-            return ([.. evidence], []);
-        }
-
-        int widest = 0;
-        for (int i = 1; i < logs.Length - 1; i++)
-        {
-            if (logs[i + 1] - logs[i] > logs[widest + 1] - logs[widest])
-            {
-                widest = i;
-            }
-        }
-
-        double cut = (logs[widest] + logs[widest + 1]) / 2;
-        bool IsLarge((string Label, double Value) e) => double.IsFinite(e.Value) && e.Value != 0 && Math.Log10(Math.Abs(e.Value)) > cut;
-        return ([.. evidence.Where(IsLarge)], [.. evidence.Where(e => !IsLarge(e))]);
-    }
-
+    /// <summary>The evidence as a table: each quantity with its unit and its mean over the replications (per scenario).</summary>
     private static void AddEvidence(Report report, ClaimResult r)
     {
-        (string Label, double Value)[] evidence = [.. r.Evidence.Select(e => (e.Key, e.Value))];
-        if (evidence.Length == 0)
+        if (r.Evidence.Count == 0)
         {
             report.Paragraph("This claim recorded no numeric evidence.");
             return;
         }
 
-        var (large, small) = Split(evidence);
-        if (small.Length == 0)
-        {
-            report.Chart($"claim-{r.Id}", $"{r.Id}: the measured evidence (bar labels give the values)", Charts.LabelledBars($"{r.Id}: evidence", "measured value", large));
-            return;
-        }
+        report.Table(
+            ["quantity", "unit", r.Exact ? "value" : $"mean over {r.Replications.ToString(Inv)} replications"],
+            [.. r.Evidence.Select(e => (IReadOnlyList<string>)[e.Key, Unit(r, e.Key), double.IsFinite(e.Value) ? e.Value.ToString("G4", Inv) : "—"])]);
+    }
 
-        double largest = evidence.Where(e => double.IsFinite(e.Value)).Max(e => Math.Abs(e.Value));
-        double smallest = evidence.Where(e => double.IsFinite(e.Value) && e.Value != 0).Min(e => Math.Abs(e.Value));
-        report.Paragraph($"The evidence spans {Math.Floor(Math.Log10(largest / smallest)).ToString(Inv)} orders of magnitude ({smallest.ToString("G3", Inv)} to {largest.ToString("G3", Inv)}), so it is drawn in two charts: the large values, then the small ones (and any zero), each on its own scale.");
-        report.Chart($"claim-{r.Id}", $"{r.Id}: the evidence of large magnitude (bar labels give the values)", Charts.LabelledBars($"{r.Id}: evidence (large values)", "measured value", large));
-        report.Chart($"claim-{r.Id}-small", $"{r.Id}: the evidence of small magnitude, on its own scale", Charts.LabelledBars($"{r.Id}: evidence (small values)", "measured value", small));
+    private static string Unit(ClaimResult r, string key)
+    {
+        string bare = key.Contains(':', StringComparison.Ordinal) ? key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..] : key;
+        return r.Units.TryGetValue(key, out string? unit) || r.Units.TryGetValue(bare, out unit) ? unit : string.Empty;
     }
 }

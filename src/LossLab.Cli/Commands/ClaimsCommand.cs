@@ -115,7 +115,7 @@ internal static class ClaimsCommand
         {
             string support = r.Exact
                 ? "exact"
-                : string.Create(CultureInfo.InvariantCulture, $"{100 * r.SupportShare:0}% of {r.Replications} [{100 * r.SupportLow:0}–{100 * r.SupportHigh:0}%]");
+                : string.Create(CultureInfo.InvariantCulture, $"{100 * r.SupportShare:0}% of {r.Scenarios.Sum(sc => sc.Replications)} [{100 * r.SupportLow:0}–{100 * r.SupportHigh:0}%]");
             o.WriteLine($"{r.Id,-4} {Name(r.Verdict),-18} {support,-22} {r.Claim}");
             if (r.Scenarios.Count > 1)
             {
@@ -126,6 +126,6 @@ internal static class ClaimsCommand
             o.WriteLine();
         }
 
-        o.WriteLine($"{results.Count(r => r.Verdict == Verdict.Holds)} hold, {results.Count(r => r.Verdict == Verdict.HoldsWithCaveat)} hold with a caveat, {results.Count(r => r.Verdict == Verdict.DoesNotHold)} do not hold (support: the share of replications in which the prediction held, with its 95% Wilson interval).");
+        o.WriteLine($"{results.Count(r => r.Verdict == Verdict.Holds)} hold, {results.Count(r => r.Verdict == Verdict.HoldsWithCaveat)} hold with a caveat, {results.Count(r => r.Verdict == Verdict.DoesNotHold)} do not hold (support: the share of trials — replications × scenarios — in which the prediction held, with its 95% Wilson interval; the verdict reads each scenario's own interval).");
     }
 }

@@ -81,3 +81,25 @@ public sealed class ClaimRunnerTests
         });
     }
 }
+
+public sealed class ClaimReplicationStabilityTests
+{
+    [Fact]
+    public void Support_shares_stay_within_their_intervals_when_rerun_with_three_times_the_replications()
+    {
+        IClaim[] sampled = [.. ClaimCatalog.All.Where(c => !c.Exact)];
+        IReadOnlyList<ClaimResult> twenty = ClaimRunner.Run(sampled, 20, 7);
+        IReadOnlyList<ClaimResult> sixty = ClaimRunner.Run(sampled, 60, 7);
+        Assert.Equal(sampled.Length, twenty.Count);
+        for (int i = 0; i < sampled.Length; i++)
+        {
+            foreach (ScenarioSummary wide in sixty[i].Scenarios)
+            {
+                ScenarioSummary narrow = twenty[i].Scenarios.Single(s => s.Name == wide.Name);
+                Assert.True(wide.Share >= narrow.Low - 1e-12 && wide.Share <= narrow.High + 1e-12, $"{sampled[i].Id}/{wide.Name}: {wide.Share:F2} with 60 replications outside [{narrow.Low:F2}, {narrow.High:F2}] from 20");
+            }
+
+            Assert.Equal(twenty[i].Verdict, sixty[i].Verdict);
+        }
+    }
+}

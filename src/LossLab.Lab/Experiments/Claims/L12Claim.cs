@@ -41,6 +41,9 @@ public sealed class L12Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "log_loss_excess_of_brier";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
     {
         ["bce_test_log_loss"] = "nats per row",

@@ -42,6 +42,9 @@ public sealed class L13Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "advisor_picks_guide_loss";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
     {
         ["advisor_picks_guide_loss"] = "1 = yes",

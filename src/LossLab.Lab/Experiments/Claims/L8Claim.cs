@@ -40,6 +40,9 @@ public sealed class L8Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "lasso_irrelevant_exact_zeros";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
     {
         ["lasso_irrelevant_exact_zeros"] = "features (of 7)",

@@ -31,6 +31,9 @@ public sealed class O2Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "sgd_fixed_jitter";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
     {
         ["sgd_fixed_jitter"] = "parameter range over the last 20 epochs",

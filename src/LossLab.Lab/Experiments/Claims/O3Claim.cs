@@ -40,6 +40,9 @@ public sealed class O3Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "momentum_steps_to_eps";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
     {
         ["budget_steps"] = "steps",

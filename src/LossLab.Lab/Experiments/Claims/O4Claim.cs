@@ -39,6 +39,9 @@ public sealed class O4Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "grad_norm_ratio";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
     {
         ["grad_norm_at_truth_clean"] = "gradient norm (L2 loss, per row)",

@@ -44,6 +44,9 @@ public sealed class O5Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "adam_rank";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = BuildUnits();
 
     private static Dictionary<string, string> BuildUnits()

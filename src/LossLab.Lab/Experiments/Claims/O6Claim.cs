@@ -55,6 +55,9 @@ public sealed class O6Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "gain_huber_minus_mse";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = BuildUnits();
 
     /// <inheritdoc/>

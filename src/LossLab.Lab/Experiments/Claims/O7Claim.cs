@@ -54,6 +54,9 @@ public sealed class O7Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "sgd_over_best_adaptive_steps";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = BuildUnits();
 
     /// <inheritdoc/>

@@ -38,6 +38,9 @@ public sealed class O8Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "jitter_batch4";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
     {
         ["jitter_batch4"] = "parameter range over the last 100 updates",

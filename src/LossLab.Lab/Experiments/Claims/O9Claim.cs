@@ -54,6 +54,9 @@ public sealed class O9Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "disjoint_pairs";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = BuildUnits();
 
     /// <inheritdoc/>

@@ -35,6 +35,9 @@ public sealed class L7Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "lad_irls_iterations";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
     {
         ["ols_solves"] = "linear solves",

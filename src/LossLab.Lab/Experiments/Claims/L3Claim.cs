@@ -37,6 +37,9 @@ public sealed class L3Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "lad_param_error";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
     {
         ["l1_cost_ratio_10x"] = "×",

@@ -27,6 +27,9 @@ public sealed class L5Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "l1_gap_to_median";
+
+    /// <inheritdoc/>
     public string Prediction => "on a new skewed sample, argmin_c Σ|yᵢ − c| equals the median and argmin_c Σ(yᵢ − c)² the mean, within 1e-3·(1 + |value|)";
 
     /// <inheritdoc/>

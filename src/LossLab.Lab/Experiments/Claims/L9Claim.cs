@@ -43,6 +43,9 @@ public sealed class L9Claim : IClaim
     public bool Exact => false;
 
     /// <inheritdoc/>
+    public string? ChartKey => "ols_closer_share";
+
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
     {
         ["ols_slope_sq_error"] = "slope²",
