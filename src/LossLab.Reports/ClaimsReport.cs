@@ -39,7 +39,7 @@ public static class ClaimsReport
             report.Paragraph(r.Explanation);
             if (r.Scenarios.Count > 0)
             {
-                report.Table(["scenario", "replications", "prediction held", "95% interval"], [.. r.Scenarios.Select(sc => (IReadOnlyList<string>)[sc.Name, sc.Replications.ToString(Inv), $"{sc.Held.ToString(Inv)} ({(100 * sc.Share).ToString("0", Inv)}%)", $"{(100 * sc.Low).ToString("0", Inv)}–{(100 * sc.High).ToString("0", Inv)}%"])]);
+                report.Table(["scenario", "replications", "prediction held", "95% interval"], [.. r.Scenarios.Select(sc => (IReadOnlyList<string>)[sc.Name, sc.Replications.ToString(Inv), $"{sc.Held.ToString(Inv)} ({(100 * sc.Share).ToString("0", Inv)}%)", r.Exact ? "exact (computed once)" : $"{(100 * sc.Low).ToString("0", Inv)}–{(100 * sc.High).ToString("0", Inv)}%"])]);
             }
 
             if (!r.Exact && r.Samples.Count > 1 && Strip(r) is ScottPlot.Plot strip)
