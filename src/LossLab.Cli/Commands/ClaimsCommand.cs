@@ -12,7 +12,7 @@ internal static class ClaimsCommand
 {
     public static Command Create(CliContext context)
     {
-        var seed = new Option<int>("--seed") { Description = "Base seed of the replications (replication r uses seed·1000 + r)", DefaultValueFactory = _ => 7 };
+        var seed = new Option<int>("--seed") { Description = "Base seed of the replications (replication r uses seed·100003 + r)", DefaultValueFactory = _ => 7 };
         var replications = new Option<int>("--replications") { Description = "Replications of each sampled claim (new data, new start each)", DefaultValueFactory = _ => ClaimRunner.DefaultReplications };
         var only = new Option<string?>("--only") { Description = "Run only these claims, comma-separated ids (e.g. L3,O2)" };
         var threads = new Option<int?>("--threads") { Description = "Runs at once (default: all cores); results do not depend on it" };
@@ -105,6 +105,12 @@ internal static class ClaimsCommand
                 ["evidence"] = Numbers(r.Evidence),
                 ["units"] = units,
                 ["explanation"] = r.Explanation,
+                ["samples"] = new JsonArray([.. r.Samples.Select(t => (JsonNode)new JsonObject
+                {
+                    ["scenario"] = t.Scenario,
+                    ["held"] = t.Held,
+                    ["evidence"] = Numbers(t.Evidence),
+                })]),
             };
         })]),
     };

@@ -4,7 +4,8 @@ namespace LossLab.Lab.Experiments.Claims;
 
 /// <summary>
 /// Replicates claims and judges them from the distribution of their outcomes. Replication r runs with seed
-/// base·1000 + r, every trial lands in a slot fixed before the start, so the results are the same on any number of
+/// base·100003 + r (distinct for every replication of up to 100,003 per base seed), every trial lands in a slot fixed
+/// before the start, so the results are the same on any number of
 /// threads. Verdict rule (per scenario, 95% Wilson interval of the share of replications in which the prediction held):
 /// <list type="bullet">
 /// <item><see cref="Verdict.Holds"/>: in every scenario the interval lies above ½ (the prediction holds in most
@@ -46,7 +47,7 @@ public static class ClaimRunner
             Parallel.For(0, jobs.Count, options, j =>
             {
                 (int c, int r) = jobs[j];
-                slots[j] = claims[c].Run(unchecked((seed * 1000) + r), cancellation);
+                slots[j] = claims[c].Run(unchecked((seed * 100_003) + r), cancellation);
             });
         }
         catch (OperationCanceledException)

@@ -54,8 +54,8 @@ public sealed record ScenarioSummary(string Name, int Replications, int Held, do
 /// <summary>A claim over all replications.</summary>
 /// <param name="Replications">Replications run (1 for an exact claim).</param>
 /// <param name="Scenarios">Each scenario's support.</param>
-/// <param name="Share">The share of all trials in which the prediction held.</param>
-/// <param name="Low">Lower end of its 95% Wilson interval.</param>
+/// <param name="Share">The share of all trials in which the prediction held (descriptive: the scenarios of one replication share its seed, and some its data, so the pooled trials are not independent; the verdict reads each scenario's own interval).</param>
+/// <param name="Low">Lower end of its 95% Wilson interval (as if the trials were independent).</param>
 /// <param name="High">Upper end.</param>
 /// <param name="Evidence">The mean of every evidence quantity over all trials (a scenario's quantities are named after it).</param>
 public sealed record ClaimSummary(int Replications, IReadOnlyList<ScenarioSummary> Scenarios, double Share, double Low, double High, IReadOnlyDictionary<string, double> Evidence)
