@@ -48,6 +48,19 @@ public sealed class ClaimsBReplicationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void O4ExplosionUsesLeverageOutliersThatMoveTheStabilityEdge()
+    {
+        // Outliers in y alone leave XᵀX (and so SGD's stability edge) unchanged; the explosion scenario's outliers move x.
+        ClaimResult r = ClaimRunner.Run([new O4Claim()], 20, 7)[0];
+        Assert.All(r.Samples.Where(t => t.Scenario == "explosion").Select(t => t.Evidence), e =>
+        {
+            Assert.True(e["outliers_stability_edge_lr"] < e["clean_stability_edge_lr"] / 2, $"edges {e["outliers_stability_edge_lr"]} vs {e["clean_stability_edge_lr"]}");
+            Assert.Equal(e["outliers_diverged"] == 1 && e["clean_diverged"] == 0, r.Samples.First(t => t.Scenario == "explosion" && ReferenceEquals(t.Evidence, e)).Held);
+        });
+        Assert.Contains("stability edge", r.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TheIllConditionedDesignHasConditionNumberAtLeast100()
     {
         foreach (int seed in new[] { 1, 2, 3, 4, 5 })
