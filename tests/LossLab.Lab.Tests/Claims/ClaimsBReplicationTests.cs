@@ -61,6 +61,21 @@ public sealed class ClaimsBReplicationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void O5IsJudgedByAdamsRelativeExcessAgainstTheToleranceFixedInAdvance()
+    {
+        Assert.Equal(1e-3, O5Claim.Tolerance);
+        Assert.Equal(1e-6, O5Claim.Floor);
+        ClaimResult r = ClaimRunner.Run([new O5Claim()], 20, 7)[0];
+        Assert.Equal(["l1", "l2"], r.Scenarios.Select(s => s.Name));
+        Assert.All(r.Samples, t =>
+        {
+            Assert.Equal(t.Evidence["adam_relative_excess"] <= O5Claim.Tolerance, t.Held);
+            // Below the float32 floor a relative excess is 0, so such optimizers tie.
+            Assert.All(t.Evidence.Where(p => p.Key.EndsWith("_relative_excess", StringComparison.Ordinal)), p => Assert.True(p.Value == 0 || p.Value >= O5Claim.Floor, p.Key));
+        });
+    }
+
+    [Fact]
     public void TheIllConditionedDesignHasConditionNumberAtLeast100()
     {
         foreach (int seed in new[] { 1, 2, 3, 4, 5 })

@@ -91,7 +91,12 @@ public sealed class O4Claim : IClaim
         TrainingRun dirtyRun = Descent.Train(dirty, "mse", Descent.Spec("sgd", large), initial, Epochs);
         TrainingRun clipped = Descent.Train(dirty, "mse", Descent.Spec("sgd", large), initial, Epochs, clip: Clip);
         TrainingRun lower = Descent.Train(dirty, "mse", Descent.Spec("sgd", large / 10), initial, Epochs);
-        double End(TrainingRun r, double[] optimum) => r.Diverged ? double.PositiveInfinity : Descent.Distance(Descent.At(r, r.Steps), optimum);
+        double End(TrainingRun r, double[] optimum)
+        {
+            double d = r.Diverged ? double.PositiveInfinity : Descent.Distance(Descent.At(r, r.Steps), optimum);
+            return double.IsFinite(d) ? d : double.PositiveInfinity;
+        }
+
         var evidence = new Dictionary<string, double>
         {
             ["grad_norm_at_truth_clean"] = gClean,
@@ -188,7 +193,7 @@ public sealed class O4Claim : IClaim
         double M(string key) => g.Evidence.TryGetValue(key, out double v) ? v : double.NaN;
         return $"At the true line, 5% outliers made the L2 gradient over 10× larger in {g.Held} of {g.Replications} replications (95% interval {g.Low:P0}–{g.High:P0}; mean ratio {M("grad_norm_ratio"):G3}×). "
             + $"At the largest rate converging on the clean sample ({M("large_lr"):G3} on average), SGD diverged with 5% leverage outliers (x moved to ±10) in {e.Held} of {e.Replications} (95% interval {e.Low:P0}–{e.High:P0}); "
-            + $"its longest single update was {M("outliers_largest_update"):G3} with outliers against {M("clean_largest_update"):G3} clean, and it ended {M("outliers_final_distance_to_ls_optimum"):G3} from the exact least-squares optimum of the outlier sample "
+            + $"its longest single update was {M("outliers_largest_update"):G3} with outliers against {M("clean_largest_update"):G3} clean, and it ended {(double.IsNaN(M("outliers_final_distance_to_ls_optimum")) ? "infinitely far (every run diverged)" : M("outliers_final_distance_to_ls_optimum").ToString("G3", System.Globalization.CultureInfo.InvariantCulture))} from the exact least-squares optimum of the outlier sample "
             + $"(clean: {M("clean_final_distance_to_ls_optimum"):G3}). Clipping at norm {Clip} capped the longest update at {M("outliers_clipped_largest_update"):G3} and ended {M("outliers_clipped_final_distance_to_ls_optimum"):G3} from the optimum "
             + $"(diverged in {M("outliers_clipped_diverged"):P0}); a ten times lower rate ended {M("outliers_lower_lr_final_distance_to_ls_optimum"):G3} away (diverged in {M("outliers_lower_lr_diverged"):P0}). "
             + $"Whether plain SGD diverges on a linear model under L2 is set by the features alone (XᵀX): the stability edge 1/λmax was {M("clean_stability_edge_lr"):G3} on the clean sample and {M("outliers_stability_edge_lr"):G3} with the leverage outliers, "
