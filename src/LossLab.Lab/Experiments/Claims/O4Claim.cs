@@ -38,7 +38,7 @@ public sealed class O4Claim : IClaim
     public string Statement => "With L2, outliers give huge gradients and risk explosion at a large learning rate; clipping or a lower rate fix it";
 
     /// <inheritdoc/>
-    public string Prediction => "at the true line the L2 gradient with 5% outliers is over 10× the clean one (gradient); at the largest rate that converges on the clean sample, SGD diverges on the sample with outliers (explosion)";
+    public string Prediction => "at the true line the L2 gradient with 5% outliers is over 10× the clean one (gradient); at the largest rate that converges on the clean sample, SGD diverges on the sample with 5% leverage outliers, rows moved to x = ±10 with their targets kept (explosion; outliers in y alone cannot move SGD's stability edge, which depends only on XᵀX)";
 
     /// <inheritdoc/>
     public bool Exact => false;
