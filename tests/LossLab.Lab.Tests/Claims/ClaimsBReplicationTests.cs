@@ -86,6 +86,34 @@ public sealed class ClaimsBReplicationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void O4ExplosionUsesLeverageOutliersThatMoveTheStabilityEdge()
+    {
+        // Outliers in y alone leave XᵀX (and so SGD's stability edge) unchanged; the explosion scenario's outliers move x.
+        ClaimResult r = ClaimRunner.Run([new O4Claim()], 20, 7)[0];
+        Assert.All(r.Samples.Where(t => t.Scenario == "explosion").Select(t => t.Evidence), e =>
+        {
+            Assert.True(e["outliers_stability_edge_lr"] < e["clean_stability_edge_lr"] / 2, $"edges {e["outliers_stability_edge_lr"]} vs {e["clean_stability_edge_lr"]}");
+            Assert.Equal(e["outliers_diverged"] == 1 && e["clean_diverged"] == 0, r.Samples.First(t => t.Scenario == "explosion" && ReferenceEquals(t.Evidence, e)).Held);
+        });
+        Assert.Contains("stability edge", r.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void O5IsJudgedByAdamsRelativeExcessAgainstTheToleranceFixedInAdvance()
+    {
+        Assert.Equal(1e-3, O5Claim.Tolerance);
+        Assert.Equal(1e-6, O5Claim.Floor);
+        ClaimResult r = ClaimRunner.Run([new O5Claim()], 20, 7)[0];
+        Assert.Equal(["l1", "l2"], r.Scenarios.Select(s => s.Name));
+        Assert.All(r.Samples, t =>
+        {
+            Assert.Equal(t.Evidence["adam_relative_excess"] <= O5Claim.Tolerance, t.Held);
+            // Below the float32 floor a relative excess is 0, so such optimizers tie.
+            Assert.All(t.Evidence.Where(p => p.Key.EndsWith("_relative_excess", StringComparison.Ordinal)), p => Assert.True(p.Value == 0 || p.Value >= O5Claim.Floor, p.Key));
+        });
+    }
+
+    [Fact]
     public void TheIllConditionedDesignHasConditionNumberAtLeast100()
     {
         foreach (int seed in new[] { 1, 2, 3, 4, 5 })

@@ -85,17 +85,22 @@ public sealed class ClaimsCReplicationTests
     }
 
     [Fact]
-    public void O9_is_judged_per_data_set_from_disjoint_near_best_rates()
+    public void O9_is_judged_per_data_set_from_the_cost_of_a_borrowed_rate()
     {
         ClaimResult r = Run(new O9Claim(), 7);
         Assert.Equal(["seed_data", "diabetes", "stackloss", "engel"], r.Scenarios.Select(s => s.Name));
-        Assert.Equal(r.Samples.Select(t => t.Evidence).Count(e => e["disjoint_pairs"] > 0), r.Scenarios.Sum(s => s.Held));
+        Assert.Equal(r.Samples.Select(t => t.Evidence).Count(e => e["held_at_10x"] == 1), r.Scenarios.Sum(s => s.Held));
+        Assert.DoesNotContain(1.0, O9Claim.Rates);
         Assert.All(r.Samples.Select(t => t.Evidence), e =>
         {
-            Assert.InRange(e["disjoint_pairs"], 0, 3);
+            // The sweep is nested: a cost over 10× is over 5× and over 2×.
+            Assert.True(e["held_at_2x"] >= e["held_at_5x"] && e["held_at_5x"] >= e["held_at_10x"]);
+            Assert.True(e["pairs_over_2x"] >= e["pairs_over_5x"] && e["pairs_over_5x"] >= e["pairs_over_10x"]);
+            Assert.InRange(e["pairs_over_10x"], e["reused_rates_diverging"], 6);
             Assert.InRange(e["mse_log10_best_lr"], -3, 0);
-            Assert.True(double.IsFinite(e["worst_reuse_cost"]) && e["worst_reuse_cost"] >= 0);
+            Assert.True(double.IsFinite(e["worst_reuse_cost"]) && e["worst_reuse_cost"] >= 0 && e["worst_reuse_cost"] <= 6.01);
         });
+        Assert.Contains("tolerance sweep", r.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
