@@ -148,8 +148,14 @@ public sealed class O4Claim : IClaim
             + $"its longest single update was {M("outliers_largest_update"):G3} with outliers against {M("clean_largest_update"):G3} clean, and it ended {M("outliers_final_distance_to_ls_optimum"):G3} from the exact least-squares optimum of the outlier sample "
             + $"(clean: {M("clean_final_distance_to_ls_optimum"):G3}). Clipping at norm {Clip} capped the longest update at {M("outliers_clipped_largest_update"):G3} and ended {M("outliers_clipped_final_distance_to_ls_optimum"):G3} from the optimum "
             + $"(diverged in {M("outliers_clipped_diverged"):P0}); a ten times lower rate ended {M("outliers_lower_lr_final_distance_to_ls_optimum"):G3} away (diverged in {M("outliers_lower_lr_diverged"):P0}). "
-            + (e.Share < g.Share
-                ? "Outliers in the targets make the gradients and the early updates larger, but for a linear model whether plain SGD diverges is set by the curvature of the loss in the parameters, which depends on the features, not on the targets."
-                : string.Empty);
+            + (g.Low > 0.5
+                ? "Outliers in the targets clearly make the gradient at the true line larger. "
+                : g.High < 0.5 ? "Outliers did not clearly make the gradient at the true line more than 10× larger. " : "Whether outliers make the gradient more than 10× larger is not settled by these replications. ")
+            + (M("outliers_largest_update") > M("clean_largest_update")
+                ? "On average the longest single update was larger with outliers than without. "
+                : "On average the longest single update was not larger with outliers than without. ")
+            + (e.High < 0.5
+                ? "Yet plain SGD clearly did not diverge at the clean sample's largest converging rate: for a linear model whether it diverges is set by the curvature of the loss in the parameters, which depends on the features, not on the targets."
+                : e.Low > 0.5 ? "Plain SGD clearly diverged with outliers at the clean sample's largest converging rate." : "Whether plain SGD diverges with outliers at that rate is not settled by these replications.");
     }
 }
