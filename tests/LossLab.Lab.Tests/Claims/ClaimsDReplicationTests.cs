@@ -77,4 +77,21 @@ public sealed class ClaimsDReplicationTests(ITestOutputHelper output)
             Assert.Equal(0.3 * w[j], g, 1e-10);
         }
     }
+
+    [Fact]
+    public void L13_judges_clean_data_strictly_and_the_KPI_scenarios_by_validation_only()
+    {
+        var claim = new L13Claim();
+        foreach (ClaimTrial t in claim.Run(7, CancellationToken.None))
+        {
+            bool won = t.Evidence["guide_choice_wins_validation"] == 1, picks = t.Evidence["advisor_picks_guide_loss"] == 1;
+            Assert.Equal(t.Scenario.StartsWith("kpi", StringComparison.Ordinal) ? won : picks && won, t.Held);
+            if (t.Scenario == "clean")
+            {
+                Assert.Equal(t.Evidence["mse_val_rmse"] < t.Evidence["huber_val_rmse"], won);
+            }
+        }
+
+        Assert.DoesNotContain("coin", ClaimRunner.Run([claim], ClaimRunner.DefaultReplications, 7, parallelism: 1).Single().Explanation, StringComparison.Ordinal);
+    }
 }
