@@ -94,4 +94,23 @@ public sealed class ClaimsDReplicationTests(ITestOutputHelper output)
 
         Assert.DoesNotContain("coin", ClaimRunner.Run([claim], ClaimRunner.DefaultReplications, 7, parallelism: 1).Single().Explanation, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void L12_saturation_starts_confidently_wrong_per_seed_and_tunes_both_rates_on_one_grid()
+    {
+        var claim = new L12Claim();
+        ClaimTrial a = claim.Run(7, CancellationToken.None).Single(t => t.Scenario == "saturation");
+        ClaimTrial b = claim.Run(8, CancellationToken.None).Single(t => t.Scenario == "saturation");
+        Assert.NotEqual(a.Evidence["start_mean_p_of_true_class"], b.Evidence["start_mean_p_of_true_class"]);
+        foreach (ClaimTrial t in new[] { a, b })
+        {
+            Assert.True(t.Evidence["start_share_true_class_p_le_0.01"] > 0.5, $"{t.Evidence["start_share_true_class_p_le_0.01"]}");
+            Assert.Contains(t.Evidence["bce_tuned_lr"], L12Claim.Rates);
+            Assert.Contains(t.Evidence["brier_tuned_lr"], L12Claim.Rates);
+            Assert.Equal(t.Evidence["bce_steps_from_bad_start"] < t.Evidence["brier_steps_from_bad_start"], t.Held);
+        }
+
+        string text = ClaimRunner.Run([claim], ClaimRunner.DefaultReplications, 7, parallelism: 1).Single().Explanation;
+        Assert.DoesNotContain("both models are calibrated", text, StringComparison.Ordinal);
+    }
 }
