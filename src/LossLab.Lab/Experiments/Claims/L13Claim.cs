@@ -12,23 +12,22 @@ namespace LossLab.Lab.Experiments.Claims;
 /// drawn from the same process, by exact fits (least squares; Huber δ = 1.345 scale units and L1 by IRLS). Scenarios:
 /// <list type="bullet">
 /// <item><c>clean</c> (Gaussian noise): the guide says L2; held when the advisor recommends mse and the least-squares
-/// fit's validation RMSE is no more than 1% above Huber's (<see cref="CleanTie"/>).</item>
+/// fit's validation RMSE is strictly below Huber's (judged strictly, stated in advance: no tie band; the two fits are
+/// nearly the same line, so this scenario may well be split).</item>
 /// <item><c>contaminated</c> (10% of targets shifted up by 20σ): the guide says L1 or Huber; held when the advisor
 /// recommends huber or l1 and that fit has a lower validation MAE than least squares.</item>
-/// <item><c>kpi_mae</c> (contaminated, KPI "average error"): the guide says L1; held when the advisor recommends l1
-/// and L1 has the lower validation MAE.</item>
-/// <item><c>kpi_max</c> (contaminated, KPI "avoid big accidents", the largest error): the guide says L2; held when the
-/// advisor recommends mse and least squares has the lower validation largest error.</item>
+/// <item><c>kpi_mae</c> (contaminated, KPI "average error"): the guide says L1; held when L1 has the lower validation
+/// MAE than least squares.</item>
+/// <item><c>kpi_max</c> (contaminated, KPI "avoid big accidents", the largest error): the guide says L2; held when least
+/// squares has the lower validation largest error than L1.</item>
 /// </list>
+/// In the KPI scenarios the advisor's pick follows from its lookup table (a regression KPI maps to a loss), not from the
+/// data, so it is reported (<c>advisor_picks_guide_loss</c>) but not judged: only the validation comparison — does the
+/// guide's loss for that KPI win by that KPI's metric on held-out data? — is an empirical test there. In <c>clean</c> and
+/// <c>contaminated</c> the advisor's pick depends on its diagnostics of the training rows, so it is part of the test.
 /// </summary>
 public sealed class L13Claim : IClaim
 {
-    /// <summary>
-    /// On clean data the guide's L2 "wins" when its validation RMSE is within this share of Huber's: the two fits are nearly
-    /// the same line, so a strict win is a coin flip (the strict wins are reported as <c>mse_strictly_better_rmse</c>).
-    /// </summary>
-    public const double CleanTie = 0.01;
-
     /// <inheritdoc/>
     public string Id => "L13";
 
@@ -36,13 +35,13 @@ public sealed class L13Claim : IClaim
     public string Statement => "Decision guide: start with MSE; if outliers hurt, try MAE or Huber and compare on a validation set; clean Gaussian-like noise → L2; dirty data → L1/Huber; KPI \"average error\" → L1, \"avoid big accidents\" → L2";
 
     /// <inheritdoc/>
-    public string Prediction => "the advisor picks the guide's loss in each scenario (clean → mse, contaminated → huber or l1, KPI average error → l1, KPI big accidents → mse), and that loss also wins on a held-out validation set by the scenario's metric (RMSE — within 1%, a tie on clean data counts — MAE, MAE, largest error)";
+    public string Prediction => "on clean data the advisor picks mse and least squares has a strictly lower validation RMSE than Huber; on contaminated data it picks huber or l1 and that fit has a lower validation MAE than least squares; with a KPI, the guide's loss wins on held-out data by that KPI's metric (average error: L1's MAE below least squares'; big accidents: least squares' largest error below L1's) — the advisor's KPI pick is a lookup and is reported, not judged";
 
     /// <inheritdoc/>
     public bool Exact => false;
 
     /// <inheritdoc/>
-    public string? ChartKey => "advisor_picks_guide_loss";
+    public string? ChartKey => "guide_choice_wins_validation";
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, string> Units { get; } = new Dictionary<string, string>
@@ -78,10 +77,10 @@ public sealed class L13Claim : IClaim
         Fits dirtyFits = Fit(dirty, s);
         return
         [
-            Trial("clean", cleanFits, null, "mse", f => f.Mse.Rmse <= f.Huber.Rmse * (1 + CleanTie)),
-            Trial("contaminated", dirtyFits, null, "huber|l1", f => (f.Family == "l1" ? f.L1.Mae : f.Huber.Mae) < f.Mse.Mae),
-            Trial("kpi_mae", dirtyFits, Kpi.Mae, "l1", f => f.L1.Mae < f.Mse.Mae),
-            Trial("kpi_max", dirtyFits, Kpi.Max, "mse", f => f.Mse.Max < f.L1.Max),
+            Trial("clean", cleanFits, null, "mse", f => f.Mse.Rmse < f.Huber.Rmse, judgePick: true),
+            Trial("contaminated", dirtyFits, null, "huber|l1", f => (f.Family == "l1" ? f.L1.Mae : f.Huber.Mae) < f.Mse.Mae, judgePick: true),
+            Trial("kpi_mae", dirtyFits, Kpi.Mae, "l1", f => f.L1.Mae < f.Mse.Mae, judgePick: false),
+            Trial("kpi_max", dirtyFits, Kpi.Max, "mse", f => f.Mse.Max < f.L1.Max, judgePick: false),
         ];
     }
 
@@ -118,7 +117,7 @@ public sealed class L13Claim : IClaim
         return new Scores(Math.Sqrt(sum2 / v.Rows), sum1 / v.Rows, max, Math.Sqrt(Math.Pow(c[0] - 2, 2) + Math.Pow(c[1] - 1, 2)));
     }
 
-    private static ClaimTrial Trial(string scenario, Fits fits, Kpi? kpi, string guide, Func<Fits, bool> wins)
+    private static ClaimTrial Trial(string scenario, Fits fits, Kpi? kpi, string guide, Func<Fits, bool> wins, bool judgePick)
     {
         Recommendation r = Advisor.Recommend(fits.Diagnostics, kpi);
         string family = r.Loss.Split(':')[0];
@@ -145,7 +144,7 @@ public sealed class L13Claim : IClaim
             ["huber_param_error"] = fits.Huber.ParamError,
             ["l1_param_error"] = fits.L1.ParamError,
         };
-        return new ClaimTrial(scenario, picks && won, evidence);
+        return new ClaimTrial(scenario, (picks || !judgePick) && won, evidence);
     }
 
     /// <inheritdoc/>
@@ -154,15 +153,28 @@ public sealed class L13Claim : IClaim
         string Picks(ScenarioSummary s) =>
             $"the advisor picked mse {s.Evidence["advisor_mse"] * s.Replications:F0}, huber {s.Evidence["advisor_huber"] * s.Replications:F0}, l1 {s.Evidence["advisor_l1"] * s.Replications:F0} times";
         ScenarioSummary c = summary["clean"], d = summary["contaminated"], a = summary["kpi_mae"], m = summary["kpi_max"];
+        int strict = (int)Math.Round(c.Evidence["mse_strictly_better_rmse"] * c.Replications);
+        (double lo, double hi) = ClaimRunner.Wilson(strict, c.Replications);
+        string strictText = lo > 0.5 ? "a share whose 95% interval lies above ½: least squares clearly wins more often than not"
+            : hi < 0.5 ? "a share whose 95% interval lies below ½: Huber wins more often"
+            : "a share whose 95% interval contains ½: neither fit wins more often, so the guide's L2 is not shown to be better on clean data, only not clearly worse";
+        string Wins(ScenarioSummary s, string metric, string guideName, string other, double guideValue, double otherValue) =>
+            $"validation {metric} {guideName} {guideValue:G4} vs {other} {otherValue:G4} on average — the guide's loss won in {s.Evidence["guide_choice_wins_validation"] * s.Replications:F0} of {s.Replications}";
+        bool mseFollowsOutliers = m.Evidence["mse_val_rmse"] < m.Evidence["l1_val_rmse"] && m.Evidence["mse_val_max_error"] < m.Evidence["l1_val_max_error"];
+        bool robustFollowsBulk = a.Evidence["l1_val_mae"] < a.Evidence["mse_val_mae"] && a.Evidence["l1_param_error"] < a.Evidence["mse_param_error"];
         return $"Over {summary.Replications} replications (200 training rows, 1000 validation rows from the same process). "
             + (summary.Scenarios.Any(x => x.Low <= 0.5) ? $"Not clearly supported in: {string.Join(", ", summary.Scenarios.Where(x => x.Low <= 0.5).Select(x => x.Name))}. " : string.Empty)
-            + $"Clean Gaussian noise: {Picks(c)}; validation RMSE least squares {c.Evidence["mse_val_rmse"]:G4} vs Huber {c.Evidence["huber_val_rmse"]:G4} — held in {c.Held} of {c.Replications} (L2 within 1% of Huber's RMSE). "
-            + $"On clean data the two fits are nearly the same line: least squares was strictly better in {c.Evidence["mse_strictly_better_rmse"] * c.Replications:F0} of {c.Replications}, close to a coin flip; the guide's L2 is right in that it loses nothing, not in that it clearly wins. "
+            + $"Clean Gaussian noise: {Picks(c)}; validation RMSE least squares {c.Evidence["mse_val_rmse"]:G4} vs Huber {c.Evidence["huber_val_rmse"]:G4} on average — held (mse picked and strictly lower RMSE) in {c.Held} of {c.Replications}. "
+            + $"Least squares had the strictly lower validation RMSE in {strict} of {c.Replications} ({lo:P0}–{hi:P0}), {strictText}. "
             + $"10% of targets shifted by 20σ: the advisor found {d.Evidence["outlier_share_found"] * 100:F1}% outliers; {Picks(d)}; validation MAE least squares {d.Evidence["mse_val_mae"]:G4}, Huber {d.Evidence["huber_val_mae"]:G4}, L1 {d.Evidence["l1_val_mae"]:G4}; "
             + $"distance to the true line {d.Evidence["mse_param_error"]:G3} / {d.Evidence["huber_param_error"]:G3} / {d.Evidence["l1_param_error"]:G3} — held in {d.Held} of {d.Replications}. "
-            + $"KPI average error: {Picks(a)}; held in {a.Held} of {a.Replications}. "
-            + $"KPI avoid big accidents (largest error): {Picks(m)}; validation largest error least squares {m.Evidence["mse_val_max_error"]:G4} vs L1 {m.Evidence["l1_val_max_error"]:G4}, "
-            + $"validation RMSE {m.Evidence["mse_val_rmse"]:G4} vs {m.Evidence["l1_val_rmse"]:G4} — held in {m.Held} of {m.Replications}. "
-            + "When the validation data carry the same gross errors, the KPI decides the loss: least squares follows the outliers' mean (best RMSE and largest error), the robust fits follow the bulk (best MAE and the true line).";
+            + $"With a KPI the advisor's pick is a lookup (KPI → loss), so only the validation comparison is tested: {Picks(a)} for average error, {Picks(m)} for big accidents. "
+            + $"KPI average error: {Wins(a, "MAE", "L1", "least squares", a.Evidence["l1_val_mae"], a.Evidence["mse_val_mae"])}. "
+            + $"KPI avoid big accidents: {Wins(m, "largest error", "least squares", "L1", m.Evidence["mse_val_max_error"], m.Evidence["l1_val_max_error"])} (validation RMSE {m.Evidence["mse_val_rmse"]:G4} vs {m.Evidence["l1_val_rmse"]:G4}). "
+            + (mseFollowsOutliers && robustFollowsBulk
+                ? "When the validation data carry the same gross errors, the KPI decides the loss: on average least squares had the better RMSE and largest error (it follows the outliers' mean), L1 the better MAE and the closer line (it follows the bulk)."
+                : mseFollowsOutliers ? "On average least squares had the better validation RMSE and largest error, but L1 did not have both the better MAE and the closer line."
+                : robustFollowsBulk ? "On average L1 had the better validation MAE and the closer line, but least squares did not have both the better RMSE and the better largest error."
+                : "Neither fit dominated its KPI's metrics on average.");
     }
 }

@@ -88,6 +88,9 @@ public sealed class O7Claim : IClaim
                 evidence[$"{optimizer}_tuned_lr"] = best;
             }
 
+            evidence["sgd_largest_stable_lr"] = LargestStableSgdRate();
+            evidence["sgd_tuned_lr_is_largest_stable"] = evidence["sgd_tuned_lr"] == evidence["sgd_largest_stable_lr"] ? 1 : 0;
+
             double adaptive = Math.Min(evidence["adam_escape_steps"], evidence["rmsprop_escape_steps"]);
             evidence["sgd_over_best_adaptive_steps"] = evidence["sgd_escape_steps"] / adaptive;
             trials.Add(new ClaimTrial(name, adaptive < evidence["sgd_escape_steps"], evidence));
@@ -109,8 +112,39 @@ public sealed class O7Claim : IClaim
         return string.Join(". ", summary.Scenarios.Select(Part))
             + string.Create(CultureInfo.InvariantCulture, $". The adaptive methods' advantage is largest in {strongest.Name} ({strongest.Share:P0}) and smallest in {weakest.Name} ({weakest.Share:P0}). ")
             + string.Create(CultureInfo.InvariantCulture, $"SGD with momentum, the guide's other fix, takes on average {momentumVsSgd:G2}× plain SGD's steps. ")
-            + string.Create(CultureInfo.InvariantCulture, $"Tuned rates, not matched first steps: every optimizer gets the grid rate that escaped fastest from a separate start; plain SGD's mean tuned rate per scenario was {string.Join(", ", summary.Scenarios.Select(s => s.Evidence["sgd_tuned_lr"].ToString("G2", CultureInfo.InvariantCulture)))} (the grid's largest, 1, is SGD's stability limit along the upward-curving axis, so SGD is not handicapped by a timid rate). ")
+            + string.Create(CultureInfo.InvariantCulture, $"Tuned rates, not matched first steps: every optimizer gets the grid rate that escaped fastest from a separate start; plain SGD's mean tuned rate per scenario was {string.Join(", ", summary.Scenarios.Select(s => s.Evidence["sgd_tuned_lr"].ToString("G2", CultureInfo.InvariantCulture)))}. ")
+            + Handicap(summary)
             + "A linear regression has no saddle points (its loss is convex); this is a test surface. The statement's aside, that L1's constant push helps leave flat regions, is not tested here.";
+    }
+
+    /// <summary>
+    /// The largest rate of <see cref="Rates"/> at which plain SGD does not blow up along the upward-curving direction of the
+    /// saddle: the curvature c there is measured from the surface's gradient (∂f/∂x at (1, 0), since f is quadratic), and a
+    /// rate is stable when |1 − rate·c| ≤ 1. NaN when no grid rate is stable.
+    /// </summary>
+    public static double LargestStableSgdRate()
+    {
+        Span<double> x = [1, 0], g = stackalloc double[2];
+        TestFunctions.Saddle.Evaluate(x, g);
+        double curvature = g[0];
+        double[] stable = [.. Rates.Where(r => Math.Abs(1 - (r * curvature)) <= 1)];
+        return stable.Length > 0 ? stable.Max() : double.NaN;
+    }
+
+    /// <summary>Whether plain SGD was tuned to the grid's largest stable rate, scenario by scenario, from the evidence.</summary>
+    private static string Handicap(ClaimSummary summary)
+    {
+        double limit = LargestStableSgdRate();
+        string[] all = [.. summary.Scenarios.Where(s => s.Evidence["sgd_tuned_lr_is_largest_stable"] == 1).Select(s => s.Name)];
+        string[] some = [.. summary.Scenarios.Where(s => s.Evidence["sgd_tuned_lr_is_largest_stable"] < 1).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} ({s.Evidence["sgd_tuned_lr_is_largest_stable"]:P0} of replications)"))];
+        string head = string.Create(CultureInfo.InvariantCulture, $"The largest grid rate at which plain SGD is stable along the upward-curving direction (|1 − rate·curvature| ≤ 1) is {limit:G2}. ");
+        if (some.Length == 0)
+        {
+            return head + "SGD was tuned to that rate in every replication of every scenario, so it is not handicapped by a timid rate. ";
+        }
+
+        return head + (all.Length > 0 ? $"SGD was tuned to it in every replication of {string.Join(", ", all)}; " : string.Empty)
+            + $"it was tuned to it only in {string.Join(", ", some)}, so there SGD may have run below its fastest stable rate. ";
     }
 
     /// <summary>Steps until f ≤ −1 from <paramref name="start"/> (<see cref="MaxSteps"/> when it never gets there).</summary>
@@ -160,7 +194,12 @@ public sealed class O7Claim : IClaim
 
     private static Dictionary<string, string> BuildUnits()
     {
-        var units = new Dictionary<string, string> { ["sgd_over_best_adaptive_steps"] = "×" };
+        var units = new Dictionary<string, string>
+        {
+            ["sgd_over_best_adaptive_steps"] = "×",
+            ["sgd_largest_stable_lr"] = "learning rate",
+            ["sgd_tuned_lr_is_largest_stable"] = "1 = yes",
+        };
         foreach ((string optimizer, _) in Optimizers)
         {
             units[$"{optimizer}_escape_steps"] = "steps";
