@@ -106,6 +106,11 @@ internal static class AdviseCommand
                 () => AdviseReport.Build(ReportOutput.CommandLine(parsed), dataText, dataset, parsed.GetValue(kpi), result),
                 document,
                 context);
+            if (result.Run?.Cancelled == true)
+            {
+                // What finished is written above; Ctrl-C still ends the command with its own code (130).
+                throw new OperationCanceledException(context.Cancellation);
+            }
         });
         return command;
     }

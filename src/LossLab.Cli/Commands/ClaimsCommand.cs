@@ -23,6 +23,10 @@ internal static class ClaimsCommand
         {
             ReportOutput.CheckFolder(parsed.GetValue(outDir));
             string[]? ids = parsed.GetValue(only)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (ids is { Length: 0 })
+            {
+                throw new UserException($"--only: empty list; give claim ids such as L3,O2 (accepted: {string.Join(", ", ClaimCatalog.All.Select(c => c.Id))})");
+            }
             foreach (string id in ids ?? [])
             {
                 if (ClaimCatalog.Find(id) is null)

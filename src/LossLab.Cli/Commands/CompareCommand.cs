@@ -30,11 +30,12 @@ internal static class CompareCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the folds", DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "Runs at once (default: all cores); results do not depend on it" };
         var dropMissing = new Option<bool>("--drop-missing") { Description = "Drop rows with missing values instead of failing" };
+        var yes = new Option<bool>("--yes") { Description = $"Run even when the plan has more than {MaxRunsWithoutYes:N0} (candidate, split) runs" };
         var json = JsonOutput.CreateOption();
         var outDir = ReportOutput.CreateOption();
         var command = new Command("compare", "Fair comparison of losses × optimizers on your data: same learning-rate search, folds and seeds for all")
         {
-            data, target, features, task, losses, optimizers, lrs, folds, repeats, seeds, epochs, batchSize, model, metric, seed, threads, dropMissing, json, outDir,
+            data, target, features, task, losses, optimizers, lrs, folds, repeats, seeds, epochs, batchSize, model, metric, seed, threads, dropMissing, yes, json, outDir,
         };
         command.SetAction(parsed =>
         {
@@ -74,6 +75,13 @@ internal static class CompareCommand
                 context.Error.WriteLine($"losslab: note: {note}");
             }
 
+            long planned = (long)settings.Losses.Count * settings.Optimizers.Count * settings.Folds * settings.Repeats * settings.Seeds;
+            int grid = (settings.LearningRates ?? CompareSettings.AutoRates).Count;
+            if (planned > MaxRunsWithoutYes && !parsed.GetValue(yes))
+            {
+                throw new UserException($"this plan has {planned:N0} (candidate, split) runs, each training {grid + 2} models (the learning-rate grid, one extension, the refit): more than {MaxRunsWithoutYes:N0}; lower --seeds, --repeats or --folds, or pass --yes to run it");
+            }
+
             bool time = scheme == LossLab.Lab.Verification.FoldScheme.Time || (scheme is null && dataset.TimeColumn is not null);
             if (time && (parsed.GetValue(seeds) > 1 || parsed.GetValue(repeats) != 4))
             {
@@ -89,6 +97,11 @@ internal static class CompareCommand
 
             ReportOutput.WriteIfAsked(
                 parsed, outDir, json, () => CompareReport.Build(ReportOutput.CommandLine(parsed), parsed.GetValue(data)!, dataset, settings, result), document, context);
+            if (result.Cancelled)
+            {
+                // The finished candidates are written above; Ctrl-C still ends the command with its own code (130).
+                throw new OperationCanceledException(context.Cancellation);
+            }
         });
         return command;
     }
@@ -119,6 +132,9 @@ internal static class CompareCommand
         return result;
     }
 
+    /// <summary>The most (candidate, split) runs a comparison starts without <c>--yes</c>.</summary>
+    internal const long MaxRunsWithoutYes = 20_000;
+
     /// <summary>Splits a list on ';' when it has one, else on ','.</summary>
     internal static string[] SplitSpecs(string text, string option)
     {
@@ -129,7 +145,13 @@ internal static class CompareCommand
             throw new UserException($"{option} '{text}': a spec with several key=value pairs contains commas; separate the specs with ';' instead");
         }
 
-        return parts.Length > 0 ? parts : throw new UserException($"{option}: empty list; give one or more specs such as mse,l1,huber");
+        if (parts.Length == 0)
+        {
+            throw new UserException($"{option}: empty list; give one or more specs such as mse,l1,huber");
+        }
+
+        string? repeated = parts.GroupBy(p => p, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
+        return repeated is null ? parts : throw new UserException($"{option}: '{repeated}' is listed twice; each candidate is compared once");
     }
 
     private static string[]? SplitList(string? text) => text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

@@ -84,6 +84,17 @@ public static class Builtins
 
         BuiltinInfo info = All.FirstOrDefault(b => b.Name == spec.Name)
             ?? throw new DataException($"--data {data}: unknown built-in data set '{spec.Name}'; accepted: {string.Join(", ", All.Select(b => Prefix + b.Name))}");
+        if (spec.Name is "seed" or "boxes" or "masks" && features is { Count: > 0 })
+        {
+            // Generated data have fixed columns: a feature list can only name them.
+            string[] known = spec.Name == "seed" ? ["x"] : [];
+            string? unknown = features!.FirstOrDefault(f => !known.Contains(f));
+            if (unknown is not null)
+            {
+                throw new DataException($"--features {unknown}: no such column in {Prefix}{spec.Name}; its features are: {(known.Length > 0 ? string.Join(", ", known) : "generated, not selectable")}");
+            }
+        }
+
         if (spec.Name == "seed")
         {
             Dataset seed = Generate(spec, data);
