@@ -49,17 +49,18 @@ internal static partial class App
 
         try
         {
+            CheckOutputs(parsed);
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (Exception ex) when (ex is UserException or SpecException or LossLab.Optim.NonFiniteGradientException or LossLab.Lab.Data.DataException)
         {
-            stderr.WriteLine($"losslab: error: {ex.Message}");
+            stderr.WriteLine($"losslab: error: {Cap(ex.Message)}");
             return 1;
         }
         catch (ArgumentException ex)
         {
             // Library argument checks (shapes, target ranges) are input errors from the user's point of view.
-            stderr.WriteLine($"losslab: error: {ex.Message.Split(" (Parameter", 2)[0]}");
+            stderr.WriteLine($"losslab: error: {Cap(ex.Message.Split(" (Parameter", 2)[0])}");
             return 1;
         }
         catch (OperationCanceledException)
@@ -70,17 +71,17 @@ internal static partial class App
         catch (AggregateException ex) when (ex.Flatten().InnerExceptions is [Exception inner] && inner is UserException or SpecException or LossLab.Lab.Data.DataException or ArgumentException)
         {
             // An input error raised inside parallel runs is the same one-line error as anywhere else.
-            stderr.WriteLine($"losslab: error: {inner.Message.Split(" (Parameter", 2)[0]}");
+            stderr.WriteLine($"losslab: error: {Cap(inner.Message.Split(" (Parameter", 2)[0])}");
             return 1;
         }
         catch (IOException ex)
         {
-            stderr.WriteLine($"losslab: error: {ex.Message}");
+            stderr.WriteLine($"losslab: error: {Cap(ex.Message)}");
             return 1;
         }
         catch (UnauthorizedAccessException ex)
         {
-            stderr.WriteLine($"losslab: error: {ex.Message}");
+            stderr.WriteLine($"losslab: error: {Cap(ex.Message)}");
             return 1;
         }
 #pragma warning disable CA1031 // The last line of defence: an internal error is reported, not thrown at the user.
@@ -114,6 +115,74 @@ internal static partial class App
 
         return previous[b.Length];
     }
+
+    /// <summary>
+    /// Checks the output files before any work: <c>--json FILE</c> and <c>--trace FILE</c> must not be the <c>--data</c>
+    /// file or each other, must not be a folder, and must go into a folder that exists and can be written; special files
+    /// (devices, pipes) are left to the writer. A failure here costs nothing, where after a long run it would lose it.
+    /// </summary>
+    private static void CheckOutputs(ParseResult parsed)
+    {
+        string? Value(string name) => parsed.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>()
+            .FirstOrDefault(o => o.Option.Name == name) is { } r && r.Tokens.Count > 0 ? r.Tokens[0].Value : null;
+        string? data = Value("--data");
+        string? dataPath = data is not null && !data.StartsWith("builtin:", StringComparison.Ordinal) ? Path.GetFullPath(data) : null;
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string option in new[] { "--json", "--trace" })
+        {
+            if (Value(option) is not string file || file.Length == 0)
+            {
+                continue;
+            }
+
+            string full = Path.GetFullPath(file);
+            if (dataPath is not null && full == dataPath)
+            {
+                throw new UserException($"{option} {file}: that is the --data file; writing it would overwrite the data — choose another file");
+            }
+
+            if (seen.TryGetValue(full, out string? other))
+            {
+                throw new UserException($"{option} {file}: {other} writes the same file; give them different files");
+            }
+
+            seen[full] = option;
+            if (Directory.Exists(full))
+            {
+                throw new UserException($"{option} {file}: is a folder; give a file name inside it");
+            }
+
+            if (File.Exists(full) && (File.GetAttributes(full) & (FileAttributes.Device | FileAttributes.ReparsePoint)) != 0)
+            {
+                continue;
+            }
+
+            string folder = Path.GetDirectoryName(full) ?? ".";
+            if (!Directory.Exists(folder))
+            {
+                throw new UserException($"{option} {file}: the folder '{folder}' does not exist; create it first");
+            }
+
+            if (!File.Exists(full))
+            {
+                string probe = Path.Combine(folder, $".losslab-write-check-{Environment.ProcessId}");
+                try
+                {
+                    using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+                    {
+                    }
+                }
+                catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+                {
+                    throw new UserException($"{option} {file}: the folder '{folder}' cannot be written ({e.Message.TrimEnd('.')}); choose another place");
+                }
+            }
+        }
+    }
+
+    /// <summary>An error message cut to at most 500 characters (a 100 KB spec echoed whole helps nobody): its start and end with "…" between.</summary>
+    internal static string Cap(string message)
+        => message.Length <= 500 ? message : $"{message[..300]} … ({message.Length - 480:N0} characters left out) … {message[^180..]}";
 
     /// <summary>Text echoed in an error, cut to 60 characters.</summary>
     internal static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";

@@ -38,3 +38,62 @@ public sealed class FirstUseTests
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Outputs are checked before any work, and errors stay short.</summary>
+public sealed class PreflightTests
+{
+    private static string Folder()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"losslab-preflight-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    [Fact]
+    public void A_trace_or_json_over_the_data_file_is_refused_and_the_data_kept()
+    {
+        string dir = Folder();
+        string data = Path.Combine(dir, "v.csv");
+        File.WriteAllText(data, "x,y\n1,2.5\n2,4.1\n3,6.2\n4,7.9\n5,10.1\n");
+        string before = File.ReadAllText(data);
+        var (code, _, error) = CliRunner.Run("fit", "--data", data, "--target", "y", "--trace", data);
+        Assert.Equal(1, code);
+        Assert.Contains("that is the --data file", error, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(data));
+        var (same, _, message) = CliRunner.Run("fit", "--data", "builtin:seed", "--trace", Path.Combine(dir, "a.csv"), "--json", Path.Combine(dir, "a.csv"));
+        Assert.Equal(1, same);
+        Assert.Contains("writes the same file", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_output_into_a_missing_folder_fails_before_the_work()
+    {
+        string missing = Path.Combine(Folder(), "nope", "x.json");
+        var (code, _, error) = CliRunner.Run("claims", "--json", missing);
+        Assert.Equal(1, code);
+        Assert.Contains("does not exist; create it first", error, StringComparison.Ordinal);
+        var (folder, _, message) = CliRunner.Run("fit", "--data", "builtin:seed", "--json", Folder());
+        Assert.Equal(1, folder);
+        Assert.Contains("is a folder", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_huge_spec_is_not_echoed_whole()
+    {
+        var (code, _, error) = CliRunner.Run("eval", "--loss", "nosuch" + new string('x', 100_000), "--pred", "1", "--target", "2");
+        Assert.Equal(1, code);
+        Assert.True(error.Length < 700, $"{error.Length} characters");
+        Assert.Contains("characters left out", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_target_with_a_different_word_in_every_row_is_refused_as_an_identifier()
+    {
+        string dir = Folder();
+        string data = Path.Combine(dir, "ids.csv");
+        File.WriteAllText(data, "x,name\n" + string.Concat(Enumerable.Range(0, 120).Select(i => $"{i % 7},person{i}\n")));
+        var (code, _, error) = CliRunner.Run("fit", "--data", data, "--target", "name");
+        Assert.Equal(1, code);
+        Assert.Contains("looks like an identifier, not a class label: 120 distinct values in 120 rows", error, StringComparison.Ordinal);
+    }
+}

@@ -188,6 +188,14 @@ public static class TableConverter
                 throw new DataException($"{table.Source}: the target '{target}' has a single class ('{classNames[0]}'): a classifier needs at least two");
             }
 
+            if (classNames.Length > 50 && classNames.Length * 2 > labels.Length)
+            {
+                throw new DataException(
+                    $"{table.Source}: the target '{target}' looks like an identifier, not a class label: {classNames.Length:N0} distinct values in {labels.Length:N0} rows"
+                    + (kind == TaskKind.Multiclass && task is not null ? " (--task multiclass)" : string.Empty)
+                    + "; choose another --target, or --task regression if it is a number");
+            }
+
             if (kind == TaskKind.Binary && classNames.Length != 2)
             {
                 throw new DataException($"--task binary: the target '{target}' has {classNames.Length} classes; use --task multiclass");
