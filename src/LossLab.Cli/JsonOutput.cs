@@ -45,6 +45,22 @@ internal static class JsonOutput
     public static JsonNode? Number(float value)
         => float.IsFinite(value) ? JsonValue.Create(double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)) : null;
 
+    /// <summary>A double as a JSON number, or null when it is not finite (JSON has no NaN or infinity).</summary>
+    public static JsonValue? Finite(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
+
+    /// <summary>Named doubles as a JSON object (non-finite values as null).</summary>
+    public static JsonObject Numbers(IEnumerable<KeyValuePair<string, double>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var o = new JsonObject();
+        foreach (var (key, value) in values)
+        {
+            o[key] = Finite(value);
+        }
+
+        return o;
+    }
+
     /// <summary>A float32 array as JSON numbers.</summary>
     public static JsonArray Numbers(ReadOnlySpan<float> values)
     {

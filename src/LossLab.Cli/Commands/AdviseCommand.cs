@@ -155,20 +155,7 @@ internal static class AdviseCommand
         _ => throw new UserException($"--target-kind {text}: unknown; accepted: continuous, counts, ordinal, zero_heavy, positive_skewed"),
     };
 
-    private static JsonValue? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
-
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(x => (JsonNode?)JsonValue.Create(x))]);
-
-    private static JsonObject Metrics(IReadOnlyDictionary<string, double> metrics)
-    {
-        var o = new JsonObject();
-        foreach (var (key, value) in metrics)
-        {
-            o[key] = Finite(value);
-        }
-
-        return o;
-    }
 
     private static string VerdictName(VerdictKind kind) => kind switch
     {
@@ -202,23 +189,23 @@ internal static class AdviseCommand
             {
                 ["loss"] = c.Candidate.Loss,
                 ["optimizer"] = c.Optimizer,
-                ["per_fold_scores"] = new JsonArray([.. c.Scores.Select(Finite)]),
-                ["mean"] = Finite(c.Mean),
-                ["std"] = Finite(c.Std),
-                ["learning_rates"] = new JsonArray([.. c.Splits.Select(s => Finite(s.LearningRate))]),
+                ["per_fold_scores"] = new JsonArray([.. c.Scores.Select(JsonOutput.Finite)]),
+                ["mean"] = JsonOutput.Finite(c.Mean),
+                ["std"] = JsonOutput.Finite(c.Std),
+                ["learning_rates"] = new JsonArray([.. c.Splits.Select(s => JsonOutput.Finite(s.LearningRate))]),
                 ["thresholds"] = c.Splits.Any(s => s.Threshold is not null) ? new JsonArray([.. c.Splits.Select(s => s.Threshold is double th ? JsonValue.Create(th) : null)]) : null,
                 ["rate_at_grid_edge"] = c.AtEdge,
                 ["failed_splits"] = c.Failed,
-                ["metrics"] = Metrics(c.MetricMeans),
+                ["metrics"] = JsonOutput.Numbers(c.MetricMeans),
                 ["recommended"] = c.Candidate.Loss == rec.Loss && c.Optimizer == rec.Optimizer,
             })]),
             ["comparison"] = verdict is null ? new JsonArray() : new JsonArray([.. verdict.Comparisons.Select(c => (JsonNode)new JsonObject
             {
                 ["against"] = c.Against,
-                ["mean_difference"] = Finite(c.MeanDifference),
-                ["ci95"] = new JsonArray(Finite(c.Low), Finite(c.High)),
-                ["p_value"] = Finite(c.PValue),
-                ["p_adjusted"] = Finite(c.PAdjusted),
+                ["mean_difference"] = JsonOutput.Finite(c.MeanDifference),
+                ["ci95"] = new JsonArray(JsonOutput.Finite(c.Low), JsonOutput.Finite(c.High)),
+                ["p_value"] = JsonOutput.Finite(c.PValue),
+                ["p_adjusted"] = JsonOutput.Finite(c.PAdjusted),
                 ["other_better_splits"] = c.OtherBetterSplits,
                 ["splits"] = c.Splits,
                 ["test"] = run is null ? Comparison.Test : Judgement.TestOf(run),
@@ -226,7 +213,7 @@ internal static class AdviseCommand
             ["comparison_of"] = verdict?.Reference,
             ["verdict"] = verdict is null ? "inconclusive" : VerdictName(verdict.Kind),
             ["verdict_text"] = r.Verdict,
-            ["margin"] = verdict is null ? null : Finite(verdict.Margin),
+            ["margin"] = verdict is null ? null : JsonOutput.Finite(verdict.Margin),
             ["settle"] = verdict?.Settle,
             ["recommendation"] = new JsonObject
             {
@@ -243,8 +230,8 @@ internal static class AdviseCommand
                 ["loss"] = c.Loss,
                 ["optimizer"] = c.Optimizer,
                 ["metric"] = r.Metric,
-                ["mean"] = Finite(c.Mean),
-                ["std"] = Finite(c.Std),
+                ["mean"] = JsonOutput.Finite(c.Mean),
+                ["std"] = JsonOutput.Finite(c.Std),
                 ["recommended"] = c.Loss == rec.Loss && c.Optimizer == rec.Optimizer,
             })]),
             ["lower_is_better"] = r.Verification.LowerIsBetter,

@@ -65,19 +65,6 @@ internal static class ClaimsCommand
         _ => "does_not_hold",
     };
 
-    private static JsonValue? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
-
-    private static JsonObject Numbers(IReadOnlyDictionary<string, double> values)
-    {
-        var o = new JsonObject();
-        foreach (var (key, value) in values)
-        {
-            o[key] = Finite(value);
-        }
-
-        return o;
-    }
-
     internal static JsonObject ToJson(IReadOnlyList<ClaimResult> results) => new()
     {
         ["claims"] = new JsonArray([.. results.Select(r =>
@@ -95,25 +82,25 @@ internal static class ClaimsCommand
                 ["prediction"] = r.Prediction,
                 ["exact"] = r.Exact,
                 ["replications"] = r.Replications,
-                ["support_share"] = Finite(r.SupportShare),
-                ["support_ci95"] = new JsonArray(Finite(r.SupportLow), Finite(r.SupportHigh)),
+                ["support_share"] = JsonOutput.Finite(r.SupportShare),
+                ["support_ci95"] = new JsonArray(JsonOutput.Finite(r.SupportLow), JsonOutput.Finite(r.SupportHigh)),
                 ["verdict"] = Name(r.Verdict),
                 ["scenarios"] = new JsonArray([.. r.Scenarios.Select(sc => (JsonNode)new JsonObject
                 {
                     ["name"] = sc.Name,
                     ["replications"] = sc.Replications,
-                    ["support_share"] = Finite(sc.Share),
-                    ["support_ci95"] = new JsonArray(Finite(sc.Low), Finite(sc.High)),
-                    ["evidence"] = Numbers(sc.Evidence),
+                    ["support_share"] = JsonOutput.Finite(sc.Share),
+                    ["support_ci95"] = new JsonArray(JsonOutput.Finite(sc.Low), JsonOutput.Finite(sc.High)),
+                    ["evidence"] = JsonOutput.Numbers(sc.Evidence),
                 })]),
-                ["evidence"] = Numbers(r.Evidence),
+                ["evidence"] = JsonOutput.Numbers(r.Evidence),
                 ["units"] = units,
                 ["explanation"] = r.Explanation,
                 ["samples"] = new JsonArray([.. r.Samples.Select(t => (JsonNode)new JsonObject
                 {
                     ["scenario"] = t.Scenario,
                     ["held"] = t.Held,
-                    ["evidence"] = Numbers(t.Evidence),
+                    ["evidence"] = JsonOutput.Numbers(t.Evidence),
                 })]),
             };
         })]),

@@ -186,21 +186,21 @@ internal static class CompareCommand
                 ["rank"] = rank++,
                 ["loss"] = c.Loss,
                 ["optimizer"] = c.Optimizer,
-                ["lr"] = Finite(c.LearningRate),
+                ["lr"] = JsonOutput.Finite(c.LearningRate),
                 ["metric"] = r.Metric,
-                ["mean"] = Finite(c.Mean),
-                ["std"] = Finite(c.Std),
-                ["scores"] = new JsonArray(c.Scores.Select(Finite).ToArray()),
+                ["mean"] = JsonOutput.Finite(c.Mean),
+                ["std"] = JsonOutput.Finite(c.Std),
+                ["scores"] = new JsonArray(c.Scores.Select(JsonOutput.Finite).ToArray()),
                 ["diverged_runs"] = c.Diverged,
                 ["lr_search"] = search,
-                ["metrics"] = MetricsJson(c.Metrics),
+                ["metrics"] = JsonOutput.Numbers(c.Metrics),
                 ["vs_best"] = c.VersusBest is LossLab.Lab.Verification.Comparison v
                     ? new JsonObject
                     {
-                        ["mean_difference"] = Finite(v.MeanDifference),
-                        ["ci95"] = new JsonArray(Finite(v.Low), Finite(v.High)),
-                        ["p_value"] = Finite(v.PValue),
-                        ["p_adjusted"] = Finite(v.PAdjusted),
+                        ["mean_difference"] = JsonOutput.Finite(v.MeanDifference),
+                        ["ci95"] = new JsonArray(JsonOutput.Finite(v.Low), JsonOutput.Finite(v.High)),
+                        ["p_value"] = JsonOutput.Finite(v.PValue),
+                        ["p_adjusted"] = JsonOutput.Finite(v.PAdjusted),
                         ["test"] = r.Run is null ? LossLab.Lab.Verification.Comparison.Test : LossLab.Lab.Verification.Judgement.TestOf(r.Run),
                     }
                     : null,
@@ -223,33 +223,20 @@ internal static class CompareCommand
             ["learning_rates"] = new JsonArray((settings.LearningRates ?? CompareSettings.AutoRates).Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
             ["ranking"] = ranking,
             ["winner_vs_runner_up"] = r.WinnerVsRunnerUp is PairedTest t
-                ? new JsonObject { ["mean_difference"] = Finite(t.MeanDifference), ["ci95"] = new JsonArray(Finite(t.Low), Finite(t.High)), ["t"] = Finite(t.TStatistic), ["p_value"] = Finite(t.PValue), ["pairs"] = t.Pairs, ["test"] = t.Test }
+                ? new JsonObject { ["mean_difference"] = JsonOutput.Finite(t.MeanDifference), ["ci95"] = new JsonArray(JsonOutput.Finite(t.Low), JsonOutput.Finite(t.High)), ["t"] = JsonOutput.Finite(t.TStatistic), ["p_value"] = JsonOutput.Finite(t.PValue), ["pairs"] = t.Pairs, ["test"] = t.Test }
                 : null,
             ["friedman"] = r.Ranks is LossLab.Lab.Verification.RankTest f
                 ? new JsonObject
                 {
-                    ["statistic"] = Finite(f.Statistic),
-                    ["p_value"] = Finite(f.PValue),
-                    ["nemenyi_critical_difference"] = Finite(f.CriticalDifference),
-                    ["average_ranks"] = new JsonObject([.. f.Labels.Select((l, i) => KeyValuePair.Create(l, (JsonNode?)Finite(f.AverageRanks[i])))]),
+                    ["statistic"] = JsonOutput.Finite(f.Statistic),
+                    ["p_value"] = JsonOutput.Finite(f.PValue),
+                    ["nemenyi_critical_difference"] = JsonOutput.Finite(f.CriticalDifference),
+                    ["average_ranks"] = new JsonObject([.. f.Labels.Select((l, i) => KeyValuePair.Create(l, (JsonNode?)JsonOutput.Finite(f.AverageRanks[i])))]),
                 }
                 : null,
             ["cancelled"] = r.Cancelled,
             ["runs"] = new JsonObject { ["completed"] = r.RunsCompleted, ["total"] = r.RunsTotal },
         };
-    }
-
-    private static JsonValue? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
-
-    private static JsonObject MetricsJson(IReadOnlyDictionary<string, double> metrics)
-    {
-        var o = new JsonObject();
-        foreach (var (key, value) in metrics)
-        {
-            o[key] = Finite(value);
-        }
-
-        return o;
     }
 
     private static void WriteHuman(TextWriter o, Dataset dataset, CompareResult r)

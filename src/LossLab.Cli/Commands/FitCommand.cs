@@ -194,23 +194,12 @@ internal static class FitCommand
         ["epochs"] = result.Epochs,
         ["params"] = new JsonArray(result.Parameters.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray()),
         ["params_units"] = settings.Standardize && result.Model is "linear" or "logistic" or "softmax" ? "original feature units" : "as trained",
-        ["train"] = Metrics(result.Train),
-        ["validation"] = Metrics(result.Validation),
+        ["train"] = JsonOutput.Numbers(result.Train),
+        ["validation"] = JsonOutput.Numbers(result.Validation),
         ["diverged"] = result.Diverged,
         ["divergence_reason"] = result.DivergenceReason,
         ["cancelled"] = result.Cancelled,
     };
-
-    private static JsonObject Metrics(SortedDictionary<string, double> metrics)
-    {
-        var o = new JsonObject();
-        foreach (var (key, value) in metrics)
-        {
-            o[key] = double.IsFinite(value) ? JsonValue.Create(value) : null;
-        }
-
-        return o;
-    }
 
     private static void WriteHuman(TextWriter o, string dataText, Dataset dataset, FitResult r)
     {

@@ -144,15 +144,11 @@ public static partial class ColumnRoles
     public static double? ToYears(string cell)
     {
         ArgumentNullException.ThrowIfNull(cell);
-        string[] formats = ["yyyy-MM-dd", "yyyy-MM", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"];
-        if (!DateTime.TryParseExact(cell, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime t))
-        {
-            return null;
-        }
-
-        int days = DateTime.IsLeapYear(t.Year) ? 366 : 365;
-        return t.Year + ((t.DayOfYear - 1 + (t.TimeOfDay.TotalDays)) / days);
+        return DateFormats.Take(IsoFormats).Select(format => ToYears(cell, format)).FirstOrDefault(years => years is not null);
     }
+
+    /// <summary>The number of ISO formats at the start of <see cref="DateFormats"/>.</summary>
+    private const int IsoFormats = 6;
 
     /// <summary>Whether a column's name says it holds class labels (class, type, species, cultivar, category, group, label, …).</summary>
     public static bool IsClassName(string name) => ClassName().IsMatch(name ?? string.Empty);

@@ -229,15 +229,7 @@ public static class TableConverter
             }
         }
 
-        double ma = a.Average(), mb = b.Average(), saa = 0, sbb = 0, sab = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            saa += (a[i] - ma) * (a[i] - ma);
-            sbb += (b[i] - mb) * (b[i] - mb);
-            sab += (a[i] - ma) * (b[i] - mb);
-        }
-
-        return saa > 0 && sbb > 0 ? sab / Math.Sqrt(saa * sbb) : 0;
+        return LossLab.Lab.Advice.AdviceMath.Correlation(a, b);
     }
 
     private static int IndexOf(RawTable table, string column, string option)
