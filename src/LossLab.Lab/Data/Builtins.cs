@@ -364,6 +364,8 @@ public static class DataSource
             throw new DataException($"--target is required with a CSV file ({data})");
         }
 
-        return TableConverter.ToDataset(CsvLoader.Read(data), target, features, task, dropMissing);
+        Dataset dataset = TableConverter.ToDataset(CsvLoader.Read(data), target, features, task, dropMissing);
+        ColumnScale.Check(dataset);
+        return dataset;
     }
 }
