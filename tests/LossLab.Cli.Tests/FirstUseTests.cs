@@ -97,3 +97,31 @@ public sealed class PreflightTests
         Assert.Contains("looks like an identifier, not a class label: 120 distinct values in 120 rows", error, StringComparison.Ordinal);
     }
 }
+
+public sealed class FailedCandidateTests
+{
+    [Fact]
+    public void When_every_candidate_fails_somewhere_compare_flags_them_and_prints_no_statistics()
+    {
+        var (code, output, _) = CliRunner.Run("compare", "--data", "builtin:diabetes", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "1000", "--epochs", "3", "--folds", "3", "--repeats", "1");
+        Assert.Equal(0, code);
+        Assert.Contains("fewest failures", output, StringComparison.Ordinal);
+        Assert.Contains("no statistics: every candidate failed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("  best", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("winner vs runner-up", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_candidate_that_failed_in_every_split_ranks_last_and_gets_no_comparison()
+    {
+        var (code, output, _) = CliRunner.Run("compare", "--data", "builtin:diabetes", "--losses", "mse,l1,huber", "--optimizers", "sgd", "--lrs", "3", "--epochs", "3", "--folds", "3", "--repeats", "1");
+        Assert.Equal(0, code);
+        string[] lines = output.Split('\n');
+        string mse = Assert.Single(lines, l => l.Contains(" mse ", StringComparison.Ordinal));
+        Assert.StartsWith("  3 ", mse, StringComparison.Ordinal);
+        Assert.Contains("failed in 3 of 3 splits", mse, StringComparison.Ordinal);
+        Assert.DoesNotContain("p =", mse, StringComparison.Ordinal);
+        Assert.Contains("  best", Assert.Single(lines, l => l.StartsWith("  1 ", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+}

@@ -244,22 +244,28 @@ internal static class CompareCommand
         o.WriteLine($"{dataset.Name}: {dataset.Rows} rows, {dataset.Task.ToString().ToLowerInvariant()}; {r.Run?.Plan.Describe() ?? "cross-validation"}, learning rate tuned inside each training part; ranked by test {r.Metric} ({(r.LowerIsBetter ? "lower" : "higher")} is better), mean ± std over the splits");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"#",3} {"loss",-28} {"optimizer",-30} {"mean",10} {"± std",10}  vs best: difference [95% CI], Holm p"));
         int rank = 1;
+        bool bestFailed = r.Ranking.Count > 0 && r.Ranking[0].Diverged > 0;
         foreach (CandidateResult c in r.Ranking)
         {
-            string versus = c.VersusBest is LossLab.Lab.Verification.Comparison v
+            string versus = !bestFailed && c.Diverged < c.Scores.Length && c.VersusBest is LossLab.Lab.Verification.Comparison v
                 ? string.Create(CultureInfo.InvariantCulture, $"  {-v.MeanDifference:G3} [{-v.High:G3}, {-v.Low:G3}], p = {LossLab.Lab.Verification.Judgement.P(v.PAdjusted)}")
-                : rank == 1 && r.Ranking.Count > 1 ? "  best" : string.Empty;
+                : rank == 1 && r.Ranking.Count > 1 ? (bestFailed ? "  fewest failures" : "  best") : string.Empty;
             string score = double.IsFinite(c.Mean) ? string.Create(CultureInfo.InvariantCulture, $"{c.Mean,10:G5} {c.Std,10:G3}") : $"{"failed",10} {"—",10}";
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rank++,3} {c.Loss,-28} {c.Optimizer,-30} {score}{versus}{(c.Diverged > 0 ? $"  (failed in {c.Diverged} of {c.Scores.Length} splits: every rate diverged or the predictions left the data's scale)" : string.Empty)}"));
         }
 
-        if (r.WinnerVsRunnerUp is PairedTest t)
+        if (bestFailed)
+        {
+            CandidateResult fewest = r.Ranking[0];
+            o.WriteLine($"no statistics: every candidate failed in some splits (the fewest failures: {fewest.Loss} with {fewest.Optimizer}, {fewest.Diverged} of {fewest.Scores.Length}), so no two can be compared on the same splits; lower the learning rates (--lrs 0.001,0.01,0.1) or add --clip-norm, and run again");
+        }
+        else if (r.WinnerVsRunnerUp is PairedTest t)
         {
             string verdict = t.PValue < 0.05 ? "the winner is significantly better" : "no significant difference: the data cannot separate them";
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"winner vs runner-up: {verdict} (difference {t.MeanDifference:G3}, 95% CI [{t.Low:G3}, {t.High:G3}], p = {LossLab.Lab.Verification.Judgement.P(t.PValue)}, {t.Test}, {t.Pairs} splits)"));
         }
 
-        if (r.Ranks is LossLab.Lab.Verification.RankTest f)
+        if (!bestFailed && r.Ranks is LossLab.Lab.Verification.RankTest f)
         {
             double best = f.AverageRanks.Min();
             string[] tied = [.. f.Labels.Select((l, i) => (l, r: f.AverageRanks[i])).Where(p => p.r - best <= f.CriticalDifference && p.r > best).OrderBy(p => p.r).Select(p => p.l)];

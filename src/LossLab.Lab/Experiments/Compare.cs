@@ -226,9 +226,17 @@ public static class Compare
     {
         ArgumentNullException.ThrowIfNull(run);
         bool lower = run.LowerIsBetter;
-        double Key(CandidateOutcome c) => double.IsFinite(c.Mean) ? (lower ? c.Mean : -c.Mean) : double.PositiveInfinity;
-        var ordered = run.Candidates.OrderBy(Key).ToList();
-        IReadOnlyList<Comparison> versusBest = ordered.Count >= 2 ? Judgement.Compare(run with { Candidates = ordered }, ordered[0], withOptimizer) : [];
+        // Fewest failed splits first, then the mean over the splits that trained: a candidate that failed somewhere never
+        // ranks above one that never did, and among candidates that all failed somewhere the order is still meaningful.
+        double Key(CandidateOutcome c)
+        {
+            double[] trained = [.. c.Scores.Where(double.IsFinite)];
+            return trained.Length == 0 ? double.PositiveInfinity : lower ? trained.Average() : -trained.Average();
+        }
+
+        var ordered = run.Candidates.OrderBy(c => c.Failed).ThenBy(Key).ToList();
+        bool anyTrained = ordered.Count > 0 && ordered[0].Failed < ordered[0].Scores.Length;
+        IReadOnlyList<Comparison> versusBest = ordered.Count >= 2 && anyTrained ? Judgement.Compare(run with { Candidates = ordered }, ordered[0], withOptimizer) : [];
         var ranking = new List<CandidateResult>();
         for (int i = 0; i < ordered.Count; i++)
         {
@@ -245,7 +253,7 @@ public static class Compare
             ranking.Add(new CandidateResult(c.Candidate.Loss, c.Optimizer, c.ModalRate, c.Mean, c.Std, c.Scores, c.Failed, search)
             {
                 Metrics = c.MetricMeans,
-                VersusBest = i == 0 ? null : versusBest[i - 1],
+                VersusBest = i == 0 || versusBest.Count == 0 ? null : versusBest[i - 1],
             });
         }
 
