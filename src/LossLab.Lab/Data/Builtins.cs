@@ -161,13 +161,18 @@ public static class Builtins
             "cauchy" => () => Math.Tan(Math.PI * (random.NextDouble() - 0.5)),
             _ => throw new DataException($"--data {data}: noise_dist={distribution} is unknown; accepted: gaussian, laplace, student_t3, cauchy"),
         };
+        // The values are drawn in double and kept (xd, yd) for the exact solvers; x and y are their float32 roundings.
         float[] x = new float[n];
         float[] y = new float[n];
+        double[] xd = new double[n];
+        double[] yd = new double[n];
         for (int i = 0; i < n; i++)
         {
             double xi = Normal(random);
+            xd[i] = xi;
+            yd[i] = (2 * xi) + 1 + (noise * draw());
             x[i] = (float)xi;
-            y[i] = (float)((2 * xi) + 1 + (noise * draw()));
+            y[i] = (float)yd[i];
         }
 
         // The outliers ("luxury houses"): the first k of a seeded permutation, shifted upwards.
@@ -177,9 +182,10 @@ public static class Builtins
         for (int i = 0; i < k; i++)
         {
             y[order[i]] += (float)(scale * noise);
+            yd[order[i]] += scale * noise;
         }
 
-        return new Dataset(data, ["x"], "y", x, y, TaskKind.Regression);
+        return new Dataset(data, ["x"], "y", x, y, TaskKind.Regression) { FeaturesDouble = xd, TargetsDouble = yd };
     }
 
     /// <summary>

@@ -21,7 +21,8 @@ public enum TaskKind
 
 /// <summary>
 /// A table of numeric features (row-major, float32) and one target per row. Classification targets are class indices
-/// 0 … C − 1 with their labels in <see cref="ClassNames"/>.
+/// 0 … C − 1 with their labels in <see cref="ClassNames"/>. Data read from text also keep their double values
+/// (<see cref="FeaturesDouble"/>, <see cref="TargetsDouble"/>) for the exact solvers.
 /// </summary>
 public sealed class Dataset
 {
@@ -105,13 +106,52 @@ public sealed class Dataset
     /// <summary>The model outputs the task needs: C for multiclass, the target width otherwise.</summary>
     public int Outputs => Task == TaskKind.Multiclass ? Classes : TargetWidth;
 
-    /// <summary>A copy with other features (same targets).</summary>
-    public Dataset WithFeatures(float[] features) => new(Name, FeatureNames, TargetName, features, Targets, Task, ClassNames, TargetWidth) { Notes = Notes, TimeColumn = TimeColumn, OrderedIndexColumn = OrderedIndexColumn };
+    /// <summary>
+    /// The features in double precision as read (the decimal text parsed straight to double, before the float32 rounding of
+    /// <see cref="Features"/>), rows × features, row-major; null when the data were built in float32 only. The exact
+    /// solvers (<c>closed_form</c>, <c>irls</c>, <c>mm</c>, <c>coordinate_descent</c>) fit these values, so a file's
+    /// digits reach the QR intact (float32 keeps only about 7 significant digits, which costs NIST's Longley problem, with
+    /// κ ≈ 5·10⁹ on the raw scale, all but 4–5 digits of its coefficients). Carried by <see cref="Subset"/> and
+    /// <see cref="WithTargets"/>; <see cref="WithFeatures"/> drops them (the new float features replace them).
+    /// </summary>
+    /// <exception cref="ArgumentException">The length differs from <see cref="Features"/>.</exception>
+    public double[]? FeaturesDouble
+    {
+        get => _featuresDouble;
+        init => _featuresDouble = value is null || value.Length == Features.Length
+            ? value
+            : throw new ArgumentException($"{value.Length} double feature values for {Features.Length} float32 ones", nameof(value));
+    }
 
-    /// <summary>A copy with other targets (same features).</summary>
-    public Dataset WithTargets(float[] targets) => new(Name, FeatureNames, TargetName, Features, targets, Task, ClassNames, TargetWidth) { Notes = Notes, TimeColumn = TimeColumn, OrderedIndexColumn = OrderedIndexColumn };
+    /// <summary>
+    /// The targets in double precision as read (see <see cref="FeaturesDouble"/>); null when the data were built in float32
+    /// only. Carried by <see cref="Subset"/> and <see cref="WithFeatures"/>; <see cref="WithTargets"/> drops them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length differs from <see cref="Targets"/>.</exception>
+    public double[]? TargetsDouble
+    {
+        get => _targetsDouble;
+        init => _targetsDouble = value is null || value.Length == Targets.Length
+            ? value
+            : throw new ArgumentException($"{value.Length} double target values for {Targets.Length} float32 ones", nameof(value));
+    }
 
-    /// <summary>The rows at <paramref name="indices"/>, in that order.</summary>
+    private readonly double[]? _featuresDouble;
+    private readonly double[]? _targetsDouble;
+
+    /// <summary>The features in double: <see cref="FeaturesDouble"/> when the data have it, otherwise <see cref="Features"/> widened (a new array either way).</summary>
+    public double[] DoubleFeatures() => FeaturesDouble is { } x ? (double[])x.Clone() : Array.ConvertAll(Features, v => (double)v);
+
+    /// <summary>The targets in double: <see cref="TargetsDouble"/> when the data have it, otherwise <see cref="Targets"/> widened (a new array either way).</summary>
+    public double[] DoubleTargets() => TargetsDouble is { } y ? (double[])y.Clone() : Array.ConvertAll(Targets, v => (double)v);
+
+    /// <summary>A copy with other features (same targets, and the same double targets; the double features are dropped).</summary>
+    public Dataset WithFeatures(float[] features) => new(Name, FeatureNames, TargetName, features, Targets, Task, ClassNames, TargetWidth) { Notes = Notes, TimeColumn = TimeColumn, OrderedIndexColumn = OrderedIndexColumn, TargetsDouble = TargetsDouble };
+
+    /// <summary>A copy with other targets (same features, and the same double features; the double targets are dropped).</summary>
+    public Dataset WithTargets(float[] targets) => new(Name, FeatureNames, TargetName, Features, targets, Task, ClassNames, TargetWidth) { Notes = Notes, TimeColumn = TimeColumn, OrderedIndexColumn = OrderedIndexColumn, FeaturesDouble = FeaturesDouble };
+
+    /// <summary>The rows at <paramref name="indices"/>, in that order (with their double values when the data have them).</summary>
     public Dataset Subset(IReadOnlyList<int> indices, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(indices);
@@ -119,12 +159,23 @@ public sealed class Dataset
         float[] x = new float[indices.Count * d];
         int w = TargetWidth;
         float[] y = new float[indices.Count * w];
+        double[]? xd = FeaturesDouble is null ? null : new double[x.Length];
+        double[]? yd = TargetsDouble is null ? null : new double[y.Length];
         for (int i = 0; i < indices.Count; i++)
         {
             Array.Copy(Features, indices[i] * d, x, i * d, d);
             Array.Copy(Targets, indices[i] * w, y, i * w, w);
+            if (xd is not null)
+            {
+                Array.Copy(FeaturesDouble!, indices[i] * d, xd, i * d, d);
+            }
+
+            if (yd is not null)
+            {
+                Array.Copy(TargetsDouble!, indices[i] * w, yd, i * w, w);
+            }
         }
 
-        return new Dataset(name ?? Name, FeatureNames, TargetName, x, y, Task, ClassNames, w) { Notes = Notes, TimeColumn = TimeColumn, OrderedIndexColumn = OrderedIndexColumn };
+        return new Dataset(name ?? Name, FeatureNames, TargetName, x, y, Task, ClassNames, w) { Notes = Notes, TimeColumn = TimeColumn, OrderedIndexColumn = OrderedIndexColumn, FeaturesDouble = xd, TargetsDouble = yd };
     }
 }

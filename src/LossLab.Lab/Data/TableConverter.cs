@@ -142,33 +142,36 @@ public static class TableConverter
             throw new DataException($"{table.Source}: no usable feature columns (categorical columns with a single level carry no information){dropped}; name the columns to use in --features");
         }
 
+        // Every cell is parsed once to double and kept (xd, yd: what the exact solvers fit); the float32 copy is its rounding.
         int d = columns.Count;
-        float[] x = new float[keep.Count * d];
+        double[] xd = new double[keep.Count * d];
         for (int i = 0; i < keep.Count; i++)
         {
             int r = keep[i];
             for (int j = 0; j < d; j++)
             {
                 (int source, _, string? level) = columns[j];
-                x[(i * d) + j] = level is not null ? (table.Rows[r][source] == level ? 1f : 0f)
-                    : dates.TryGetValue(source, out string? dateFormat) ? (float)ColumnRoles.ToYears(table.Rows[r][source], dateFormat)!.Value
+                xd[(i * d) + j] = level is not null ? (table.Rows[r][source] == level ? 1 : 0)
+                    : dates.TryGetValue(source, out string? dateFormat) ? ColumnRoles.ToYears(table.Rows[r][source], dateFormat)!.Value
                     : Number(table, r, source, "feature");
             }
         }
 
+        float[] x = Array.ConvertAll(xd, v => (float)v);
+
         TaskKind kind = task ?? Infer(table, keep, targetIndex);
-        float[] y = new float[keep.Count];
+        double[] yd = new double[keep.Count];
         string[] classNames = [];
         if (kind == TaskKind.Regression)
         {
             for (int i = 0; i < keep.Count; i++)
             {
-                y[i] = Number(table, keep[i], targetIndex, "target");
+                yd[i] = Number(table, keep[i], targetIndex, "target");
             }
 
-            if (y.All(v => v == y[0]))
+            if (yd.All(v => v == yd[0]))
             {
-                throw new DataException($"{table.Source}: the target '{target}' is constant ({y[0].ToString(CultureInfo.InvariantCulture)} in every row): there is nothing to learn");
+                throw new DataException($"{table.Source}: the target '{target}' is constant ({yd[0].ToString(CultureInfo.InvariantCulture)} in every row): there is nothing to learn");
             }
         }
         else
@@ -204,7 +207,7 @@ public static class TableConverter
             var index = classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
             for (int i = 0; i < labels.Length; i++)
             {
-                y[i] = index[labels[i]];
+                yd[i] = index[labels[i]];
             }
         }
 
@@ -213,7 +216,11 @@ public static class TableConverter
             notes.Add($"the target '{target}' takes two values ({classNames[0]}, {classNames[1]}): read as binary with '{classNames[1]}' as the positive class (pass --task regression to treat it as a number)");
         }
 
-        return new Dataset(table.Source, columns.Select(c => c.Name).ToArray(), target, x, y, kind, classNames) { Notes = notes, TimeColumn = timeColumn, OrderedIndexColumn = orderedIndex, SourceLines = [.. keep.Select(r => table.Lines[r])] };
+        float[] y = Array.ConvertAll(yd, v => (float)v);
+        return new Dataset(table.Source, columns.Select(c => c.Name).ToArray(), target, x, y, kind, classNames)
+        {
+            Notes = notes, TimeColumn = timeColumn, OrderedIndexColumn = orderedIndex, SourceLines = [.. keep.Select(r => table.Lines[r])], FeaturesDouble = xd, TargetsDouble = yd,
+        };
     }
 
     /// <summary>Pearson's correlation of a numeric column with a numeric target over the kept rows, or null when either is not all numbers.</summary>
@@ -258,7 +265,8 @@ public static class TableConverter
         return null;
     }
 
-    private static float Number(RawTable table, int row, int column, string role)
+    /// <summary>The cell as a double (also within float32's range, for the float32 copy), or a <see cref="DataException"/> naming it.</summary>
+    private static double Number(RawTable table, int row, int column, string role)
     {
         string cell = table.Rows[row][column];
         if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
@@ -272,7 +280,7 @@ public static class TableConverter
             throw new DataException($"{table.Source}: line {table.Lines[row]}, column {column + 1} ('{table.Columns[column]}'): '{Shorten(cell)}' is not a finite float32 number");
         }
 
-        return (float)value;
+        return value;
     }
 
     private static TaskKind Infer(RawTable table, List<int> rows, int target)

@@ -20,7 +20,9 @@ public sealed record MmSolution(double[] Coefficients, MmFit Fit);
 /// <c>huber</c> (δ in scale units), <c>tukey</c> (c in scale units), and exact L1 / quantile regression for <c>l1</c>
 /// and <c>quantile</c>; for <c>mm</c> the MM-estimate of R's <c>lmrob</c> (<see cref="MmEstimator"/>), whose M-step
 /// is Tukey's bisquare with c in units of the S-scale (lmrob's c = 4.685061 unless the loss gives another).
-/// Coefficients come back in the trace order: weights, then the intercept.
+/// Coefficients come back in the trace order: weights, then the intercept. Every solver reads the data in double as they
+/// were parsed (<see cref="Dataset.FeaturesDouble"/>, <see cref="Dataset.TargetsDouble"/>; float32 data are widened) and
+/// returns double coefficients; <see cref="Score"/> evaluates a fit in double too.
 /// </summary>
 public static class ExactSolvers
 {
@@ -127,8 +129,56 @@ public static class ExactSolvers
         }
     }
 
-    private static (double[] X, double[] Y) Doubles(Dataset data)
-        => (data.Features.Select(v => (double)v).ToArray(), data.Targets.Select(v => (double)v).ToArray());
+    /// <summary>
+    /// The loss and the regression metrics of coefficients (weights then intercept) on a data set, computed in double
+    /// from the double data (<see cref="Dataset.DoubleFeatures"/>): ŷᵢ = Σ_j w_j x_ij + b accumulated in double, the
+    /// metrics of <see cref="Metrics.Regression(ReadOnlySpan{double}, ReadOnlySpan{double})"/> on (ŷ, y), and
+    /// <c>loss</c> = the loss's mean over the rows plus the model's penalty λ₁Σ|w_j| + λ₂Σw_j² (the intercept is not penalised), all in double.
+    /// </summary>
+    /// <param name="loss">The fitted loss.</param>
+    /// <param name="coefficients">Weights then intercept, one weight per feature.</param>
+    /// <param name="data">A regression data set.</param>
+    /// <param name="l1">The model's L1 strength λ₁.</param>
+    /// <param name="l2">The model's L2 strength λ₂.</param>
+    /// <returns>The metrics (with <c>loss</c>) and the predictions ŷ (double; the fit's outputs).</returns>
+    public static (SortedDictionary<string, double> Metrics, double[] Predictions) Score(ILoss loss, IReadOnlyList<double> coefficients, Dataset data, double l1 = 0, double l2 = 0)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(coefficients);
+        ArgumentNullException.ThrowIfNull(data);
+        int d = data.Columns;
+        if (coefficients.Count != d + 1)
+        {
+            throw new ArgumentException($"{coefficients.Count} coefficients for {d} features and an intercept", nameof(coefficients));
+        }
+
+        double[] x = data.DoubleFeatures();
+        double[] y = data.DoubleTargets();
+        double[] predictions = new double[data.Rows];
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            double s = coefficients[d];
+            for (int j = 0; j < d; j++)
+            {
+                s += coefficients[j] * x[(i * d) + j];
+            }
+
+            predictions[i] = s;
+        }
+
+        SortedDictionary<string, double> metrics = Metrics.Regression(predictions, y);
+        double penalty = 0;
+        for (int j = 0; j < d; j++)
+        {
+            penalty += (l1 * Math.Abs(coefficients[j])) + (l2 * coefficients[j] * coefficients[j]);
+        }
+
+        metrics["loss"] = loss.Evaluate(predictions, y, Span<double>.Empty, Reduction.Mean) + penalty;
+        return (metrics, predictions);
+    }
+
+    /// <summary>The data as the exact solvers fit them: the double values as read (see <see cref="Dataset.FeaturesDouble"/>).</summary>
+    private static (double[] X, double[] Y) Doubles(Dataset data) => (data.DoubleFeatures(), data.DoubleTargets());
 
     /// <summary>Intercept-first (statsmodels order) to weights-then-intercept (PyTorch's (weight, bias)).</summary>
     private static double[] ToTraceOrder(IReadOnlyList<double> interceptFirst) => [.. interceptFirst.Skip(1), interceptFirst[0]];

@@ -231,9 +231,9 @@ public static class Fitter
         }
 
         float[] modelParameters = coefficients.Select(c => (float)c).ToArray();
-        var objective = new TrainingObjective(model, loss, train.Task, 1024);
-        var (trainMetrics, trainOutputs) = Scored(objective, modelParameters, train);
-        var (validationMetrics, validationOutputs) = validation is null ? ([], []) : Scored(objective, modelParameters, validation);
+        var (trainMetrics, trainPredictions) = ExactSolvers.Score(loss, coefficients, train, model.L1, model.L2);
+        var (validationMetrics, validationPredictions) = validation is null ? ([], []) : ExactSolvers.Score(loss, coefficients, validation, model.L1, model.L2);
+        float[] trainOutputs = Array.ConvertAll(trainPredictions, v => (float)v), validationOutputs = Array.ConvertAll(validationPredictions, v => (float)v);
         return new FitResult
         {
             Model = model.Name,

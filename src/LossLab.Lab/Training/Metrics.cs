@@ -7,7 +7,7 @@ public static class Metrics
 {
     /// <summary>
     /// Regression: mse, rmse, mae, median_ae, max_error, r2 (1 − SS_res/SS_tot), pinball_0.5, mean_bias, and
-    /// poisson_deviance / gamma_deviance where the targets allow them (see <see cref="Regression"/>).
+    /// poisson_deviance / gamma_deviance where the targets allow them (see <see cref="Regression(ReadOnlySpan{float}, ReadOnlySpan{float})"/>).
     /// Binary (outputs are logits): accuracy, balanced_accuracy, f1 (at probability 0.5), log_loss, roc_auc, pr_auc,
     /// brier, calibration_in_the_large (see <see cref="Binary(ReadOnlySpan{float}, ReadOnlySpan{float}, double)"/>).
     /// Multiclass (outputs are logits): accuracy, balanced_accuracy, log_loss, brier.
@@ -128,10 +128,30 @@ public static class Metrics
     /// </summary>
     public static SortedDictionary<string, double> Regression(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
     {
+        double[] p = new double[predictions.Length], y = new double[targets.Length];
+        for (int i = 0; i < p.Length; i++)
+        {
+            p[i] = predictions[i];
+        }
+
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = targets[i];
+        }
+
+        return Regression(p, y);
+    }
+
+    /// <summary>
+    /// The regression metrics of <see cref="Regression(ReadOnlySpan{float}, ReadOnlySpan{float})"/> from double predictions
+    /// and targets (the exact solvers' fits, whose residuals can lie below float32's resolution of the targets).
+    /// </summary>
+    public static SortedDictionary<string, double> Regression(ReadOnlySpan<double> predictions, ReadOnlySpan<double> targets)
+    {
         int n = targets.Length;
         double mean = 0;
         bool nonNegative = true, positive = true;
-        foreach (float t in targets)
+        foreach (double t in targets)
         {
             mean += t;
             nonNegative &= t >= 0;
@@ -143,7 +163,7 @@ public static class Metrics
         double[] abs = new double[n];
         for (int i = 0; i < n; i++)
         {
-            double e = (double)predictions[i] - targets[i];
+            double e = predictions[i] - targets[i];
             se += e * e;
             ae += Math.Abs(e);
             bias += e;
