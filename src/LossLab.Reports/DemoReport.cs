@@ -20,6 +20,7 @@ public static class DemoReport
     {
         ArgumentNullException.ThrowIfNull(scenarios);
         var report = new Report("LossLab demo: the guide's experiment, done fairly", commandLine)
+            .Fact("the guide", Guide.Fact)
             .Fact("data", string.Join("; ", scenarios.Select(s => $"{s.Name}: {s.Data}")))
             .Fact("seed", seed.ToString(Inv));
         foreach (DemoScenario s in scenarios)
@@ -37,7 +38,7 @@ public static class DemoReport
                 [
                     r.Loss, Short(r.Optimizer), r.LearningRate.ToString("G3", Inv), r.FinalTrainLoss.ToString("G4", Inv), r.FinalValidationLoss.ToString("G4", Inv),
                     r.Parameters[0].ToString("F4", Inv), r.Parameters[1].ToString("F4", Inv), r.ParameterError.ToString("F4", Inv),
-                    r.EpochsToConverge?.ToString(Inv) ?? "never", r.Oscillation.ToString("G3", Inv),
+                    r.SettledEpoch?.ToString(Inv) ?? "never", r.Jitter.ToString("G3", Inv),
                 ]));
             report.Chart(
                 $"{s.Name}-loss-curves",
