@@ -27,7 +27,7 @@ def main():
     out = []
     out.append("# The guide's claims, replicated")
     out.append("")
-    out.append("`losslab claims` runs every testable claim of the guide (`../shared/seeds/DIGEST.md`: L3–L13 and O2–O9,")
+    out.append("`losslab claims` runs every testable claim of the guide ([GUIDE.md](GUIDE.md): L3–L13 and O2–O9,")
     out.append("O11; L1 and L2 are definitions checked by the PyTorch parity tests, O1 is descriptive, O10 is `losslab demo`)")
     out.append("as an experiment whose prediction is stated before it runs. Each sampled claim runs once per replication on")
     out.append("new data from a new start (`--replications`, default 20; replication r uses seed·100003 + r, `--seed` 7 by")

@@ -30,6 +30,7 @@ public static class AdviseReport
         var report = new Report($"LossLab advise: {dataText}", commandLine);
         CompareReport.AddDataFacts(report, dataText, dataset);
         report.Fact("KPI", kpi ?? "none given")
+            .Fact("the guide", Guide.Fact + "; the reasons cite its claim ids")
             .Fact("metric", $"test {result.Metric} ({CompareReport.Direction(verification.LowerIsBetter)}): {recommendation.MetricReason}")
             .Fact("resampling", result.Run?.Plan.Describe() ?? "not run")
             .Fact("tuning", "learning rate (and a decision threshold for threshold KPIs) tuned on an inner hold-out of each training part, the grid extended once past an edge")

@@ -21,6 +21,7 @@ public static class ClaimsReport
     {
         ArgumentNullException.ThrowIfNull(results);
         var report = new Report("LossLab claims: the guide's claims, measured", commandLine)
+            .Fact("the guide", Guide.Fact)
             .Fact("seed", seed.ToString(Inv) + " (replication r uses seed·100003 + r)")
             .Fact("replications", results.Count > 0 ? results.Max(r => r.Replications).ToString(Inv) : "0")
             .Fact("claims", only is null ? "all" : only);

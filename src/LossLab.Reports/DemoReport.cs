@@ -1,4 +1,5 @@
 using System.Globalization;
+using LossLab.Lab;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
 using LossLab.Losses;
@@ -20,6 +21,7 @@ public static class DemoReport
     {
         ArgumentNullException.ThrowIfNull(scenarios);
         var report = new Report("LossLab demo: the guide's experiment, done fairly", commandLine)
+            .Fact("the guide", Guide.Fact)
             .Fact("data", string.Join("; ", scenarios.Select(s => $"{s.Name}: {s.Data}")))
             .Fact("seed", seed.ToString(Inv));
         foreach (DemoScenario s in scenarios)
@@ -35,9 +37,9 @@ public static class DemoReport
                 ["loss", "optimizer", "lr", "train loss", "val loss", "w", "b", "|Δ| to (2, 1)", "settled", "jitter"],
                 s.Runs.Select(r => (IReadOnlyList<string>)
                 [
-                    r.Loss, Short(r.Optimizer), r.LearningRate.ToString("G3", Inv), r.FinalTrainLoss.ToString("G4", Inv), r.FinalValidationLoss.ToString("G4", Inv),
+                    r.Loss, Short(r.Optimizer), TextNumber.G(r.LearningRate, 3), TextNumber.G(r.FinalTrainLoss, 4), TextNumber.G(r.FinalValidationLoss, 4),
                     r.Parameters[0].ToString("F4", Inv), r.Parameters[1].ToString("F4", Inv), r.ParameterError.ToString("F4", Inv),
-                    r.EpochsToConverge?.ToString(Inv) ?? "never", r.Oscillation.ToString("G3", Inv),
+                    r.SettledEpoch?.ToString(Inv) ?? "never", TextNumber.G(r.Jitter, 3),
                 ]));
             report.Chart(
                 $"{s.Name}-loss-curves",

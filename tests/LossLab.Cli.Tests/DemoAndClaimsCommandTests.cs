@@ -13,7 +13,7 @@ public sealed class DemoAndClaimsCommandTests
         JsonElement[] scenarios = doc.RootElement.GetProperty("scenarios").EnumerateArray().ToArray();
         Assert.Equal(["clean", "outliers", "guide_settings"], scenarios.Select(s => s.GetProperty("name").GetString()));
         JsonElement run = scenarios[0].GetProperty("runs")[0];
-        foreach (string key in new[] { "loss", "optimizer", "lr", "final_train_loss", "final_val_loss", "params", "param_error", "epochs_to_converge", "oscillation", "diverged" })
+        foreach (string key in new[] { "loss", "optimizer", "lr", "final_train_loss", "final_val_loss", "params", "param_error", "settled", "jitter", "diverged" })
         {
             Assert.True(run.TryGetProperty(key, out _), key);
         }

@@ -51,7 +51,20 @@ public sealed class EvalCommandTests
         using JsonDocument doc = JsonDocument.Parse(output);
         double expected = ((0.5 * (0 + 1)) + (0.5 * (Math.Log(4) + 1))) / 2;
         Assert.Equal(expected, doc.RootElement.GetProperty("value").GetDouble(), 5);
-        Assert.Equal(4, doc.RootElement.GetProperty("grad").GetArrayLength());
+        // The two gradients are named: ∂L/∂μ = (μ − y)/σ²/N and ∂L/∂σ² = ½(1/σ² − (μ − y)²/σ⁴)/N.
+        Assert.False(doc.RootElement.TryGetProperty("grad", out _));
+        Assert.Equal([0.5, 0.25], doc.RootElement.GetProperty("grad_input").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal([0.0, 0.0], doc.RootElement.GetProperty("grad_var").EnumerateArray().Select(e => e.GetDouble()));
+    }
+
+    [Fact]
+    public void Gaussian_nll_text_output_labels_its_two_gradients()
+    {
+        var (code, output, _) = CliRunner.Run("eval", "--loss", "gaussian_nll", "--pred", "1,2", "--var", "1,2", "--target", "0,0");
+        Assert.Equal(0, code);
+        Assert.Contains("grad_input: [0.5, 0.5]", output, StringComparison.Ordinal);
+        Assert.Contains("grad_var:   [0, -0.125]", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("grad:", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using LossLab.Lab;
 using LossLab.Lab.Advice;
 using LossLab.Lab.Advice.Checks;
 using LossLab.Lab.Data;
@@ -263,13 +264,15 @@ internal static class AdviseCommand
             o.WriteLine($"  ({rec.Reasons.Count - 4} more reason{(rec.Reasons.Count == 5 ? string.Empty : "s")} in --json or --out)");
         }
 
+        o.WriteLine($"  ({Guide.Line})");
+
         o.WriteLine();
         string plan = r.Run?.Plan.Describe() ?? "cross-validation";
         o.WriteLine($"verification: {plan}; learning rate tuned inside each training part; test {r.Metric} ({(r.Verification.LowerIsBetter ? "lower" : "higher")} is better) — {rec.MetricReason}");
         foreach (CandidateResult c in r.Verification.Ranking)
         {
             string mark = c.Loss == rec.Loss && c.Optimizer == rec.Optimizer ? " ← recommended" : string.Empty;
-            string score = double.IsFinite(c.Mean) ? string.Create(CultureInfo.InvariantCulture, $"{c.Mean,10:G5} ± {c.Std:G3}") : $"failed in {c.Diverged} of {c.Scores.Length} splits";
+            string score = double.IsFinite(c.Mean) ? string.Create(CultureInfo.InvariantCulture, $"{TextNumber.G(c.Mean, 5),10} ± {TextNumber.G(c.Std, 3)}") : $"failed in {c.Diverged} of {c.Scores.Length} splits";
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Loss,-32} {c.Optimizer,-28} {score}{mark}"));
         }
 

@@ -108,6 +108,8 @@ internal static class ClaimsCommand
 
     private static void WriteHuman(TextWriter o, IReadOnlyList<ClaimResult> results)
     {
+        o.WriteLine(Guide.Line);
+        o.WriteLine();
         foreach (ClaimResult r in results)
         {
             string support = r.Exact

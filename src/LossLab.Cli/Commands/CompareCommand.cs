@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using LossLab.Lab;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
 using LossLab.Reports;
@@ -175,10 +176,10 @@ internal static class CompareCommand
         int rank = 1;
         foreach (CandidateResult c in r.Ranking)
         {
-            var search = new JsonObject();
+            var search = new JsonArray();
             foreach (var (lr, mean) in c.Search)
             {
-                search[lr.ToString("R", CultureInfo.InvariantCulture)] = double.IsFinite(mean) ? JsonValue.Create(mean) : null;
+                search.Add(new JsonObject { ["lr"] = lr, ["score"] = JsonOutput.Finite(mean) });
             }
 
             ranking.Add(new JsonObject
@@ -248,9 +249,9 @@ internal static class CompareCommand
         foreach (CandidateResult c in r.Ranking)
         {
             string versus = !bestFailed && c.Diverged < c.Scores.Length && c.VersusBest is LossLab.Lab.Verification.Comparison v
-                ? string.Create(CultureInfo.InvariantCulture, $"  {-v.MeanDifference:G3} [{-v.High:G3}, {-v.Low:G3}], p = {LossLab.Lab.Verification.Judgement.P(v.PAdjusted)}")
+                ? string.Create(CultureInfo.InvariantCulture, $"  {TextNumber.G(-v.MeanDifference, 3)} [{TextNumber.G(-v.High, 3)}, {TextNumber.G(-v.Low, 3)}], p = {LossLab.Lab.Verification.Judgement.P(v.PAdjusted)}")
                 : rank == 1 && r.Ranking.Count > 1 ? (bestFailed ? "  fewest failures" : "  best") : string.Empty;
-            string score = double.IsFinite(c.Mean) ? string.Create(CultureInfo.InvariantCulture, $"{c.Mean,10:G5} {c.Std,10:G3}") : $"{"failed",10} {"—",10}";
+            string score = double.IsFinite(c.Mean) ? string.Create(CultureInfo.InvariantCulture, $"{TextNumber.G(c.Mean, 5),10} {TextNumber.G(c.Std, 3),10}") : $"{"failed",10} {"—",10}";
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rank++,3} {c.Loss,-28} {c.Optimizer,-30} {score}{versus}{(c.Diverged > 0 ? $"  (failed in {c.Diverged} of {c.Scores.Length} splits: every rate diverged or the predictions left the data's scale)" : string.Empty)}"));
         }
 
@@ -262,14 +263,14 @@ internal static class CompareCommand
         else if (r.WinnerVsRunnerUp is PairedTest t)
         {
             string verdict = t.PValue < 0.05 ? "the winner is significantly better" : "no significant difference: the data cannot separate them";
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"winner vs runner-up: {verdict} (difference {t.MeanDifference:G3}, 95% CI [{t.Low:G3}, {t.High:G3}], p = {LossLab.Lab.Verification.Judgement.P(t.PValue)}, {t.Test}, {t.Pairs} splits)"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"winner vs runner-up: {verdict} (difference {TextNumber.G(t.MeanDifference, 3)}, 95% CI [{TextNumber.G(t.Low, 3)}, {TextNumber.G(t.High, 3)}], p = {LossLab.Lab.Verification.Judgement.P(t.PValue)}, {t.Test}, {t.Pairs} splits)"));
         }
 
         if (!bestFailed && r.Ranks is LossLab.Lab.Verification.RankTest f)
         {
             double best = f.AverageRanks.Min();
             string[] tied = [.. f.Labels.Select((l, i) => (l, r: f.AverageRanks[i])).Where(p => p.r - best <= f.CriticalDifference && p.r > best).OrderBy(p => p.r).Select(p => p.l)];
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ranks over the splits (descriptive: the splits share rows): Friedman χ² = {f.Statistic:G3}, p = {LossLab.Lab.Verification.Judgement.P(f.PValue)}; within Nemenyi's critical difference {f.CriticalDifference:G3} of the best rank: {(tied.Length > 0 ? string.Join(", ", tied) : "none")}"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ranks over the splits (descriptive: the splits share rows): Friedman χ² = {TextNumber.G(f.Statistic, 3)}, p = {LossLab.Lab.Verification.Judgement.P(f.PValue)}; within Nemenyi's critical difference {TextNumber.G(f.CriticalDifference, 3)} of the best rank: {(tied.Length > 0 ? string.Join(", ", tied) : "none")}"));
         }
 
         if (r.Cancelled)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using LossLab.Lab;
 using LossLab.Lab.Experiments;
 
 namespace LossLab.Cli.Commands;
@@ -49,8 +50,8 @@ internal static class DemoCommand
                 ["final_val_loss"] = Finite(r.FinalValidationLoss),
                 ["params"] = new JsonArray(r.Parameters.Select(v => Finite(v)).ToArray()),
                 ["param_error"] = Finite(r.ParameterError),
-                ["epochs_to_converge"] = r.EpochsToConverge,
-                ["oscillation"] = Finite(r.Oscillation),
+                ["settled"] = r.SettledEpoch,
+                ["jitter"] = Finite(r.Jitter),
                 ["diverged"] = r.Diverged,
                 ["divergence_reason"] = r.DivergenceReason,
             }).ToArray()),
@@ -64,14 +65,14 @@ internal static class DemoCommand
         foreach (DemoScenario s in scenarios)
         {
             o.WriteLine($"== {s.Name}: {s.Description}");
-            o.WriteLine($"   data {s.Data}; true (w, b) = (2, 1); every run starts at (w, b) = ({s.InitialParameters[0].ToString("G4", CultureInfo.InvariantCulture)}, {s.InitialParameters[1].ToString("G4", CultureInfo.InvariantCulture)}) on the same 80/20 split");
+            o.WriteLine($"   data {s.Data}; true (w, b) = (2, 1); every run starts at (w, b) = ({TextNumber.G(s.InitialParameters[0], 4)}, {TextNumber.G(s.InitialParameters[1], 4)}) on the same 80/20 split");
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {"loss",-6} {"optimizer",-18} {"lr",6} {"train",9} {"valid",9} {"w",8} {"b",8} {"|Δ|",8} {"settled",7} {"jitter",8}"));
             foreach (RunSummary r in s.Runs)
             {
-                string settled = r.EpochsToConverge?.ToString(CultureInfo.InvariantCulture) ?? "never";
+                string settled = r.SettledEpoch?.ToString(CultureInfo.InvariantCulture) ?? "never";
                 string line = r.Diverged
-                    ? $"   {r.Loss,-6} {Short(r.Optimizer),-18} {r.LearningRate,6:G3}  diverged: {r.DivergenceReason}"
-                    : $"   {r.Loss,-6} {Short(r.Optimizer),-18} {r.LearningRate,6:G3} {r.FinalTrainLoss,9:G4} {r.FinalValidationLoss,9:G4} {r.Parameters[0],8:F4} {r.Parameters[1],8:F4} {r.ParameterError,8:F4} {settled,7} {r.Oscillation,8:G3}";
+                    ? $"   {r.Loss,-6} {Short(r.Optimizer),-18} {TextNumber.G(r.LearningRate, 3),6}  diverged: {r.DivergenceReason}"
+                    : $"   {r.Loss,-6} {Short(r.Optimizer),-18} {TextNumber.G(r.LearningRate, 3),6} {TextNumber.G(r.FinalTrainLoss, 4),9} {TextNumber.G(r.FinalValidationLoss, 4),9} {r.Parameters[0],8:F4} {r.Parameters[1],8:F4} {r.ParameterError,8:F4} {settled,7} {TextNumber.G(r.Jitter, 3),8}";
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{line}"));
             }
 
@@ -84,6 +85,7 @@ internal static class DemoCommand
         }
 
         o.WriteLine("|Δ| = distance of (w, b) from (2, 1); settled = first epoch after which (w, b) stays within 0.01 of its final value; jitter = largest range of w or b over the last 20 epochs.");
+        o.WriteLine(Guide.Line);
     }
 
     private static string Short(string optimizer) => optimizer.Split(",lr=")[0].Split(":lr=")[0];

@@ -71,14 +71,27 @@ internal static class EvalCommand
                 ["params"] = ResolvedParameters(spec, classCount),
                 ["reduction"] = r.ToName(),
                 ["value"] = valueNode,
-                ["grad"] = JsonOutput.Numbers(grad),
             };
+
+            // gaussian_nll's predictions are (mean, variance) pairs: its two gradients are named, not interleaved.
+            (string Name, float[] Values)[] grads = instance.Name == "gaussian_nll"
+                ? [("grad_input", [.. grad.Where((_, i) => i % 2 == 0)]), ("grad_var", [.. grad.Where((_, i) => i % 2 == 1)])]
+                : [("grad", grad)];
+            foreach (var (name, values) in grads)
+            {
+                document[name] = JsonOutput.Numbers(values);
+            }
+
             if (!JsonOutput.Emit(parsed, json, document, context.Out))
             {
                 context.Out.WriteLine($"loss:      {spec}");
                 context.Out.WriteLine($"reduction: {r.ToName()}");
                 context.Out.WriteLine($"value:     {valueText}");
-                context.Out.WriteLine($"grad:      [{string.Join(", ", grad.Select(g => g.ToString("R", CultureInfo.InvariantCulture)))}]");
+                int width = Math.Max(11, grads.Max(g => g.Name.Length) + 2);
+                foreach (var (name, values) in grads)
+                {
+                    context.Out.WriteLine($"{(name + ":").PadRight(width)}[{string.Join(", ", values.Select(g => g.ToString("R", CultureInfo.InvariantCulture)))}]");
+                }
             }
         });
         return command;

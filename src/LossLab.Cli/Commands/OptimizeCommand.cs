@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using LossLab.Functions;
+using LossLab.Lab;
 using LossLab.Optim;
 using LossLab.Reports;
 using LossLab.Schedules;
@@ -114,7 +115,7 @@ internal static class OptimizeCommand
 
             string? reason = !double.IsFinite(loss) || theta.Any(v => !float.IsFinite(v))
                 ? $"non-finite value at step {k} (loss {loss})"
-                : Math.Abs(loss) > Explosion ? $"|loss| exceeded {Explosion:G} at step {k} (loss {loss:G4})" : null;
+                : Math.Abs(loss) > Explosion ? $"|loss| exceeded {Explosion:G} at step {k} (loss {TextNumber.G(loss, 4)})" : null;
             if (reason is not null)
             {
                 return new Run(rows, true, reason, escape);
@@ -159,6 +160,8 @@ internal static class OptimizeCommand
         return text.ToString();
     }
 
+    private static readonly string[] TraceColumns = ["step", "loss", "lr", "grad_norm"];
+
     private static JsonObject ToJson(string function, string optimizer, string? schedule, Run run)
     {
         Row last = run.Rows[^1];
@@ -185,7 +188,7 @@ internal static class OptimizeCommand
             ["diverged"] = run.Diverged,
             ["divergence_reason"] = run.Reason,
             ["escape_step"] = run.EscapeStep,
-            ["trace_columns"] = "step, loss, lr, grad_norm, p0, p1, ...",
+            ["trace_columns"] = new JsonArray([.. TraceColumns.Concat(last.Parameters.Select((_, i) => $"p{i.ToString(CultureInfo.InvariantCulture)}")).Select(c => (JsonNode)c)]),
             ["trace"] = trace,
         };
     }
@@ -207,8 +210,8 @@ internal static class OptimizeCommand
             }
 
             Row r = run.Rows[i];
-            string grad = r.GradNorm is double g ? g.ToString("G4", CultureInfo.InvariantCulture) : "";
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Step,6} {r.Loss,14:G6} {r.LearningRate,10:G4} {grad,12}  ({string.Join(", ", r.Parameters.Select(p => p.ToString("G6", CultureInfo.InvariantCulture)))})"));
+            string grad = r.GradNorm is double g ? TextNumber.G(g, 4) : "";
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Step,6} {TextNumber.G(r.Loss, 6),14} {TextNumber.G(r.LearningRate, 4),10} {grad,12}  ({string.Join(", ", r.Parameters.Select(p => TextNumber.G(p, 6)))})"));
         }
 
         Row last = run.Rows[^1];
@@ -220,7 +223,7 @@ internal static class OptimizeCommand
         if (f.Minimum.Count > 0)
         {
             double distance = Math.Sqrt(last.Parameters.Select((p, i) => Math.Pow(p - f.Minimum[i], 2)).Sum());
-            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final: ({string.Join(", ", last.Parameters.Select(p => p.ToString("G6", CultureInfo.InvariantCulture)))}), loss {last.Loss:G6}, distance to the minimum ({string.Join(", ", f.Minimum)}): {distance:G4}"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final: ({string.Join(", ", last.Parameters.Select(p => TextNumber.G(p, 6)))}), loss {TextNumber.G(last.Loss, 6)}, distance to the minimum ({string.Join(", ", f.Minimum)}): {TextNumber.G(distance, 4)}"));
         }
         else
         {

@@ -14,8 +14,8 @@ namespace LossLab.Lab.Experiments;
 /// <param name="FinalValidationLoss">Validation loss at the end (NaN without validation data).</param>
 /// <param name="Parameters">(w, b) at the end.</param>
 /// <param name="ParameterError">Euclidean distance from the true (w, b).</param>
-/// <param name="EpochsToConverge">First epoch after which (w, b) stays within 0.01 of its final value; null if it never settles.</param>
-/// <param name="Oscillation">Largest range (max − min) of w or b over the last 20 epochs.</param>
+/// <param name="SettledEpoch">First epoch after which (w, b) stays within 0.01 of its final value; null if it never settles.</param>
+/// <param name="Jitter">Largest range (max − min) of w or b over the last 20 epochs.</param>
 /// <param name="Diverged">Whether the run diverged.</param>
 /// <param name="DivergenceReason">Why.</param>
 /// <param name="Path">(w, b) after every epoch, starting with the initial values.</param>
@@ -28,8 +28,8 @@ public sealed record RunSummary(
     double FinalValidationLoss,
     double[] Parameters,
     double ParameterError,
-    int? EpochsToConverge,
-    double Oscillation,
+    int? SettledEpoch,
+    double Jitter,
     bool Diverged,
     string? DivergenceReason,
     float[][] Path,
@@ -69,7 +69,7 @@ public static class Experiment
             final,
             error,
             Settle(path, final),
-            Oscillation(path, 20),
+            Jitter(path, 20),
             run.Diverged,
             run.DivergenceReason,
             [.. path],
@@ -97,7 +97,7 @@ public static class Experiment
     }
 
     /// <summary>The largest range (max − min) of any parameter over the last <paramref name="window"/> epochs.</summary>
-    public static double Oscillation(IReadOnlyList<float[]> path, int window)
+    public static double Jitter(IReadOnlyList<float[]> path, int window)
     {
         ArgumentNullException.ThrowIfNull(path);
         int from = Math.Max(0, path.Count - window);

@@ -261,5 +261,5 @@ public static class Judgement
     private static string F(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
 
     /// <summary>A p-value for people: never "0".</summary>
-    public static string P(double p) => p < 1e-300 ? "< 1e-300" : p < 1e-4 ? p.ToString("0.0E+0", CultureInfo.InvariantCulture) : p.ToString("G2", CultureInfo.InvariantCulture);
+    public static string P(double p) => p < 1e-300 ? "< 1e-300" : p < 1e-4 ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : p.ToString("G2", CultureInfo.InvariantCulture);
 }

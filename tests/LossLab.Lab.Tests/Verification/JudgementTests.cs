@@ -96,7 +96,7 @@ public sealed class JudgementTests
         Assert.Equal(1, v.Comparisons[0].PValue, 12);
         Assert.Equal(VerdictKind.Confirmed, v.Kind);
         Assert.Equal("< 1e-300", Judgement.P(0));
-        Assert.Equal("1.0E-12", Judgement.P(1e-12));
+        Assert.Equal("1.0e-12", Judgement.P(1e-12));
         Assert.DoesNotContain("p = 0 ", v.Text, StringComparison.Ordinal);
     }
 

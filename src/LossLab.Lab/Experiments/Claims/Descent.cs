@@ -176,7 +176,7 @@ internal static class Descent
     }
 
     /// <summary>Jitter: the largest range (max − min) of any parameter over the last <paramref name="window"/> epoch ends.</summary>
-    public static double Jitter(TrainingRun run, int window = 20) => Experiment.Oscillation(EpochPath(run), window);
+    public static double Jitter(TrainingRun run, int window = 20) => Experiment.Jitter(EpochPath(run), window);
 
     /// <summary>The mean distance of the last <paramref name="window"/> epoch ends from <paramref name="optimum"/>.</summary>
     public static double MeanDistance(TrainingRun run, double[] optimum, int window = 20)
