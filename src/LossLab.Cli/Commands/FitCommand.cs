@@ -24,8 +24,8 @@ internal static class FitCommand
         var schedule = new Option<string?>("--schedule") { Description = "Learning-rate schedule spec (stepped once per update)" };
         var clipNorm = new Option<double?>("--clip-norm") { Description = "Clip the gradient to this global norm" };
         var epochs = new Option<int>("--epochs") { Description = "Most passes over the training data (the stopping tolerance usually ends the run earlier)", DefaultValueFactory = _ => FitSettings.DefaultEpochs };
-        var tol = new Option<double>("--tol") { Description = "Stopping tolerance: stop (converged) after --n-iter-no-change epochs whose training loss is not below best − tol·max(1, |best|); 0: off, run every epoch", DefaultValueFactory = _ => FitSettings.DefaultTolerance };
-        var noChange = new Option<int>("--n-iter-no-change") { Description = "Epochs in a row without an improvement by more than --tol that stop the run", DefaultValueFactory = _ => 5 };
+        var tol = new Option<double>("--tol") { Description = "Stopping tolerance: stop (converged) after --n-iter-no-change epochs in a row whose training loss lies within tol·|best| of the best epoch loss before it; 0: off, run every epoch", DefaultValueFactory = _ => FitSettings.DefaultTolerance };
+        var noChange = new Option<int>("--n-iter-no-change") { Description = "Quiet epochs in a row (see --tol) that stop the run", DefaultValueFactory = _ => 5 };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per step (0: full batch)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed for the split, the initialisation and the shuffling", DefaultValueFactory = _ => 0 };
         var init = new Option<string>("--init") { Description = "default (PyTorch's) or zeros", DefaultValueFactory = _ => "default" };
@@ -92,7 +92,7 @@ internal static class FitCommand
                 OneCycleNote(settings.Schedule, run.Steps, context.Error);
                 if (!result.Converged && !result.Diverged && !result.Cancelled && settings.Training.Tolerance > 0)
                 {
-                    context.Error.WriteLine($"warning: training stopped after {run.Epochs} epochs without converging (tol {settings.Training.Tolerance.ToString("G3", CultureInfo.InvariantCulture)}, {settings.Training.NoChangeEpochs} epochs without change); raise --epochs or the learning rate");
+                    context.Error.WriteLine($"warning: training stopped after {run.Epochs} epochs without converging (tol {settings.Training.Tolerance.ToString("G3", CultureInfo.InvariantCulture)}, {settings.Training.NoChangeEpochs} quiet epochs); raise --epochs or the learning rate");
                 }
             }
 

@@ -20,14 +20,15 @@ public sealed record TrainOptions
     public int Patience { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException("patience", value, "patience must be >= 0"); }
 
     /// <summary>
-    /// Stopping tolerance (0: off, every epoch runs). After each epoch its mean training loss L counts as an improvement
-    /// when L &lt; best − tol·max(1, |best|), best being the lowest epoch loss before it; the run stops, converged, after
-    /// <see cref="NoChangeEpochs"/> epochs in a row without an improvement (scikit-learn's rule for its iterative
-    /// estimators, relative to the loss once it exceeds 1).
+    /// Stopping tolerance (0: off, every epoch runs). An epoch is quiet when its mean training loss L lies within
+    /// tol·|best| of best, the lowest epoch loss before it (|L − best| ≤ tol·|best|: it neither improved nor worsened by
+    /// more than the relative tolerance); the run stops, converged, after <see cref="NoChangeEpochs"/> quiet epochs in a
+    /// row. Unlike scikit-learn's "no improvement" rule, a loss that rises (momentum overshooting, a learning rate too
+    /// large) does not count as converged; a noisy mini-batch loss may never be quiet, and the run then uses every epoch.
     /// </summary>
     public double Tolerance { get; init => field = value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException("tol", value, "tol must be a finite number >= 0"); }
 
-    /// <summary>Epochs in a row without an improvement by more than <see cref="Tolerance"/> that end the run (≥ 1).</summary>
+    /// <summary>Quiet epochs in a row (see <see cref="Tolerance"/>) that end the run (≥ 1).</summary>
     public int NoChangeEpochs { get; init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException("n_iter_no_change", value, "n_iter_no_change must be >= 1"); } = 5;
 
     /// <summary>A loss above this multiple of the starting loss (and of 1) counts as an explosion.</summary>
@@ -230,8 +231,8 @@ public static class Trainer
             bool stalled = false;
             if (options.Tolerance > 0)
             {
-                bool improved = double.IsPositiveInfinity(bestTrain) || trainLoss < bestTrain - (options.Tolerance * Math.Max(1, Math.Abs(bestTrain)));
-                sinceImproved = improved ? 0 : sinceImproved + 1;
+                bool quiet = double.IsFinite(bestTrain) && Math.Abs(trainLoss - bestTrain) <= options.Tolerance * Math.Abs(bestTrain);
+                sinceImproved = quiet ? sinceImproved + 1 : 0;
                 bestTrain = Math.Min(bestTrain, trainLoss);
                 stalled = sinceImproved >= options.NoChangeEpochs;
             }
