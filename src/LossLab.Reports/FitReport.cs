@@ -44,7 +44,7 @@ public static class FitReport
             .Fact("optimizer", run is not null ? settings.Optimizer : "none (exact solver)")
             .Fact("schedule", run is not null ? settings.Schedule ?? "none" : "none (exact solver)")
             .Fact("clip-norm", settings.ClipNorm?.ToString("G6", Inv) ?? "none")
-            .Fact("epochs", run is not null ? string.Create(Inv, $"{result.Epochs} run of {settings.Training.Epochs} asked") : "0 (exact solver)")
+            .Fact("epochs", run is not null ? string.Create(Inv, $"{result.Epochs} run of at most {settings.Training.Epochs} ({(result.Converged ? "converged" : "not converged")}; tol {settings.Training.Tolerance:G3}, {settings.Training.NoChangeEpochs} quiet epochs)") : "0 (exact solver)")
             .Fact("batch size", settings.Training.BatchSize > 0 ? settings.Training.BatchSize.ToString(Inv) : "full batch")
             .Fact("standardize", settings.Standardize ? "true (on the training part)" : "false")
             .Fact("seed", settings.Training.Seed.ToString(Inv));
@@ -52,6 +52,8 @@ public static class FitReport
         AddOutcome(report, result);
         AddParameters(report, dataset, settings, result);
         AddMetrics(report, result);
+        AddConfusion(report, "training", result.TrainConfusion);
+        AddConfusion(report, "validation", result.ValidationConfusion);
         if (run is not null)
         {
             AddTraining(report, run);
@@ -76,6 +78,11 @@ public static class FitReport
         if (result.Cancelled)
         {
             report.Note("Training was cancelled: the results are those of the steps completed.");
+        }
+
+        if (result.Run is { } stopped && !result.Converged && !result.Diverged && !result.Cancelled)
+        {
+            report.Note(string.Create(Inv, $"Training stopped after {stopped.Epochs} epochs without converging: the training loss was still changing by more than the tolerance. Raise --epochs or the learning rate."));
         }
 
         if (result.Run is { StoppedEarly: true } run)
@@ -107,11 +114,26 @@ public static class FitReport
             return;
         }
 
-        string space = settings.Standardize ? "as trained, on the standardised features" : "as trained";
+        string space = !settings.Standardize ? "as trained"
+            : result.TargetSpread != 1 || result.TargetCenter != 0 ? "on the standardised features, the output layer mapped back to the target's units" : "as trained, on the standardised features";
         report.Paragraph(p.Length > ListedParameters
             ? string.Create(Inv, $"The first {ListedParameters} of {p.Length} parameters, in PyTorch's order (weights row-major, then biases), {space}.")
             : string.Create(Inv, $"All {p.Length} parameters, in PyTorch's order (weights row-major, then biases), {space}."));
-        report.Table(["index", "value"], p.Take(ListedParameters).Select((v, i) => (IReadOnlyList<string>)[i.ToString(Inv), Number(v)]));
+        report.Table(["index", "name", "value"], p.Take(ListedParameters).Select((v, i) => (IReadOnlyList<string>)[i.ToString(Inv), i < result.ParameterNames.Length ? result.ParameterNames[i] : string.Empty, Number(v)]));
+    }
+
+    private static void AddConfusion(Report report, string part, ConfusionMatrix? matrix)
+    {
+        if (matrix is null)
+        {
+            return;
+        }
+
+        report.Heading($"Confusion matrix ({part} rows)")
+            .Paragraph("Rows: the true class; columns: the predicted class (the largest logit; for two classes, probability above 0.5).");
+        report.Table(
+            ["true \\ predicted", .. matrix.Labels],
+            matrix.Labels.Select((label, t) => (IReadOnlyList<string>)[label, .. matrix.Matrix[t].Select(c => c.ToString(Inv))]));
     }
 
     private static void AddMetrics(Report report, FitResult result)

@@ -14,7 +14,7 @@ public sealed class FitCommandTests
     [Fact]
     public void Fit_on_builtin_seed_reports_params_and_metrics_in_json()
     {
-        var (code, output, error) = CliRunner.Run("fit", "--data", "builtin:seed", "--model", "linear", "--loss", "huber", "--optimizer", "adam:lr=0.05", "--epochs", "300", "--json");
+        var (code, output, error) = CliRunner.Run("fit", "--data", "builtin:seed", "--model", "linear", "--loss", "huber", "--optimizer", "adam:lr=0.05", "--epochs", "300", "--validation", "0.2", "--json");
         Assert.True(code == 0, error);
         using JsonDocument doc = JsonDocument.Parse(output);
         JsonElement root = doc.RootElement;
@@ -131,7 +131,7 @@ public sealed class FitCommandTests
     [Fact]
     public void Classification_fits_use_the_task_default_loss()
     {
-        var (code, output, error) = CliRunner.Run("fit", "--data", "builtin:iris", "--model", "softmax", "--epochs", "200", "--optimizer", "adam:lr=0.05", "--json");
+        var (code, output, error) = CliRunner.Run("fit", "--data", "builtin:iris", "--model", "softmax", "--epochs", "200", "--optimizer", "adam:lr=0.05", "--validation", "0.2", "--json");
         Assert.True(code == 0, error);
         using JsonDocument doc = JsonDocument.Parse(output);
         Assert.Equal("cross_entropy", doc.RootElement.GetProperty("loss").GetString());

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace LossLab.Cli.Tests;
 
 /// <summary>
-/// <c>fit --standardize false --init zeros --validation 0</c> with full batch reproduces real PyTorch's trajectory
+/// <c>fit --standardize false --init zeros --validation 0 --tol 0</c> (every epoch, no stopping rule) with full batch reproduces real PyTorch's trajectory
 /// (<c>tools/generate_fit_goldens.py</c>): linear model, mse / l1 / huber × sgd / momentum / adam / rmsprop / adagrad.
 /// </summary>
 public sealed class FitTraceParityTests
@@ -52,7 +52,7 @@ public sealed class FitTraceParityTests
         var (code, _, error) = CliRunner.Run(
             "fit", "--data", DataFile.Value, "--target", "y", "--model", "linear", "--loss", c.GetProperty("loss").GetString()!,
             "--optimizer", c.GetProperty("optimizer").GetString()!, "--epochs", c.GetProperty("epochs").GetInt32().ToString(CultureInfo.InvariantCulture),
-            "--standardize", "false", "--init", "zeros", "--validation", "0", "--trace", trace);
+            "--standardize", "false", "--init", "zeros", "--validation", "0", "--tol", "0", "--trace", trace);
         Assert.True(code == 0, error);
 
         string[] lines = File.ReadAllLines(trace);

@@ -20,24 +20,26 @@ internal static class FitCommand
         var task = new Option<string?>("--task") { Description = "regression, binary or multiclass (default: inferred)" };
         var model = new Option<string>("--model") { Description = "linear, logistic, softmax, mlp:hidden=64/64,activation=relu (l1=, l2= add penalties)", DefaultValueFactory = _ => "linear" };
         var loss = new Option<string?>("--loss") { Description = "Loss spec (default: mse, bce_with_logits or cross_entropy by task)" };
-        var optimizer = new Option<string>("--optimizer") { Description = "Optimizer spec", DefaultValueFactory = _ => "adam:lr=0.01" };
+        var optimizer = new Option<string?>("--optimizer") { Description = $"Optimizer spec (default: {Fitter.FullBatchOptimizer} with full batches, {Fitter.MiniBatchOptimizer} with mini-batches)" };
         var schedule = new Option<string?>("--schedule") { Description = "Learning-rate schedule spec (stepped once per update)" };
         var clipNorm = new Option<double?>("--clip-norm") { Description = "Clip the gradient to this global norm" };
-        var epochs = new Option<int>("--epochs") { Description = "Passes over the training data", DefaultValueFactory = _ => 100 };
+        var epochs = new Option<int>("--epochs") { Description = "Most passes over the training data (the stopping tolerance usually ends the run earlier)", DefaultValueFactory = _ => FitSettings.DefaultEpochs };
+        var tol = new Option<double>("--tol") { Description = "Stopping tolerance: stop (converged) after --n-iter-no-change epochs in a row whose training loss lies within tol·|best| of the best epoch loss before it; 0: off, run every epoch", DefaultValueFactory = _ => FitSettings.DefaultTolerance };
+        var noChange = new Option<int>("--n-iter-no-change") { Description = "Quiet epochs in a row (see --tol) that stop the run", DefaultValueFactory = _ => 5 };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per step (0: full batch)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed for the split, the initialisation and the shuffling", DefaultValueFactory = _ => 0 };
         var init = new Option<string>("--init") { Description = "default (PyTorch's) or zeros", DefaultValueFactory = _ => "default" };
         var standardize = new Option<string>("--standardize") { Description = "Standardise features on the training part: true or false", DefaultValueFactory = _ => "true" };
         var solver = new Option<string>("--solver") { Description = "gradient, closed_form (least squares by QR), irls (huber, tukey, l1, quantile), mm (lmrob's MM-estimate; tukey) or coordinate_descent (the exact lasso of --model linear:l1=λ with --loss mse, features unscaled)", DefaultValueFactory = _ => "gradient" };
-        var validation = new Option<double>("--validation") { Description = "Share of rows held out for validation", DefaultValueFactory = _ => 0.2 };
-        var patience = new Option<int>("--patience") { Description = "Early stopping after this many epochs without a better validation loss (0: off)", DefaultValueFactory = _ => 0 };
+        var validation = new Option<double>("--validation") { Description = "Share of rows held out for validation, in [0, 1) (default 0: every row trains)", DefaultValueFactory = _ => 0 };
+        var patience = new Option<int>("--patience") { Description = "Early stopping after this many epochs without a better validation loss (0: off; needs --validation > 0)", DefaultValueFactory = _ => 0 };
         var dropMissing = new Option<bool>("--drop-missing") { Description = "Drop rows with missing values instead of failing" };
         var trace = new Option<string?>("--trace") { Description = "Write step,loss,lr,grad_norm,p0,p1,... to this CSV file" };
         var json = JsonOutput.CreateOption();
         var outDir = ReportOutput.CreateOption();
-        var command = new Command("fit", "Train one model and report the fit and metrics")
+        var command = new Command("fit", "Train one model and report the fit and metrics. Exit codes: 0 done (a run that ran out of epochs says so on stderr), 1 bad input, 3 training diverged (the JSON is still written, with \"diverged\": true)")
         {
-            data, target, features, task, model, loss, optimizer, schedule, clipNorm, epochs, batchSize, seed, init, standardize,
+            data, target, features, task, model, loss, optimizer, schedule, clipNorm, epochs, tol, noChange, batchSize, seed, init, standardize,
             solver, validation, patience, dropMissing, trace, json, outDir,
         };
         command.SetAction(parsed =>
@@ -51,7 +53,7 @@ internal static class FitCommand
             {
                 Model = parsed.GetValue(model)!,
                 Loss = parsed.GetValue(loss),
-                Optimizer = parsed.GetValue(optimizer)!,
+                Optimizer = parsed.GetValue(optimizer) ?? Fitter.DefaultOptimizer(parsed.GetValue(batchSize), dataset.Rows),
                 Schedule = parsed.GetValue(schedule),
                 ClipNorm = Positive(parsed.GetValue(clipNorm), "--clip-norm"),
                 Training = new TrainOptions
@@ -60,6 +62,8 @@ internal static class FitCommand
                     BatchSize = NonNegative(parsed.GetValue(batchSize), "--batch-size"),
                     Seed = parsed.GetValue(seed),
                     Patience = NonNegative(parsed.GetValue(patience), "--patience"),
+                    Tolerance = Tolerance(parsed.GetValue(tol)),
+                    NoChangeEpochs = parsed.GetValue(noChange) >= 1 ? parsed.GetValue(noChange) : throw new UserException($"--n-iter-no-change {parsed.GetValue(noChange)}: must be >= 1"),
                 },
                 Init = parsed.GetValue(init) switch
                 {
@@ -77,10 +81,19 @@ internal static class FitCommand
                 Solver = parsed.GetValue(solver)!,
             };
 
+            if (settings.Training.Patience > 0 && settings.Validation == 0)
+            {
+                throw new UserException($"--patience {settings.Training.Patience}: early stopping watches the validation loss; hold out a validation part with --validation (for example --validation 0.2)");
+            }
+
             FitResult result = Fitter.Fit(dataset, settings, context.Cancellation);
             if (result.Run is { } run)
             {
                 OneCycleNote(settings.Schedule, run.Steps, context.Error);
+                if (!result.Converged && !result.Diverged && !result.Cancelled && settings.Training.Tolerance > 0)
+                {
+                    context.Error.WriteLine($"warning: training stopped after {run.Epochs} epochs without converging (tol {settings.Training.Tolerance.ToString("G3", CultureInfo.InvariantCulture)}, {settings.Training.NoChangeEpochs} quiet epochs); raise --epochs or the learning rate");
+                }
             }
 
             string? tracePath = parsed.GetValue(trace);
@@ -106,9 +119,19 @@ internal static class FitCommand
 
             ReportOutput.WriteIfAsked(
                 parsed, outDir, json, () => FitReport.Build(ReportOutput.CommandLine(parsed), dataText, dataset, settings, result), document, context);
+            if (result.Diverged)
+            {
+                context.Error.WriteLine($"losslab: training diverged: {result.DivergenceReason}; lower the learning rate or clip the gradient (--clip-norm) (exit code {DivergedExitCode})");
+                return DivergedExitCode;
+            }
+
+            return 0;
         });
         return command;
     }
+
+    /// <summary>The exit code of a run that diverged (a non-finite or exploding loss or parameter).</summary>
+    public const int DivergedExitCode = 3;
 
     /// <summary>Says so when a run went past one_cycle's total_steps (PyTorch raises there; LossLab holds the last value).</summary>
     internal static void OneCycleNote(string? schedule, long steps, TextWriter error)
@@ -192,23 +215,29 @@ internal static class FitCommand
         ["schedule"] = settings.Schedule,
         ["solver"] = settings.Solver,
         ["epochs"] = result.Epochs,
+        ["converged"] = result.Converged,
         ["params"] = new JsonArray(result.Parameters.Select(p => (JsonNode?)JsonValue.Create(p)).ToArray()),
-        ["params_units"] = settings.Standardize && result.Model is "linear" or "logistic" or "softmax" ? "original feature units" : "as trained",
+        ["param_names"] = new JsonArray(result.ParameterNames.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+        ["params_units"] = ParamsUnits(settings, result),
         ["train"] = JsonOutput.Numbers(result.Train),
         ["validation"] = JsonOutput.Numbers(result.Validation),
+        ["confusion_matrix"] = Confusion(result),
         ["diverged"] = result.Diverged,
         ["divergence_reason"] = result.DivergenceReason,
         ["cancelled"] = result.Cancelled,
     };
 
+    /// <summary>Above this many parameters the text output summarises them instead of listing each.</summary>
+    internal const int ListedParameters = 20;
+
     private static void WriteHuman(TextWriter o, string dataText, Dataset dataset, FitResult r)
     {
         o.WriteLine($"data:      {dataText} ({dataset.Rows} rows × {dataset.Columns} features, {dataset.Task.ToString().ToLowerInvariant()}; {r.TrainRows} train, {r.ValidationRows} validation)");
-        o.WriteLine($"model:     {r.Model}, loss {r.Loss}, {(r.Run is not null ? $"optimizer {r.Optimizer}, {r.Epochs} epochs" : $"solver {r.Optimizer}")}");
-        string names = dataset.Task == TaskKind.Regression && r.Model == "linear"
-            ? string.Join(", ", dataset.FeatureNames.Select((f, i) => $"{f} {r.Parameters[i].ToString("G6", CultureInfo.InvariantCulture)}")) + $", intercept {r.Parameters[^1].ToString("G6", CultureInfo.InvariantCulture)}"
-            : string.Join(", ", r.Parameters.Take(12).Select(p => p.ToString("G4", CultureInfo.InvariantCulture))) + (r.Parameters.Length > 12 ? $", … ({r.Parameters.Length} parameters)" : string.Empty);
-        o.WriteLine($"params:    {names}");
+        string training = r.Run is null
+            ? $"solver {r.Optimizer}"
+            : $"optimizer {r.Optimizer}, {r.Epochs} epochs{(r.Converged ? " (converged)" : r.Diverged || r.Cancelled ? string.Empty : " (not converged)")}";
+        o.WriteLine($"model:     {r.Model}, loss {r.Loss}, {training}");
+        o.WriteLine($"params:    {Parameters(r)}");
         if (r.Robust is { } robust)
         {
             string rows = robust.RejectedRows.Length == 0 ? string.Empty : $": rows {string.Join(", ", robust.RejectedRows.Take(20))}{(robust.RejectedRows.Length > 20 ? ", …" : string.Empty)} (0-based)";
@@ -222,6 +251,16 @@ internal static class FitCommand
             o.WriteLine("validation: " + Line(r.Validation));
         }
 
+        if (r.TrainConfusion is { } train)
+        {
+            WriteConfusion(o, "training", train);
+        }
+
+        if (r.ValidationConfusion is { } validation)
+        {
+            WriteConfusion(o, "validation", validation);
+        }
+
         if (r.Diverged)
         {
             o.WriteLine($"diverged:  {r.DivergenceReason}");
@@ -233,6 +272,44 @@ internal static class FitCommand
         }
     }
 
+    /// <summary>
+    /// "name value" for each parameter; above <see cref="ListedParameters"/> a summary: the count, the L2 norm and the
+    /// five largest |values| with their names.
+    /// </summary>
+    internal static string Parameters(FitResult r)
+    {
+        string Name(int i) => i < r.ParameterNames.Length ? r.ParameterNames[i] : $"p{i}";
+        string Value(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+        double[] p = r.Parameters;
+        if (p.Length <= ListedParameters)
+        {
+            return string.Join(", ", p.Select((v, i) => $"{Name(i)} {Value(v)}"));
+        }
+
+        double scale = p.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(0).Max(), sum = 0;
+        foreach (double v in p)
+        {
+            sum += scale > 0 ? (v / scale) * (v / scale) : 0;
+        }
+
+        double norm = scale * Math.Sqrt(sum);
+        string largest = string.Join(", ", Enumerable.Range(0, p.Length).OrderByDescending(i => Math.Abs(p[i])).ThenBy(i => i).Take(5).Select(i => $"{Name(i)} {Value(p[i])}"));
+        return $"{p.Length} parameters, L2 norm {Value(norm)}; largest |value|: {largest} (all of them: --json)";
+    }
+
+    private static void WriteConfusion(TextWriter o, string part, ConfusionMatrix m)
+    {
+        string[] labels = [.. m.Labels.Select(l => l.Length > 16 ? l[..15] + "…" : l)];
+        int width = Math.Max(labels.Max(l => l.Length), m.Matrix.SelectMany(row => row).Max().ToString(CultureInfo.InvariantCulture).Length) + 2;
+        int first = Math.Max(labels.Max(l => l.Length), "true \\ predicted".Length) + 2;
+        o.WriteLine($"confusion ({part} rows; rows true class, columns predicted):");
+        o.WriteLine("  " + "true \\ predicted".PadRight(first) + string.Concat(labels.Select(l => l.PadLeft(width))));
+        for (int t = 0; t < labels.Length; t++)
+        {
+            o.WriteLine("  " + labels[t].PadRight(first) + string.Concat(m.Matrix[t].Select(c => c.ToString(CultureInfo.InvariantCulture).PadLeft(width))));
+        }
+    }
+
     private static string Line(SortedDictionary<string, double> metrics)
         => string.Join(", ", metrics.Select(m => $"{m.Key} {(double.IsFinite(m.Value) ? m.Value.ToString("G5", CultureInfo.InvariantCulture) : "n/a")}"));
 
@@ -240,6 +317,45 @@ internal static class FitCommand
 
     private static double? Positive(double? value, string option)
         => value is double v && !(v > 0 && double.IsFinite(v)) ? throw new UserException($"{option} {v}: must be a finite number > 0") : value;
+
+    private static double Tolerance(double value)
+        => value >= 0 && double.IsFinite(value) ? value : throw new UserException($"--tol {value}: must be a finite number >= 0 (0 turns the stopping rule off)");
+
+    private static string ParamsUnits(FitSettings settings, FitResult result)
+    {
+        if (!settings.Standardize || result.Run is null)
+        {
+            return result.Run is null ? "original units" : "as trained";
+        }
+
+        return result.Model is "linear" or "logistic" or "softmax"
+            ? "original units"
+            : result.TargetSpread != 1 || result.TargetCenter != 0 ? "on the standardised features; output layer in the target's units" : "as trained, on the standardised features";
+    }
+
+    private static JsonObject? Confusion(FitResult result)
+    {
+        if (result.TrainConfusion is null)
+        {
+            return null;
+        }
+
+        static JsonObject One(ConfusionMatrix m) => new()
+        {
+            ["labels"] = new JsonArray(m.Labels.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
+            ["matrix"] = new JsonArray(m.Matrix.Select(row => (JsonNode?)new JsonArray(row.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray())).ToArray()),
+        };
+
+        JsonObject document = One(result.TrainConfusion);
+        document["rows"] = "true class";
+        document["columns"] = "predicted class";
+        if (result.ValidationConfusion is { } validation)
+        {
+            document["validation"] = One(validation);
+        }
+
+        return document;
+    }
 
     private static double Fraction(double value)
         => value >= 0 && value < 1 ? value : throw new UserException($"--validation {value}: must lie in [0, 1)");

@@ -19,6 +19,18 @@ public sealed record TrainOptions
     /// <summary>Early stopping: stop after this many epochs without a better validation loss and restore the best parameters (0: off).</summary>
     public int Patience { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException("patience", value, "patience must be >= 0"); }
 
+    /// <summary>
+    /// Stopping tolerance (0: off, every epoch runs). An epoch is quiet when its mean training loss L lies within
+    /// tol·|best| of best, the lowest epoch loss before it (|L − best| ≤ tol·|best|: it neither improved nor worsened by
+    /// more than the relative tolerance); the run stops, converged, after <see cref="NoChangeEpochs"/> quiet epochs in a
+    /// row. Unlike scikit-learn's "no improvement" rule, a loss that rises (momentum overshooting, a learning rate too
+    /// large) does not count as converged; a noisy mini-batch loss may never be quiet, and the run then uses every epoch.
+    /// </summary>
+    public double Tolerance { get; init => field = value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException("tol", value, "tol must be a finite number >= 0"); }
+
+    /// <summary>Quiet epochs in a row (see <see cref="Tolerance"/>) that end the run (≥ 1).</summary>
+    public int NoChangeEpochs { get; init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException("n_iter_no_change", value, "n_iter_no_change must be >= 1"); } = 5;
+
     /// <summary>A loss above this multiple of the starting loss (and of 1) counts as an explosion.</summary>
     public double ExplosionFactor { get; init; } = 1e8;
 
@@ -84,6 +96,12 @@ public sealed class TrainingRun
     /// <summary>Whether early stopping ended it.</summary>
     public bool StoppedEarly { get; internal set; }
 
+    /// <summary>
+    /// Whether the stopping tolerance ended it (<see cref="TrainOptions.Tolerance"/>): the epoch loss stopped improving
+    /// before the last epoch allowed. False when the tolerance is off, and for a diverged or cancelled run.
+    /// </summary>
+    public bool Converged { get; internal set; }
+
     /// <summary>The epoch (1-based) with the best validation loss, or 0.</summary>
     public int BestEpoch { get; internal set; }
 
@@ -136,8 +154,8 @@ public static class Trainer
         Lbfgs? lbfgs = rule.Lbfgs is null ? null : new Lbfgs(rule.Lbfgs, p);
         TrainingObjective.BatchObjective? closure = lbfgs is null ? null : objective.ForBatch(batchX, batchY);
 
-        double startLoss = double.NaN, bestValidation = double.PositiveInfinity;
-        int sinceBest = 0;
+        double startLoss = double.NaN, bestValidation = double.PositiveInfinity, bestTrain = double.PositiveInfinity;
+        int sinceBest = 0, sinceImproved = 0;
         run.GradientNorm[0] = double.NaN;
         run.LearningRate[0] = rule.LearningRate.At(0);
         Record(run, 0, theta);
@@ -208,7 +226,17 @@ public static class Trainer
             }
 
             run.Epochs = epoch;
-            run.EpochTrainLoss.Add(epochLoss / epochRows);
+            double trainLoss = epochLoss / epochRows;
+            run.EpochTrainLoss.Add(trainLoss);
+            bool stalled = false;
+            if (options.Tolerance > 0)
+            {
+                bool quiet = double.IsFinite(bestTrain) && Math.Abs(trainLoss - bestTrain) <= options.Tolerance * Math.Abs(bestTrain);
+                sinceImproved = quiet ? sinceImproved + 1 : 0;
+                bestTrain = Math.Min(bestTrain, trainLoss);
+                stalled = sinceImproved >= options.NoChangeEpochs;
+            }
+
             if (validation is not null)
             {
                 double v = objective.Evaluate(theta, validation, validationTargets!);
@@ -231,6 +259,12 @@ public static class Trainer
             {
                 (rule.LearningRate as PlateauState)?.Report(epochLoss / epochRows);
             }
+
+            if (stalled)
+            {
+                run.Converged = true;
+                return Finish(run, objective, theta, train, targets, step, best, restoreBest: false);
+            }
         }
 
         return Finish(run, objective, theta, train, targets, step, best, restoreBest: false);
@@ -243,6 +277,7 @@ public static class Trainer
         if (!run.Diverged && Diverging(run.Loss[step], run.Loss[0], new TrainOptions(), out string? why) && step > 0)
         {
             run.Diverged = true;
+            run.Converged = false;
             run.DivergenceReason = why;
         }
 
