@@ -227,7 +227,6 @@ public static class FitReport
             plot.Title("Data and fitted model");
             plot.XLabel(xLabel);
             plot.YLabel(yLabel);
-            plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         }
 
         if (validation is not null)
@@ -271,7 +270,6 @@ public static class FitReport
         plot.Title("Predicted against actual");
         plot.XLabel($"actual {target}");
         plot.YLabel($"predicted {target}");
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         return plot;
     }
 
