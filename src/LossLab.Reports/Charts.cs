@@ -109,6 +109,11 @@ public static class Charts
 
         string[] labels = LegendLabels(plot);
         plot.HideLegend();
+        foreach (ScottPlot.Panels.LegendPanel panel in plot.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().ToArray())
+        {
+            plot.Axes.Remove(panel);
+        }
+
         plot.Legend.FontName = FontName;
         plot.Legend.FontSize = TextSize;
         plot.Legend.SetBestFontOnEachRender = false;

@@ -95,7 +95,7 @@ public static class ClaimsReport
             points.Color = held ? ScottPlot.Colors.SteelBlue : ScottPlot.Colors.IndianRed;
         }
 
-        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, scenarios.Length).Select(i => (double)(scenarios.Length - 1 - i))], scenarios);
+        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, scenarios.Length).Select(i => (double)(scenarios.Length - 1 - i))], [.. scenarios.Select(Quantity)]);
         plot.Axes.SetLimitsY(-0.6, scenarios.Length - 0.4);
         string unit = Unit(r, key);
         plot.Title($"{r.Id}: {Quantity(key)}, per replication");
