@@ -208,9 +208,9 @@ public static class Charts
     }
 
     /// <summary>
-    /// Ticks of an axis that holds log₁₀ values, labelled with the values themselves: at the powers of ten when the data
-    /// span 2 decades or more, else at 1, 2 and 5 times them (every multiple for less than half a decade), with unlabelled
-    /// minor ticks at the other multiples.
+    /// Ticks of an axis that holds log₁₀ values, labelled with the values themselves: at the powers of ten when at least
+    /// 3 of them fall within the data, else at 1, 2 and 5 times them, else at every multiple; unlabelled minor ticks at
+    /// the other multiples.
     /// </summary>
     private static void LogTicks(ScottPlot.IAxis axis, List<double> logValues)
     {
@@ -220,7 +220,8 @@ public static class Charts
         }
 
         double lo = logValues.Min(), hi = logValues.Max();
-        int[] labelled = hi - lo >= 2 ? [1] : hi - lo >= 0.5 ? [1, 2, 5] : [1, 2, 3, 4, 5, 6, 7, 8, 9];
+        int[][] levels = [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
+        int[] labelled = levels.FirstOrDefault(l => Inside(l) >= 3) ?? levels[^1];
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         for (int k = (int)Math.Floor(lo) - 1; k <= (int)Math.Ceiling(hi) + 1; k++)
         {
@@ -239,6 +240,12 @@ public static class Charts
         }
 
         axis.TickGenerator = ticks;
+
+        // How many ticks at these multiples of powers of ten fall within the data.
+        int Inside(int[] multiples)
+            => Enumerable.Range((int)Math.Floor(lo), (int)Math.Ceiling(hi) - (int)Math.Floor(lo) + 1)
+                .SelectMany(k => multiples.Select(m => k + Math.Log10(m)))
+                .Count(at => at >= lo - 1e-9 && at <= hi + 1e-9);
     }
 
     /// <summary>m·10ᵏ as text: plain decimals from 10⁻⁴ to 10⁵, else "me-k".</summary>

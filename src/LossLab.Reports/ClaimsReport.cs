@@ -112,7 +112,7 @@ public static class ClaimsReport
         _ => "does not hold",
     };
 
-    /// <summary>The evidence as a table: each quantity with its unit and its mean over the replications (per scenario).</summary>
+    /// <summary>The evidence as a table: each quantity (in words) with its unit and its mean over the replications (per scenario).</summary>
     private static void AddEvidence(Report report, ClaimResult r)
     {
         if (r.Evidence.Count == 0)
@@ -123,18 +123,24 @@ public static class ClaimsReport
 
         report.Table(
             ["quantity", "unit", r.Exact ? "value" : $"mean over {r.Replications.ToString(Inv)} replications"],
-            [.. r.Evidence.Select(e => (IReadOnlyList<string>)[e.Key, Unit(r, e.Key), double.IsFinite(e.Value) ? e.Value.ToString("G4", Inv) : "—"])]);
+            [.. r.Evidence.Select(e => (IReadOnlyList<string>)[Quantity(e.Key), Unit(r, e.Key), double.IsFinite(e.Value) ? e.Value.ToString("G4", Inv) : "—"])]);
     }
 
     /// <summary>
     /// A quantity's key in words for a chart: "lad_irls_iterations" → "LAD IRLS iterations", "fix_over_sgd_distance" →
-    /// "fix over SGD distance", "jitter_batch4" → "jitter batch 4"; a scenario prefix ("clean:") is kept as words.
+    /// "fix over SGD distance", "jitter_batch4" → "jitter batch 4"; a scenario prefix stays apart ("clean:ols_slope" → "clean: OLS slope").
     /// </summary>
     public static string Quantity(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
+        int colon = key.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && colon < key.Length - 1)
+        {
+            return Quantity(key[..colon]) + ": " + Quantity(key[(colon + 1)..]);
+        }
+
         var words = new List<string>();
-        foreach (string part in key.Replace(':', '_').Split('_', StringSplitOptions.RemoveEmptyEntries))
+        foreach (string part in key.Split('_', StringSplitOptions.RemoveEmptyEntries))
         {
             string word = part.ToLowerInvariant();
             if (Words.TryGetValue(word, out string? full))

@@ -143,11 +143,11 @@ public static class FitReport
 
         report.Chart(
             "epoch-loss",
-            "Training and validation loss per epoch (log₁₀); the training value is the mean of the batch losses seen during the epoch",
+            "Training and validation loss per epoch (log scale); the training value is the mean of the batch losses seen during the epoch",
             epochSeries.Count > 1 ? Charts.Lines("Loss per epoch", "epoch", "loss", epochSeries, logY: true) : Single(Charts.Lines("Training loss per epoch", "epoch", "loss", epochSeries, logY: true)));
         report.Chart(
             "step-loss",
-            "Loss after each update (log₁₀), on the batch the next step uses (the whole training part for full batch)" + Thinned(rows),
+            "Loss after each update (log scale), on the batch the next step uses (the whole training part for full batch)" + Thinned(rows),
             Single(Charts.Lines("Loss per step", "step", "loss", [Steps("loss", run.Loss, 0, rows)], logY: true)));
         report.Chart(
             "learning-rate",
@@ -155,7 +155,7 @@ public static class FitReport
             Single(Charts.Lines("Learning rate", "step", "learning rate", [Steps("learning rate", run.LearningRate, 1, rows)], logY: false)));
         report.Chart(
             "gradient-norm",
-            "Global gradient norm of each update before clipping (log₁₀)" + Thinned(rows - 1),
+            "Global gradient norm of each update before clipping (log scale)" + Thinned(rows - 1),
             Single(Charts.Lines("Gradient norm", "step", "‖gradient‖", [Steps("gradient norm", run.GradientNorm, 1, rows)], logY: true)));
     }
 

@@ -80,7 +80,7 @@ public static class OptimizeReport
             double min = function.MinimumValue;
             report.Chart(
                 "value",
-                string.Create(Inv, $"Distance of the value from the global minimum value {min:G6} per step (log₁₀; a step exactly at the minimum is not drawn)") + FitReport.Thinned(rows),
+                string.Create(Inv, $"Distance of the value from the global minimum value {min:G6} per step (log scale; a step exactly at the minimum is not drawn)") + FitReport.Thinned(rows),
                 FitReport.Single(Charts.Lines("Value − minimum", "step", "value − min", [FitReport.Steps("value − min", [.. values.Select(v => v - min)], 0, rows)], logY: true)));
         }
         else
@@ -88,7 +88,7 @@ public static class OptimizeReport
             bool positive = values.Where(double.IsFinite).All(v => v > 0);
             report.Chart(
                 "value",
-                (positive ? "Value per step (log₁₀)" : "Value per step (the function is unbounded below, so the scale is linear)") + FitReport.Thinned(rows),
+                (positive ? "Value per step (log scale)" : "Value per step (the function is unbounded below, so the scale is linear)") + FitReport.Thinned(rows),
                 FitReport.Single(Charts.Lines("Value", "step", "value", [FitReport.Steps("value", values, 0, rows)], logY: positive)));
         }
 
@@ -98,7 +98,7 @@ public static class OptimizeReport
             FitReport.Single(Charts.Lines("Learning rate", "step", "learning rate", [FitReport.Steps("learning rate", trace.LearningRates, 1, rows)], logY: false)));
         report.Chart(
             "gradient-norm",
-            "Norm of the gradient each update read, before clipping (log₁₀)" + FitReport.Thinned(steps),
+            "Norm of the gradient each update read, before clipping (log scale)" + FitReport.Thinned(steps),
             FitReport.Single(Charts.Lines("Gradient norm", "step", "‖gradient‖", [FitReport.Steps("gradient norm", trace.GradientNorms, 1, rows)], logY: true)));
         return report;
     }

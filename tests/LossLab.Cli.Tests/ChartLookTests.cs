@@ -151,7 +151,7 @@ public sealed class ChartLookTests
     [InlineData("jitter_batch4", "jitter batch 4")]
     [InlineData("grad_norm_ratio", "gradient norm ratio")]
     [InlineData("l1_gap_to_median", "l1 gap to median")]
-    [InlineData("clean:ols_closer_share", "clean OLS closer share")]
+    [InlineData("bad_leverage:huber_param_error", "bad leverage: huber parameter error")]
     public void Claims_quantities_read_as_words(string key, string words) => Assert.Equal(words, ClaimsReport.Quantity(key));
 
     [Fact]
