@@ -260,6 +260,7 @@ public static class FitReport
             int[] keep = [.. Enumerable.Range(0, actual.Length).Where(i => double.IsFinite(actual[i]) && double.IsFinite(predicted[i]))];
             var points = plot.Add.ScatterPoints(keep.Select(i => actual[i]).ToArray(), keep.Select(i => predicted[i]).ToArray());
             points.LegendText = label;
+            points.Color = new ScottPlot.Palettes.Category10().GetColor(label == "validation" ? 1 : 0);
             if (label == "validation")
             {
                 points.MarkerShape = ScottPlot.MarkerShape.OpenCircle;
