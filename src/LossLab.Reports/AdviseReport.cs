@@ -251,7 +251,6 @@ public static class AdviseReport
                 line.LegendText = at > 0 ? $"outlier threshold ±{Diagnostics.OutlierThreshold.ToString(Inv)}" : string.Empty;
             }
 
-            plot.ShowLegend(ScottPlot.Alignment.UpperRight);
             report.Chart(
                 "residuals",
                 $"Residuals of the {d.RobustFit ?? "robust"} fit in units of its robust scale s = {G(scale)}; beyond the dashed lines a row is far from the fit ({d.OutlierCount?.ToString(Inv) ?? "?"} rows counted as outliers)",

@@ -1,3 +1,6 @@
+using System.Globalization;
+using SkiaSharp;
+
 namespace LossLab.Reports;
 
 /// <summary>A named line of a chart.</summary>
@@ -17,20 +20,144 @@ public sealed record Series(string Label, double[] X, double[] Y)
 /// <param name="Y">Second coordinate per step.</param>
 public sealed record SurfacePath(string Label, double[] X, double[] Y);
 
+/// <summary>What a marked point on a surface is.</summary>
+public enum MarkKind
+{
+    /// <summary>Where the paths start (a white disc).</summary>
+    Start,
+
+    /// <summary>Where a path ends (a black diamond).</summary>
+    End,
+
+    /// <summary>A known optimum or the true parameters (a red cross).</summary>
+    Target,
+}
+
+/// <summary>A marked point on a surface, drawn on top of every path.</summary>
+/// <param name="Label">Legend text.</param>
+/// <param name="X">First coordinate.</param>
+/// <param name="Y">Second coordinate.</param>
+/// <param name="Kind">How it is drawn.</param>
+public sealed record SurfaceMark(string Label, double X, double Y, MarkKind Kind);
+
 /// <summary>
 /// The chart kinds of LossLab's reports, drawn with ScottPlot: lines (optionally on a log₁₀ axis), a function's surface
 /// over two parameters as a colour map with paths on it, bars with error bars (a ranking), labelled bars (evidence),
-/// histograms and scatter plots with lines.
+/// histograms and scatter plots with lines. <see cref="Style"/> gives every chart the same look: one embedded sans-serif
+/// font (<see cref="FontName"/>) at readable sizes, and a legend outside the data area only when there are at least
+/// two labelled items.
 /// </summary>
 public static class Charts
 {
-    /// <summary>Lines, one per series; with <paramref name="logY"/> the y axis is log₁₀ (values ≤ 0 or non-finite are dropped).</summary>
+    /// <summary>The most series one line chart draws; more are split into several charts (or the best few kept) by the caller.</summary>
+    public const int MaxSeries = 6;
+
+    /// <summary>The font family of every chart's text; it is embedded in LossLab, so no system font is needed.</summary>
+    public const string FontName = "DejaVu Sans";
+
+    /// <summary>Font size of a chart's title in pixels.</summary>
+    public const float TitleSize = 17;
+
+    /// <summary>Font size of axis labels in pixels.</summary>
+    public const float LabelSize = 15;
+
+    /// <summary>Font size of tick labels, legends and value labels in pixels (the smallest text of a chart).</summary>
+    public const float TextSize = 13;
+
+    /// <summary>The longest legend label that still goes to the right of the data; longer labels put the legend below.</summary>
+    private const int RightLegendChars = 30;
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    static Charts() => ScottPlot.Fonts.FontResolvers.Insert(0, new EmbeddedFont());
+
+    /// <summary>
+    /// Gives a chart the reports' look: <see cref="FontName"/> on every text element (title, axis and tick labels, legend,
+    /// text and value labels, colour bar) at <see cref="TitleSize"/>, <see cref="LabelSize"/> and at least
+    /// <see cref="TextSize"/> pixels; the legend outside the data area (to the right, or below for long labels or beside a
+    /// colour bar) when two or more items are labelled, and no legend otherwise.
+    /// </summary>
+    public static ScottPlot.Plot Style(ScottPlot.Plot plot)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        plot.Font.Set(FontName);
+        Text(plot.Axes.Title.Label, TitleSize);
+        foreach (ScottPlot.IAxis axis in plot.Axes.GetAxes())
+        {
+            Text(axis.Label, LabelSize);
+            Text(axis.TickLabelStyle, TextSize);
+        }
+
+        foreach (ScottPlot.IPlottable plottable in plot.GetPlottables())
+        {
+            switch (plottable)
+            {
+                case ScottPlot.Plottables.Text text:
+                    Text(text.LabelStyle, Math.Max(TextSize, text.LabelStyle.FontSize));
+                    break;
+                case ScottPlot.Plottables.BarPlot bars:
+                    Text(bars.ValueLabelStyle, TextSize);
+                    break;
+            }
+        }
+
+        foreach (ScottPlot.Panels.ColorBar bar in plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>())
+        {
+            Text(bar.Axis.Label, LabelSize);
+            Text(bar.Axis.TickLabelStyle, TextSize);
+        }
+
+        string[] labels = LegendLabels(plot);
+        plot.HideLegend();
+        foreach (ScottPlot.Panels.LegendPanel panel in plot.Axes.GetPanels().OfType<ScottPlot.Panels.LegendPanel>().ToArray())
+        {
+            plot.Axes.Remove(panel);
+        }
+
+        plot.Legend.FontName = FontName;
+        plot.Legend.FontSize = TextSize;
+        plot.Legend.SetBestFontOnEachRender = false;
+        if (labels.Length >= 2)
+        {
+            bool below = labels.Max(l => l.Length) > RightLegendChars || plot.Axes.GetPanels().OfType<ScottPlot.Panels.ColorBar>().Any();
+            plot.ShowLegend(below ? ScottPlot.Edge.Bottom : ScottPlot.Edge.Right);
+            plot.Legend.Orientation = below ? ScottPlot.Orientation.Horizontal : ScottPlot.Orientation.Vertical;
+        }
+
+        return plot;
+
+        static void Text(ScottPlot.LabelStyle label, float size)
+        {
+            label.FontName = FontName;
+            label.FontSize = size;
+            label.Bold = false;
+        }
+    }
+
+    /// <summary>The non-empty legend labels of the visible plottables.</summary>
+    public static string[] LegendLabels(ScottPlot.Plot plot)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        return [.. plot.GetPlottables().Where(p => p.IsVisible).SelectMany(p => p.LegendItems).Select(i => i.LabelText).Where(t => !string.IsNullOrWhiteSpace(t))];
+    }
+
+    /// <summary>
+    /// Lines, one per series (at most <see cref="MaxSeries"/>); with <paramref name="logY"/> the y axis is logarithmic
+    /// (values ≤ 0 or non-finite are dropped). A series that is constant is drawn on an axis padded around its value.
+    /// </summary>
+    /// <exception cref="ArgumentException">More than <see cref="MaxSeries"/> series.</exception>
     public static ScottPlot.Plot Lines(string title, string xLabel, string yLabel, IEnumerable<Series> series, bool logY)
     {
         ArgumentNullException.ThrowIfNull(series);
+        Series[] list = [.. series];
+        if (list.Length > MaxSeries)
+        {
+            throw new ArgumentException(string.Create(Inv, $"{list.Length} series in one chart; at most {MaxSeries} stay apart: split them into several charts or keep the best {MaxSeries}"), nameof(series));
+        }
+
         var plot = new ScottPlot.Plot();
-        int count = 0;
-        foreach (Series s in series)
+        var drawn = new List<double>();
+        foreach (Series s in list)
         {
             var points = Enumerable.Range(0, Math.Min(s.X.Length, s.Y.Length))
                 .Where(i => double.IsFinite(s.Y[i]) && (!logY || s.Y[i] > 0))
@@ -43,28 +170,129 @@ public static class Charts
 
             var line = plot.Add.ScatterLine(points.Select(p => p.X).ToArray(), points.Select(p => p.Y).ToArray());
             line.LegendText = s.Label;
+            line.LineWidth = 2;
             line.MarkerSize = points.Length == 1 ? 6 : 0;
-            count++;
+            drawn.AddRange(points.Select(p => p.Y));
         }
 
         plot.Title(title);
         plot.XLabel(xLabel);
-        plot.YLabel(logY ? $"log₁₀ {yLabel}" : yLabel);
-        if (count > 1)
+        plot.YLabel(logY ? $"{yLabel} (log scale)" : yLabel);
+        if (logY)
         {
-            plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+            LogTicks(plot.Axes.Left, drawn);
+        }
+
+        if (drawn.Count > 0 && ConstantRange(drawn.Min(), drawn.Max(), logY) is var (low, high))
+        {
+            plot.Axes.SetLimitsY(low, high);
         }
 
         return plot;
     }
 
     /// <summary>
+    /// For values spanning no more than float rounding (a constant learning rate), an axis padded around the value: ±½ of
+    /// it (±1 around 0), or ±½ decade on a log axis; null when the values vary (the axis fits them as usual).
+    /// </summary>
+    public static (double Low, double High)? ConstantRange(double min, double max, bool log)
+    {
+        if (!double.IsFinite(min) || !double.IsFinite(max) || max - min > 1e-9 * Math.Max(Math.Abs(min), Math.Abs(max)))
+        {
+            return null;
+        }
+
+        double v = (min + max) / 2;
+        double pad = log ? 0.5 : v == 0 ? 1 : 0.5 * Math.Abs(v);
+        return (v - pad, v + pad);
+    }
+
+    /// <summary>
+    /// Ticks of an axis that holds log₁₀ values, labelled with the values themselves: at the powers of ten when at least
+    /// 3 of them fall within the data, else at 1, 2 and 5 times them, else at every multiple; unlabelled minor ticks at
+    /// the other multiples.
+    /// </summary>
+    private static void LogTicks(ScottPlot.IAxis axis, List<double> logValues)
+    {
+        if (logValues.Count == 0)
+        {
+            return;
+        }
+
+        double lo = logValues.Min(), hi = logValues.Max();
+        int[][] levels = [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]];
+        int[] labelled = levels.FirstOrDefault(l => Inside(l) >= 3) ?? levels[^1];
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (int k = (int)Math.Floor(lo) - 1; k <= (int)Math.Ceiling(hi) + 1; k++)
+        {
+            for (int m = 1; m <= 9; m++)
+            {
+                double at = k + Math.Log10(m);
+                if (labelled.Contains(m))
+                {
+                    ticks.AddMajor(at, LogLabel(m, k));
+                }
+                else
+                {
+                    ticks.AddMinor(at);
+                }
+            }
+        }
+
+        axis.TickGenerator = ticks;
+
+        // How many ticks at these multiples of powers of ten fall within the data.
+        int Inside(int[] multiples)
+            => Enumerable.Range((int)Math.Floor(lo), (int)Math.Ceiling(hi) - (int)Math.Floor(lo) + 1)
+                .SelectMany(k => multiples.Select(m => k + Math.Log10(m)))
+                .Count(at => at >= lo - 1e-9 && at <= hi + 1e-9);
+    }
+
+    /// <summary>m·10ᵏ as text: plain decimals from 10⁻⁴ to 10⁵, else "me-k".</summary>
+    private static string LogLabel(int m, int k)
+        => k is >= -4 and <= 5
+            ? (m * Math.Pow(10, k)).ToString("0.#####", Inv)
+            : string.Create(Inv, $"{m}e{k}");
+
+    /// <summary>
+    /// The range between the <paramref name="lower"/> and <paramref name="upper"/> quantiles of the finite values (linear
+    /// interpolation between order statistics), so that a colour scale spends its colours where the data are; a tiny
+    /// symmetric range around the value when they are all equal, and (0, 1) when none is finite.
+    /// </summary>
+    public static (double Low, double High) RobustRange(IEnumerable<double> values, double lower = 0.02, double upper = 0.98)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        double[] sorted = [.. values.Where(double.IsFinite).Order()];
+        if (sorted.Length == 0)
+        {
+            return (0, 1);
+        }
+
+        double low = Quantile(sorted, lower), high = Quantile(sorted, upper);
+        if (!(high > low))
+        {
+            double pad = Math.Max(Math.Abs(low) * 1e-3, 1e-9);
+            return (low - pad, high + pad);
+        }
+
+        return (low, high);
+
+        static double Quantile(double[] sorted, double q)
+        {
+            double at = Math.Clamp(q, 0, 1) * (sorted.Length - 1);
+            int i = (int)Math.Floor(at);
+            return i + 1 < sorted.Length ? sorted[i] + ((at - i) * (sorted[i + 1] - sorted[i])) : sorted[i];
+        }
+    }
+
+    /// <summary>
     /// The surface z = f(x, y) on a grid over [xMin, xMax] × [yMin, yMax] as a colour map of log₁₀(z − min + 10⁻⁶)
-    /// (so valleys show), with every path drawn on it and optional marked points (minima, the truth).
+    /// (so valleys show) whose colour scale spans the 2 %–98 % quantiles of the cells (<see cref="RobustRange"/>), every
+    /// path drawn on it (with a white edge, and a diamond of its colour where it ends), and the marks on top of everything.
     /// </summary>
     public static ScottPlot.Plot Surface(
         string title, string xLabel, string yLabel, Func<double, double, double> f, (double Min, double Max) xRange, (double Min, double Max) yRange,
-        IEnumerable<SurfacePath> paths, IEnumerable<(string Label, double X, double Y)> marks, int grid = 80)
+        IEnumerable<SurfacePath> paths, IEnumerable<SurfaceMark> marks, int grid = 80)
     {
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(paths);
@@ -96,28 +324,71 @@ public static class Charts
         var plot = new ScottPlot.Plot();
         var heat = plot.Add.Heatmap(z);
         heat.Extent = new ScottPlot.CoordinateRect(xRange.Min, xRange.Max, yRange.Min, yRange.Max);
-        plot.Add.ColorBar(heat).Label = "log₁₀(value − min)";
+        var (low, high) = RobustRange(z.Cast<double>());
+        heat.ManualRange = new ScottPlot.Range(low, high);
+        plot.Add.ColorBar(heat).Label = "log₁₀(value − lowest)";
+        var palette = new ScottPlot.Palettes.Category10();
+        int k = 0;
+        var ends = new List<(double X, double Y, ScottPlot.Color Color)>();
         foreach (SurfacePath p in paths)
         {
+            ScottPlot.Color color = palette.GetColor(k++);
+            var edge = plot.Add.ScatterLine(p.X, p.Y);
+            edge.Color = ScottPlot.Colors.White;
+            edge.LineWidth = 5;
+            edge.MarkerSize = 0;
             var line = plot.Add.ScatterLine(p.X, p.Y);
+            line.Color = color;
             line.LegendText = p.Label;
-            line.LineWidth = 2;
-            line.MarkerSize = p.X.Length <= 60 ? 4 : 0;
+            line.LineWidth = 2.5f;
+            line.MarkerSize = p.X.Length <= 60 ? 5 : 0;
+            if (p.X.Length > 0)
+            {
+                ends.Add((p.X[^1], p.Y[^1], color));
+            }
         }
 
-        foreach (var (label, x, y) in marks)
+        foreach (var (x, y, color) in ends)
         {
-            var marker = plot.Add.Marker(x, y);
-            marker.LegendText = label;
-            marker.Size = 12;
+            Mark(plot, x, y, ScottPlot.MarkerShape.FilledDiamond, 13, color, ScottPlot.Colors.White, string.Empty);
+        }
+
+        foreach (SurfaceMark m in marks.OrderBy(m => m.Kind == MarkKind.Target ? 1 : 0))
+        {
+            switch (m.Kind)
+            {
+                case MarkKind.Start:
+                    Mark(plot, m.X, m.Y, ScottPlot.MarkerShape.FilledCircle, 14, ScottPlot.Colors.White, ScottPlot.Colors.Black, m.Label);
+                    break;
+                case MarkKind.End:
+                    Mark(plot, m.X, m.Y, ScottPlot.MarkerShape.FilledDiamond, 15, ScottPlot.Colors.Black, ScottPlot.Colors.White, m.Label);
+                    break;
+                default:
+                    // A white cross under a red one, so the mark shows on any colour and over any path.
+                    Mark(plot, m.X, m.Y, ScottPlot.MarkerShape.Eks, 20, ScottPlot.Colors.White, ScottPlot.Colors.White, string.Empty, 6);
+                    Mark(plot, m.X, m.Y, ScottPlot.MarkerShape.Eks, 18, ScottPlot.Colors.Red, ScottPlot.Colors.Red, m.Label, 3);
+                    break;
+            }
         }
 
         plot.Axes.SetLimits(xRange.Min, xRange.Max, yRange.Min, yRange.Max);
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         return plot;
+
+        static void Mark(ScottPlot.Plot plot, double x, double y, ScottPlot.MarkerShape shape, float size, ScottPlot.Color fill, ScottPlot.Color line, string label, float lineWidth = 1.5f)
+        {
+            var marker = plot.Add.Marker(x, y);
+            marker.MarkerStyle.Shape = shape;
+            marker.MarkerStyle.Size = size;
+            marker.MarkerStyle.FillColor = fill;
+            marker.MarkerStyle.LineColor = line;
+            marker.MarkerStyle.OutlineColor = line;
+            marker.MarkerStyle.LineWidth = lineWidth;
+            marker.MarkerStyle.OutlineWidth = lineWidth;
+            marker.LegendText = label;
+        }
     }
 
     /// <summary>The range of a set of paths widened to include <paramref name="include"/> and padded by 10 %.</summary>
@@ -138,12 +409,14 @@ public static class Charts
 
     /// <summary>
     /// A ranking: one horizontal bar per entry (best at the top) at its mean with an error bar of ± its standard
-    /// deviation; the entry at <paramref name="highlight"/> (if any) is drawn in another colour.
+    /// deviation, on an axis zoomed to the means and their error bars (<see cref="RankingAxis"/>), so that close means
+    /// look apart; the entry at <paramref name="highlight"/> (if any) is drawn in another colour.
     /// </summary>
     public static ScottPlot.Plot Ranking(string title, string metric, IReadOnlyList<(string Label, double Mean, double Std)> entries, int? highlight = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         var plot = new ScottPlot.Plot();
+        var (left, right) = RankingAxis(entries);
         var bars = new List<ScottPlot.Bar>();
         double[] positions = new double[entries.Count];
         for (int i = 0; i < entries.Count; i++)
@@ -153,10 +426,11 @@ public static class Charts
             bars.Add(new ScottPlot.Bar
             {
                 Position = positions[i],
-                Value = double.IsFinite(mean) ? mean : 0,
-                Error = double.IsFinite(std) ? std : 0,
+                ValueBase = left,
+                Value = double.IsFinite(mean) ? mean : left,
+                Error = double.IsFinite(mean) && double.IsFinite(std) ? std : 0,
                 FillColor = i == highlight ? ScottPlot.Colors.DarkOrange : ScottPlot.Colors.SteelBlue,
-                Label = double.IsFinite(mean) ? mean.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "diverged",
+                Label = double.IsFinite(mean) ? mean.ToString("G4", Inv) : "diverged",
             });
         }
 
@@ -165,22 +439,51 @@ public static class Charts
         foreach (ScottPlot.Bar bar in bars)
         {
             // The value label goes past the end of the error bar, not under it.
-            bool negative = bar.Value < 0;
-            var text = plot.Add.Text(bar.Label, negative ? bar.Value - bar.Error : bar.Value + bar.Error, bar.Position);
-            text.LabelAlignment = negative ? ScottPlot.Alignment.MiddleRight : ScottPlot.Alignment.MiddleLeft;
-            text.OffsetX = negative ? -4 : 4;
-            text.LabelFontSize = 12;
+            var text = plot.Add.Text(bar.Label, bar.Value + bar.Error, bar.Position);
+            text.LabelAlignment = ScottPlot.Alignment.MiddleLeft;
+            text.OffsetX = 4;
+            text.LabelFontSize = TextSize;
             bar.Label = string.Empty;
         }
 
         plot.Axes.Left.SetTicks(positions, [.. entries.Select(e => e.Label)]);
-        plot.Axes.Margins(left: entries.Any(e => e.Mean < 0) ? 0.2 : 0, right: 0.2);
+        plot.Axes.SetLimitsX(left, right);
+        plot.Axes.SetLimitsY(-0.6, entries.Count - 0.4);
         plot.Title(title);
-        plot.XLabel($"{metric} (mean ± std)");
+        plot.XLabel($"{metric} (mean ± std; the axis does not start at 0)");
         return plot;
     }
 
-    /// <summary>Labelled horizontal bars, one per value (the evidence of a claim); the value axis reads in 3 significant digits.</summary>
+    /// <summary>
+    /// The value axis of a ranking: from below the lowest mean − std to past the highest mean + std (room for the value
+    /// labels), starting at 0 only when 0 is within 15 % of the span below the data; (0, 1) when no mean is finite.
+    /// </summary>
+    public static (double Left, double Right) RankingAxis(IReadOnlyList<(string Label, double Mean, double Std)> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        var finite = entries.Where(e => double.IsFinite(e.Mean)).Select(e => (e.Mean, Std: double.IsFinite(e.Std) ? Math.Abs(e.Std) : 0)).ToArray();
+        if (finite.Length == 0)
+        {
+            return (0, 1);
+        }
+
+        double lo = finite.Min(e => e.Mean - e.Std), hi = finite.Max(e => e.Mean + e.Std);
+        double span = hi - lo;
+        if (!(span > 1e-12 * Math.Max(Math.Abs(lo), Math.Abs(hi))))
+        {
+            span = Math.Max(Math.Abs(hi) * 0.1, 1e-9);
+        }
+
+        double left = lo - (0.15 * span);
+        if (lo >= 0 && left < 0)
+        {
+            left = 0;
+        }
+
+        return (left, hi + (0.35 * span));
+    }
+
+    /// <summary>Labelled horizontal bars from 0, one per value (counts); the value axis reads in 3 significant digits.</summary>
     public static ScottPlot.Plot LabelledBars(string title, string xLabel, IReadOnlyList<(string Label, double Value)> values)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -196,14 +499,14 @@ public static class Charts
                 Position = positions[i],
                 Value = double.IsFinite(v) ? v : 0,
                 FillColor = v < 0 ? ScottPlot.Colors.IndianRed : ScottPlot.Colors.SteelBlue,
-                Label = double.IsFinite(v) ? v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "n/a",
+                Label = double.IsFinite(v) ? v.ToString("G4", Inv) : "n/a",
             });
         }
 
         var barPlot = plot.Add.Bars(bars);
         barPlot.Horizontal = true;
         plot.Axes.Left.SetTicks(positions, [.. values.Select(v => v.Label)]);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) };
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("G3", Inv) };
         plot.Axes.Margins(left: values.Any(v => v.Value < 0) ? 0.2 : 0.05, right: 0.2);
         plot.Title(title);
         plot.XLabel(xLabel);
@@ -226,7 +529,7 @@ public static class Charts
             }
 
             double width = (hi - lo) / bins;
-            double shift = width / (list.Count + 1);
+            double shift = width / list.Count;
             for (int k = 0; k < list.Count; k++)
             {
                 int[] counts = new int[bins];
@@ -239,7 +542,7 @@ public static class Charts
                 {
                     Position = lo + ((b + 0.5) * width) + ((k - ((list.Count - 1) / 2.0)) * shift),
                     Value = counts[b],
-                    Size = shift,
+                    Size = 0.9 * shift,
                     FillColor = ScottPlot.Palette.Default.GetColor(k),
                     LineWidth = 0,
                 }).ToList());
@@ -248,14 +551,10 @@ public static class Charts
         }
 
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel("count");
-        if (list.Count > 1)
-        {
-            plot.ShowLegend(ScottPlot.Alignment.UpperRight);
-        }
-
         return plot;
     }
 
@@ -269,29 +568,54 @@ public static class Charts
         var plot = new ScottPlot.Plot();
         var points = plot.Add.ScatterPoints(x, y);
         points.LegendText = pointsLabel;
+        points.Color = ScottPlot.Colors.Gray;
         if (circled is not null && circled.Any(c => c))
         {
             var marked = plot.Add.ScatterPoints(x.Where((_, i) => circled[i]).ToArray(), y.Where((_, i) => circled[i]).ToArray());
             marked.LegendText = "outliers";
             marked.MarkerShape = ScottPlot.MarkerShape.OpenCircle;
             marked.MarkerSize = 14;
+            marked.Color = ScottPlot.Colors.Black;
         }
 
         if (x.Length > 0)
         {
             double lo = x.Min(), hi = x.Max();
+            var palette = new ScottPlot.Palettes.Category10();
+            int k = 0;
             foreach (var (label, slope, intercept) in lines)
             {
                 var line = plot.Add.Line(lo, (slope * lo) + intercept, hi, (slope * hi) + intercept);
                 line.LegendText = label;
-                line.LineWidth = 2;
+                line.LineWidth = 2.5f;
+                line.Color = palette.GetColor(k++);
             }
         }
 
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         return plot;
+    }
+
+    /// <summary>Serves <see cref="FontName"/> from the copy embedded in this assembly, whatever fonts the machine has.</summary>
+    private sealed class EmbeddedFont : ScottPlot.IFontResolver
+    {
+        private static readonly byte[] Data = Load();
+
+        public SKTypeface? CreateTypeface(string fontName, ScottPlot.FontWeight weight, ScottPlot.FontSlant slant, ScottPlot.FontSpacing spacing)
+            => string.Equals(fontName, FontName, StringComparison.OrdinalIgnoreCase) ? SKTypeface.FromData(SKData.CreateCopy(Data)) : null;
+
+        public SKTypeface? CreateTypeface(string fontName, bool bold, bool italic)
+            => CreateTypeface(fontName, ScottPlot.FontWeight.Normal, ScottPlot.FontSlant.Upright, ScottPlot.FontSpacing.Normal);
+
+        private static byte[] Load()
+        {
+            using Stream stream = typeof(Charts).Assembly.GetManifestResourceStream("LossLab.Reports.DejaVuSans.ttf")
+                ?? throw new InvalidOperationException("the chart font is missing from LossLab.Reports");
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
     }
 }

@@ -96,11 +96,12 @@ public static class ClaimsReport
             points.Color = held ? ScottPlot.Colors.SteelBlue : ScottPlot.Colors.IndianRed;
         }
 
-        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, scenarios.Length).Select(i => (double)(scenarios.Length - 1 - i))], scenarios);
+        plot.Axes.Left.SetTicks([.. Enumerable.Range(0, scenarios.Length).Select(i => (double)(scenarios.Length - 1 - i))], [.. scenarios.Select(Quantity)]);
         plot.Axes.SetLimitsY(-0.6, scenarios.Length - 0.4);
-        plot.Title($"{r.Id}: {key} per replication");
-        plot.XLabel(r.Units.TryGetValue(key, out string? unit) ? $"{key} ({unit})" : key);
-        plot.ShowLegend(ScottPlot.Edge.Bottom);
+        string unit = Unit(r, key);
+        plot.Title($"{r.Id}: {Quantity(key)}, per replication");
+        plot.XLabel(unit.Length == 0 || Quantity(key).EndsWith(unit, StringComparison.OrdinalIgnoreCase) ? Quantity(key)
+            : unit.Contains('(', StringComparison.Ordinal) ? $"{Quantity(key)} — {unit}" : $"{Quantity(key)} ({unit})");
         return plot;
     }
 
@@ -112,7 +113,7 @@ public static class ClaimsReport
         _ => "does not hold",
     };
 
-    /// <summary>The evidence as a table: each quantity with its unit and its mean over the replications (per scenario).</summary>
+    /// <summary>The evidence as a table: each quantity (in words) with its unit and its mean over the replications (per scenario).</summary>
     private static void AddEvidence(Report report, ClaimResult r)
     {
         if (r.Evidence.Count == 0)
@@ -123,8 +124,65 @@ public static class ClaimsReport
 
         report.Table(
             ["quantity", "unit", r.Exact ? "value" : $"mean over {r.Replications.ToString(Inv)} replications"],
-            [.. r.Evidence.Select(e => (IReadOnlyList<string>)[e.Key, Unit(r, e.Key), double.IsFinite(e.Value) ? e.Value.ToString("G4", Inv) : "—"])]);
+            [.. r.Evidence.Select(e => (IReadOnlyList<string>)[Quantity(e.Key), Unit(r, e.Key), double.IsFinite(e.Value) ? e.Value.ToString("G4", Inv) : "—"])]);
     }
+
+    /// <summary>
+    /// A quantity's key in words for a chart: "lad_irls_iterations" → "LAD IRLS iterations", "fix_over_sgd_distance" →
+    /// "fix over SGD distance", "jitter_batch4" → "jitter batch 4"; a scenario prefix stays apart ("clean:ols_slope" → "clean: OLS slope").
+    /// </summary>
+    public static string Quantity(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        int colon = key.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && colon < key.Length - 1)
+        {
+            return Quantity(key[..colon]) + ": " + Quantity(key[(colon + 1)..]);
+        }
+
+        var words = new List<string>();
+        foreach (string part in key.Split('_', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string word = part.ToLowerInvariant();
+            if (Words.TryGetValue(word, out string? full))
+            {
+                word = full;
+            }
+            else if (Acronyms.Contains(word))
+            {
+                word = word.ToUpperInvariant();
+            }
+            else if (word == "log10")
+            {
+                word = "log₁₀";
+            }
+            else if (word.EndsWith("pct", StringComparison.Ordinal) && word.Length > 3 && word[..^3].All(char.IsAsciiDigit))
+            {
+                word = word[..^3] + " %";
+            }
+            else if (word.Length > 2 && char.IsAsciiLetter(word[0]) && char.IsAsciiLetter(word[1]) && char.IsAsciiDigit(word[^1]))
+            {
+                // "batch4" reads "batch 4" ("l1" and "l2", names of losses, stay as they are).
+                int letters = word.TakeWhile(char.IsAsciiLetter).Count();
+                word = word[letters..].All(char.IsAsciiDigit) ? word[..letters] + " " + word[letters..] : word;
+            }
+
+            words.Add(word);
+        }
+
+        return words.Count == 0 ? key : string.Join(' ', words);
+    }
+
+    private static readonly Dictionary<string, string> Words = new(StringComparer.Ordinal)
+    {
+        ["grad"] = "gradient", ["param"] = "parameter", ["val"] = "validation", ["lr"] = "learning rate", ["dev"] = "deviation",
+        ["abs"] = "absolute", ["sq"] = "squared", ["div10"] = "÷ 10", ["vs"] = "vs.",
+    };
+
+    private static readonly HashSet<string> Acronyms = new(StringComparer.Ordinal)
+    {
+        "sgd", "ols", "mse", "bce", "lad", "rmse", "mae", "ece", "irls", "kpi", "ls", "sd",
+    };
 
     private static string Unit(ClaimResult r, string key)
     {

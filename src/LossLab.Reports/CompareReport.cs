@@ -81,10 +81,14 @@ public static class CompareReport
             Scores($"Every run's {metric}", metric, result.Ranking));
         if (result.Ranking.Any(c => c.Search.Count > 1))
         {
+            CandidateResult[] shown = [.. result.Ranking.Take(Charts.MaxSeries)];
+            string which = shown.Length < result.Ranking.Count
+                ? string.Create(Inv, $"for the best {shown.Length} of the {result.Ranking.Count} candidates (more lines would not stay apart; the table has them all)")
+                : "for each loss + optimizer";
             report.Chart(
                 "lr-search",
-                $"The learning-rate search: mean {metric} against log₁₀ of the learning rate for each loss + optimizer; a rate at which a run diverged is left out",
-                Search($"Learning-rate search ({metric})", metric, result.Ranking, result.LowerIsBetter));
+                $"The learning-rate search: mean {metric} against the learning rate (log scale) {which}; a rate at which a run diverged is left out",
+                Search(shown.Length < result.Ranking.Count ? string.Create(Inv, $"Learning-rate search, best {shown.Length} ({metric})") : $"Learning-rate search ({metric})", metric, shown, result.LowerIsBetter));
         }
 
         int rank = 1;
@@ -181,7 +185,7 @@ public static class CompareReport
         ];
         double[] finite = [.. series.SelectMany(s => s.Y).Where(double.IsFinite)];
         bool logY = lowerIsBetter && finite.Length > 0 && finite.All(v => v > 0) && finite.Max() > 30 * finite.Min();
-        ScottPlot.Plot plot = Charts.Lines(title, "learning rate (log₁₀ axis)", $"mean {metric}", series, logY);
+        ScottPlot.Plot plot = Charts.Lines(title, "learning rate (log scale)", $"mean {metric}", series, logY);
         foreach (ScottPlot.Plottables.Scatter line in plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>())
         {
             line.MarkerSize = 7;
@@ -190,7 +194,6 @@ public static class CompareReport
 
         double[] rates = [.. ranking.SelectMany(c => c.Search.Keys).Distinct().Order()];
         plot.Axes.Bottom.SetTicks([.. rates.Select(Math.Log10)], [.. rates.Select(r => r.ToString("G4", Inv))]);
-        plot.ShowLegend(ScottPlot.Edge.Right);
         return plot;
     }
 
@@ -237,7 +240,6 @@ public static class CompareReport
         plot.Axes.SetLimitsY(-0.6, ranking.Count - 0.4);
         plot.Title(title);
         plot.XLabel(metric);
-        plot.ShowLegend(ScottPlot.Edge.Bottom);
         return plot;
     }
 }

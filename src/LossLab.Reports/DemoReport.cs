@@ -7,7 +7,7 @@ using LossLab.Losses;
 namespace LossLab.Reports;
 
 /// <summary>
-/// The demo's report: for every scenario, the loss curves of all runs (log scale), the loss landscape of mse, l1 and
+/// The demo's report: for every scenario, the loss curves of all runs (log scale, one chart per loss), the loss landscape of mse, l1 and
 /// huber over (w, b) with every optimizer's path drawn on it, the data with the fitted lines and the outliers
 /// highlighted, and the residual histogram.
 /// </summary>
@@ -41,13 +41,18 @@ public static class DemoReport
                     r.Parameters[0].ToString("F4", Inv), r.Parameters[1].ToString("F4", Inv), r.ParameterError.ToString("F4", Inv),
                     r.SettledEpoch?.ToString(Inv) ?? "never", TextNumber.G(r.Jitter, 3),
                 ]));
-            report.Chart(
-                $"{s.Name}-loss-curves",
-                "Training loss per epoch (log₁₀), every loss × optimizer",
-                Charts.Lines($"{s.Name}: loss curves", "epoch", "training loss", s.Runs.Select(r => Series.Indexed($"{r.Loss} + {Short(r.Optimizer)}", r.LossCurve)), logY: true));
+            // One chart per loss (its optimizers), so that no chart holds more lines than stay apart.
+            foreach (var group in s.Runs.GroupBy(r => r.Loss))
+            {
+                report.Chart(
+                    $"{s.Name}-loss-curves-{group.Key}",
+                    $"Training {group.Key} loss per epoch (log scale), one line per optimizer",
+                    Charts.Lines($"{s.Name}: {group.Key} loss per epoch", "epoch", $"training {group.Key} loss", group.Take(Charts.MaxSeries).Select(r => Series.Indexed(Short(r.Optimizer), r.LossCurve)), logY: true));
+            }
+
             foreach (string loss in Demo.Losses)
             {
-                report.Chart($"{s.Name}-landscape-{loss}", $"The {loss} landscape over (w, b) with each optimizer's path", Landscape(s, loss));
+                report.Chart($"{s.Name}-landscape-{loss}", $"The {loss} landscape over (w, b) with each optimizer's path from the shared start (white disc) to its end (diamond of its colour); the red cross is the true (2, 1)", Landscape(s, loss));
             }
 
             report.Chart($"{s.Name}-fits", "The data and the best fitted line of each loss (outliers circled)", Fits(s));
@@ -76,7 +81,8 @@ public static class DemoReport
             return loss.Evaluate(predictions, s.Train.Targets, Span<float>.Empty);
         }
 
-        return Charts.Surface($"{s.Name}: {lossName} landscape", "w", "b", Value, wRange, bRange, paths, [("true (2, 1)", 2, 1)], grid: 60);
+        SurfaceMark[] marks = [new("start", s.InitialParameters[0], s.InitialParameters[1], MarkKind.Start), new("true (2, 1)", 2, 1, MarkKind.Target)];
+        return Charts.Surface($"{s.Name}: {lossName} landscape", "w", "b", Value, wRange, bRange, paths, marks, grid: 60);
     }
 
     private static ScottPlot.Plot Fits(DemoScenario s)

@@ -165,11 +165,11 @@ public static class FitReport
 
         report.Chart(
             "epoch-loss",
-            "Training and validation loss per epoch (log₁₀); the training value is the mean of the batch losses seen during the epoch",
+            "Training and validation loss per epoch (log scale); the training value is the mean of the batch losses seen during the epoch",
             epochSeries.Count > 1 ? Charts.Lines("Loss per epoch", "epoch", "loss", epochSeries, logY: true) : Single(Charts.Lines("Training loss per epoch", "epoch", "loss", epochSeries, logY: true)));
         report.Chart(
             "step-loss",
-            "Loss after each update (log₁₀), on the batch the next step uses (the whole training part for full batch)" + Thinned(rows),
+            "Loss after each update (log scale), on the batch the next step uses (the whole training part for full batch)" + Thinned(rows),
             Single(Charts.Lines("Loss per step", "step", "loss", [Steps("loss", run.Loss, 0, rows)], logY: true)));
         report.Chart(
             "learning-rate",
@@ -177,7 +177,7 @@ public static class FitReport
             Single(Charts.Lines("Learning rate", "step", "learning rate", [Steps("learning rate", run.LearningRate, 1, rows)], logY: false)));
         report.Chart(
             "gradient-norm",
-            "Global gradient norm of each update before clipping (log₁₀)" + Thinned(rows - 1),
+            "Global gradient norm of each update before clipping (log scale)" + Thinned(rows - 1),
             Single(Charts.Lines("Gradient norm", "step", "‖gradient‖", [Steps("gradient norm", run.GradientNorm, 1, rows)], logY: true)));
     }
 
@@ -249,7 +249,6 @@ public static class FitReport
             plot.Title("Data and fitted model");
             plot.XLabel(xLabel);
             plot.YLabel(yLabel);
-            plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         }
 
         if (validation is not null)
@@ -283,6 +282,7 @@ public static class FitReport
             int[] keep = [.. Enumerable.Range(0, actual.Length).Where(i => double.IsFinite(actual[i]) && double.IsFinite(predicted[i]))];
             var points = plot.Add.ScatterPoints(keep.Select(i => actual[i]).ToArray(), keep.Select(i => predicted[i]).ToArray());
             points.LegendText = label;
+            points.Color = new ScottPlot.Palettes.Category10().GetColor(label == "validation" ? 1 : 0);
             if (label == "validation")
             {
                 points.MarkerShape = ScottPlot.MarkerShape.OpenCircle;
@@ -293,7 +293,6 @@ public static class FitReport
         plot.Title("Predicted against actual");
         plot.XLabel($"actual {target}");
         plot.YLabel($"predicted {target}");
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         return plot;
     }
 

@@ -64,7 +64,8 @@ public static class OptimizeReport
             int every = PathStride(rows);
             report.Chart(
                 "surface",
-                $"The path of {optimizer} on {function.Name} from the start to the end, over the surface coloured by log₁₀(value − lowest value shown)"
+                $"The path of {optimizer} on {function.Name} from the start (white disc) to the end (black diamond), over the surface coloured by log₁₀(value − lowest value shown)"
+                    + (function.Minimum.Count == 2 ? "; the red cross is the global minimum" : string.Empty)
                     + (every > 1 ? string.Create(Inv, $"; the path is drawn through every {every}th step") : string.Empty),
                 Surface(function, trace, every));
         }
@@ -79,7 +80,7 @@ public static class OptimizeReport
             double min = function.MinimumValue;
             report.Chart(
                 "value",
-                string.Create(Inv, $"Distance of the value from the global minimum value {min:G6} per step (log₁₀; a step exactly at the minimum is not drawn)") + FitReport.Thinned(rows),
+                string.Create(Inv, $"Distance of the value from the global minimum value {min:G6} per step (log scale; a step exactly at the minimum is not drawn)") + FitReport.Thinned(rows),
                 FitReport.Single(Charts.Lines("Value − minimum", "step", "value − min", [FitReport.Steps("value − min", [.. values.Select(v => v - min)], 0, rows)], logY: true)));
         }
         else
@@ -87,7 +88,7 @@ public static class OptimizeReport
             bool positive = values.Where(double.IsFinite).All(v => v > 0);
             report.Chart(
                 "value",
-                (positive ? "Value per step (log₁₀)" : "Value per step (the function is unbounded below, so the scale is linear)") + FitReport.Thinned(rows),
+                (positive ? "Value per step (log scale)" : "Value per step (the function is unbounded below, so the scale is linear)") + FitReport.Thinned(rows),
                 FitReport.Single(Charts.Lines("Value", "step", "value", [FitReport.Steps("value", values, 0, rows)], logY: positive)));
         }
 
@@ -97,7 +98,7 @@ public static class OptimizeReport
             FitReport.Single(Charts.Lines("Learning rate", "step", "learning rate", [FitReport.Steps("learning rate", trace.LearningRates, 1, rows)], logY: false)));
         report.Chart(
             "gradient-norm",
-            "Norm of the gradient each update read, before clipping (log₁₀)" + FitReport.Thinned(steps),
+            "Norm of the gradient each update read, before clipping (log scale)" + FitReport.Thinned(steps),
             FitReport.Single(Charts.Lines("Gradient norm", "step", "‖gradient‖", [FitReport.Steps("gradient norm", trace.GradientNorms, 1, rows)], logY: true)));
         return report;
     }
@@ -133,10 +134,10 @@ public static class OptimizeReport
         int[] finite = [.. Enumerable.Range(0, trace.Points.Count)
             .Where(i => (i % every == 0 || i == trace.Points.Count - 1) && float.IsFinite(trace.Points[i][0]) && float.IsFinite(trace.Points[i][1]))];
         var path = new SurfacePath("path", [.. finite.Select(i => (double)trace.Points[i][0])], [.. finite.Select(i => (double)trace.Points[i][1])]);
-        var marks = new List<(string Label, double X, double Y)> { ("start", path.X[0], path.Y[0]), (finite[^1] == trace.Points.Count - 1 ? "end" : "last finite point", path.X[^1], path.Y[^1]) };
+        var marks = new List<SurfaceMark> { new("start", path.X[0], path.Y[0], MarkKind.Start), new(finite[^1] == trace.Points.Count - 1 ? "end" : "last finite point", path.X[^1], path.Y[^1], MarkKind.End) };
         if (function.Minimum.Count == 2)
         {
-            marks.Add(("minimum", function.Minimum[0], function.Minimum[1]));
+            marks.Add(new("minimum", function.Minimum[0], function.Minimum[1], MarkKind.Target));
         }
 
         var (xRange, yRange) = Charts.Bounds([path], marks.Select(m => (m.X, m.Y)));
@@ -148,27 +149,7 @@ public static class OptimizeReport
             return function.Evaluate(point, Span<double>.Empty);
         }
 
-        ScottPlot.Plot plot = Charts.Surface($"{function.Name}: path", "x", "y", Value, xRange, yRange, [path], marks);
-        plot.ShowLegend(EmptiestCorner(path, marks, xRange, yRange));
-        return plot;
-    }
-
-    /// <summary>The corner where the legend hides the fewest marks and path points (a mark counts as many points).</summary>
-    private static ScottPlot.Alignment EmptiestCorner(SurfacePath path, List<(string Label, double X, double Y)> marks, (double Min, double Max) x, (double Min, double Max) y)
-    {
-        (ScottPlot.Alignment Corner, bool Left, bool Upper)[] corners =
-        [
-            (ScottPlot.Alignment.UpperLeft, true, true), (ScottPlot.Alignment.UpperRight, false, true),
-            (ScottPlot.Alignment.LowerLeft, true, false), (ScottPlot.Alignment.LowerRight, false, false),
-        ];
-        return corners.MinBy(c => Enumerable.Range(0, path.X.Length).Count(i => Inside(c.Left, c.Upper, path.X[i], path.Y[i]))
-            + (path.X.Length * marks.Count(m => Inside(c.Left, c.Upper, m.X, m.Y)))).Corner;
-
-        bool Inside(bool left, bool upper, double px, double py)
-        {
-            double fx = (px - x.Min) / (x.Max - x.Min), fy = (py - y.Min) / (y.Max - y.Min);
-            return (left ? fx < 0.3 : fx > 0.7) && (upper ? fy > 0.7 : fy < 0.3);
-        }
+        return Charts.Surface($"{function.Name}: path", "x", "y", Value, xRange, yRange, [path], marks);
     }
 
     private static string Point(IEnumerable<float> p) => "(" + string.Join(", ", p.Select(v => float.IsFinite(v) ? v.ToString("G6", Inv) : "n/a")) + ")";

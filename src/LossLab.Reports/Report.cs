@@ -11,11 +11,17 @@ namespace LossLab.Reports;
 /// </summary>
 public sealed class Report
 {
-    /// <summary>Width of every chart in pixels.</summary>
-    public const int ChartWidth = 720;
+    /// <summary>Width of every chart in pixels: the PNG is rendered at the size the page shows it.</summary>
+    public const int ChartWidth = 860;
 
     /// <summary>Height of every chart in pixels.</summary>
-    public const int ChartHeight = 460;
+    public const int ChartHeight = 520;
+
+    /// <summary>
+    /// The page's font stack: the charts' font (<see cref="Charts.FontName"/>) first, then Verdana (the design DejaVu
+    /// Sans follows, for machines without it), then any sans-serif font.
+    /// </summary>
+    public const string FontStack = "\"DejaVu Sans\", Verdana, sans-serif";
 
     private readonly List<Block> _blocks = [];
     private readonly List<(string Key, string Value)> _provenance = [];
@@ -67,7 +73,7 @@ public sealed class Report
             file = FileName(name) + "-" + i.ToString(CultureInfo.InvariantCulture);
         }
 
-        return Add(new ChartBlock(file, caption, plot));
+        return Add(new ChartBlock(file, caption, Charts.Style(plot)));
     }
 
     /// <summary>Writes the folder whole (staged, then moved into place); returns the chart file names.</summary>
@@ -79,7 +85,9 @@ public sealed class Report
             foreach (ChartBlock chart in _blocks.OfType<ChartBlock>())
             {
                 chart.Plot.SavePng(writer.PathOf(chart.Name + ".png"), ChartWidth, ChartHeight);
-                chart.Plot.SaveSvg(writer.PathOf(chart.Name + ".svg"), ChartWidth, ChartHeight);
+                string svg = writer.PathOf(chart.Name + ".svg");
+                chart.Plot.SaveSvg(svg, ChartWidth, ChartHeight);
+                File.WriteAllText(svg, SvgFonts(File.ReadAllText(svg)));
             }
 
             writer.WriteText("results.json", json);
@@ -104,6 +112,18 @@ public sealed class Report
         ("platform", System.Runtime.InteropServices.RuntimeInformation.OSDescription + " " + System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture),
         ("processors", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)),
     ];
+
+    /// <summary>
+    /// An SVG whose text names the page's whole font stack (<see cref="FontStack"/>) instead of the one family the chart
+    /// was drawn with, so that a browser without that family falls back to a sans-serif font, not its default serif.
+    /// </summary>
+    public static string SvgFonts(string svg)
+    {
+        ArgumentNullException.ThrowIfNull(svg);
+        string stack = FontStack.Replace("\"", "'", StringComparison.Ordinal);
+        return svg.Replace($"font-family=\"{Charts.FontName}\"", $"font-family=\"{stack}\"", StringComparison.Ordinal)
+            .Replace($"font-family:{Charts.FontName};", $"font-family:{stack};", StringComparison.Ordinal);
+    }
 
     /// <summary>A safe file name: letters, digits, '-', '_' and '.'; anything else becomes '_'.</summary>
     public static string FileName(string name)
@@ -130,7 +150,8 @@ public sealed class Report
     {
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{E(Title)}</title>");
-        html.Append("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;font-size:0.9em;margin:0.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}td.n{text-align:right}figure{display:inline-block;margin:0.5em;vertical-align:top}img{max-width:520px;border:1px solid #ddd}.note{background:#f4f7fb;padding:0.5em 1em}dl.run{display:grid;grid-template-columns:max-content auto;gap:2px 1em;font-size:0.9em}dl.run dt{font-weight:bold}dl.run dd{margin:0}</style></head><body>");
+        // Charts at their native size (never scaled down: their text is drawn at the size it is read), one font for page and charts.
+        html.Append(CultureInfo.InvariantCulture, $"<style>body{{font-family:{FontStack};max-width:1100px;margin:2em auto;color:#222}}table{{border-collapse:collapse;font-size:0.9em;margin:0.5em 0}}td,th{{border:1px solid #ccc;padding:2px 6px;text-align:left}}td.n{{text-align:right}}figure{{display:inline-block;margin:0.5em;vertical-align:top}}img.chart{{width:{ChartWidth}px;height:{ChartHeight}px;max-width:none;border:1px solid #ddd}}figcaption{{max-width:{ChartWidth}px}}.note{{background:#f4f7fb;padding:0.5em 1em}}dl.run{{display:grid;grid-template-columns:max-content auto;gap:2px 1em;font-size:0.9em}}dl.run dt{{font-weight:bold}}dl.run dd{{margin:0}}</style></head><body>");
         html.Append(CultureInfo.InvariantCulture, $"<h1>{E(Title)}</h1><h2>What was run</h2><dl class=\"run\">");
         foreach (var (key, value) in Provenance())
         {
@@ -149,7 +170,7 @@ public sealed class Report
                     inFigures = true;
                 }
 
-                html.Append(CultureInfo.InvariantCulture, $"<figure><img class=\"chart\" src=\"{chart.Name}.png\" alt=\"{E(chart.Caption)}\" width=\"{ChartWidth}\" height=\"{ChartHeight}\" style=\"height:auto\"><figcaption>{E(chart.Caption)} (<a href=\"{chart.Name}.svg\">SVG</a>)</figcaption></figure>");
+                html.Append(CultureInfo.InvariantCulture, $"<figure><img class=\"chart\" src=\"{chart.Name}.png\" alt=\"{E(chart.Caption)}\" width=\"{ChartWidth}\" height=\"{ChartHeight}\"><figcaption>{E(chart.Caption)} (<a href=\"{chart.Name}.svg\">SVG</a>)</figcaption></figure>");
                 continue;
             }
 

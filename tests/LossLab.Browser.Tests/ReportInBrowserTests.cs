@@ -11,7 +11,7 @@ public sealed class ReportInBrowserTests
 {
     private const string ChromiumPath = "/usr/bin/chromium";
     private const string MissingChromium = "headless Chromium check needs Debian's chromium: apt-get install -y chromium";
-    private const int ExpectedCharts = 18;
+    private const int ExpectedCharts = 24;
     private static readonly TimeSpan WholeTestTimeout = TimeSpan.FromSeconds(60);
     private const float StepTimeoutMs = 20_000;
 
@@ -149,7 +149,7 @@ public sealed class ReportInBrowserTests
             """
             () => Promise.all(Array.from(document.querySelectorAll('img.chart')).map(async img => {
                 try { await img.decode(); } catch { }
-                return { src: img.getAttribute('src') ?? '', complete: img.complete, width: img.naturalWidth, height: img.naturalHeight };
+                return { src: img.getAttribute('src') ?? '', complete: img.complete, width: img.naturalWidth, height: img.naturalHeight, shownWidth: img.clientWidth, shownHeight: img.clientHeight };
             }))
             """);
         Assert.NotNull(result);
@@ -162,7 +162,15 @@ public sealed class ReportInBrowserTests
             int width = chart.GetProperty("width").GetInt32();
             int height = chart.GetProperty("height").GetInt32();
             Assert.True(complete && width > 0 && height > 0, $"chart {src} did not load ({width}x{height}, complete={complete})");
+
+            // Shown at its native size: the text drawn into the chart is read at the size it was drawn.
+            Assert.Equal(width, chart.GetProperty("shownWidth").GetDouble(), 0.5);
+            Assert.Equal(height, chart.GetProperty("shownHeight").GetDouble(), 0.5);
         }
+
+        // The page's text is in the charts' font.
+        string font = await page.EvaluateAsync<string>("() => getComputedStyle(document.body).fontFamily");
+        Assert.StartsWith("\"DejaVu Sans\"", font, StringComparison.Ordinal);
 
         string screenshot = Path.Combine(work, "report.png");
         await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });

@@ -15,7 +15,7 @@ public sealed class DemoReportTests
         Assert.Contains("report:", output, StringComparison.Ordinal);
         string html = File.ReadAllText(Path.Combine(dir, "index.html"));
         string[] images = Regex.Matches(html, "src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToArray();
-        Assert.Equal(18, images.Length);
+        Assert.Equal(24, images.Length);
         foreach (string image in images)
         {
             Assert.True(new FileInfo(Path.Combine(dir, image)).Length > 5000, image);
