@@ -4,7 +4,7 @@ using LossLab.Specs;
 
 namespace LossLab.Cli;
 
-/// <summary>Builds the command tree and maps failures to exit codes: 0 success, 1 user error, 2 internal error.</summary>
+/// <summary>Builds the command tree and maps failures to exit codes: 0 success, 1 user error, 2 internal error, 3 a diverged training run (<c>fit</c>), 130 interrupted (Ctrl-C).</summary>
 internal static partial class App
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default)
