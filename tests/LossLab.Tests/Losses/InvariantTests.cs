@@ -171,7 +171,7 @@ public sealed class InvariantTests
         foreach (string spec in LossCases.Specs)
         {
             LossInfo info = LossCatalog.Find(spec.Split(':')[0])!;
-            (double[] p, double[] t, int classes) = Inputs.For(info.Input, new Random(11));
+            (double[] p, double[] t, int classes) = Inputs.For(spec, info.Input, new Random(11));
             ILoss loss = LossCatalog.Create(spec, classes);
             double[] gd = new double[p.Length];
             float[] gf = new float[p.Length];
