@@ -164,9 +164,7 @@ public sealed class ValidationTests
 
     [Theory]
     [InlineData("giou", new[] { 0f, 0f, 1f, 1f }, new[] { 1f, 1f, 0f, 0f }, "giou: target box 0 is (1, 1, 0, 0), which is inverted (x2 < x1 or y2 < y1)")]
-    [InlineData("giou", new[] { 1f, 1f, 0f, 0f }, new[] { 0f, 0f, 1f, 1f }, "giou: predicted box 0 is (1, 1, 0, 0), which is inverted")]
     [InlineData("iou", new[] { 0f, 0f, 1f, 1f }, new[] { 0f, 0f, 1f, 0f }, "iou: target box 0 is (0, 0, 1, 0), which is empty (zero width or height)")]
-    [InlineData("ciou", new[] { 0f, 0f, 0f, 0f }, new[] { 0f, 0f, 1f, 1f }, "ciou: predicted box 0 is (0, 0, 0, 0), a point (zero width and height) whose aspect ratio is undefined")]
     [InlineData("ciou", new[] { 0f, 0f, 1f, 1f }, new[] { 2f, 2f, 2f, 2f }, "ciou: target box 0 is (2, 2, 2, 2), which is empty")]
     [InlineData("diou", new[] { 0f, 0f, 1f, 1f, 0f, 0f, 1f, 1f }, new[] { 0f, 0f, 1f, 1f, 0f, 0f, 1f, float.NaN }, "diou: target box 1 is (0, 0, 1, NaN); coordinates must be finite")]
     public void Degenerate_and_inverted_boxes_are_rejected_naming_the_box(string spec, float[] predictions, float[] targets, string expected)
@@ -176,13 +174,21 @@ public sealed class ValidationTests
     }
 
     [Fact]
-    public void An_inverted_box_pair_no_longer_scores_a_perfect_0_and_valid_boxes_still_score()
+    public void An_inverted_predicted_box_no_longer_scores_a_perfect_0()
     {
+        // torchvision counts w·h = (−1)(−1) as a positive area, so the inverted copy of a box scored 0 under giou.
         ILoss giou = LossCatalog.Create("giou");
-        Assert.Throws<ArgumentException>(() => giou.Evaluate([1f, 1f, 0f, 0f], [1f, 1f, 0f, 0f], Span<float>.Empty));
+        float[] g = new float[4];
+        double inverted = giou.Evaluate([1f, 1f, 0f, 0f], [0f, 0f, 1f, 1f], g);
+        Assert.Equal(2, inverted, 6);
+        Assert.True(g[0] > 0 && g[2] < 0, "a descent step un-inverts the box (x1 down, x2 up)");
+        Assert.True(inverted > giou.Evaluate([0.5f, 0.5f, 0.5f, 0.5f], [0f, 0f, 1f, 1f], Span<float>.Empty), "worse than an empty box");
         Assert.Equal(0, giou.Evaluate([0f, 0f, 1f, 1f], [0f, 0f, 1f, 1f], Span<float>.Empty), 6);
 
-        // A zero-width prediction is allowed where the loss is defined (not for ciou's aspect ratio).
-        Assert.True(double.IsFinite(giou.Evaluate([0f, 0f, 0f, 1f], [0f, 0f, 1f, 1f], new float[4])));
+        // A predicted point has no CIoU aspect term: the DIoU value, finite, with a finite gradient.
+        float[] gc = new float[4];
+        double ciou = LossCatalog.Create("ciou").Evaluate([0f, 0f, 0f, 0f], [0f, 0f, 1f, 1f], gc);
+        Assert.Equal(LossCatalog.Create("diou").Evaluate([0f, 0f, 0f, 0f], [0f, 0f, 1f, 1f], Span<float>.Empty), ciou, 6);
+        Assert.All(gc, v => Assert.True(float.IsFinite(v)));
     }
 }

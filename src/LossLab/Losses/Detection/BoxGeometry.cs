@@ -62,8 +62,19 @@ internal readonly struct BoxGeometry<T> where T : unmanaged, IFloatingPointIeee7
         Height = y2 - y1;
         TargetWidth = x2g - x1g;
         TargetHeight = y2g - y1g;
-        Union = (Width * Height) + (TargetWidth * TargetHeight) - inter;
-        UnionGrad = new Grad4<T>(-Height, -Width, Height, Width).Minus(dInter);
+
+        // A predicted box inverted on both axes would have a positive area w·h (so an inverted copy of the target
+        // scored a perfect 0): its area counts as −w·h instead, so the union shrinks and every loss grows.
+        T area = Width * Height;
+        var areaGrad = new Grad4<T>(-Height, -Width, Height, Width);
+        if (Width < T.Zero && Height < T.Zero)
+        {
+            area = -area;
+            areaGrad = areaGrad.Times(-T.One);
+        }
+
+        Union = area + (TargetWidth * TargetHeight) - inter;
+        UnionGrad = areaGrad.Minus(dInter);
 
         T denominator = Union + eps;
         Iou = inter / denominator;
@@ -88,7 +99,7 @@ internal readonly struct BoxGeometry<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>∂IoU/∂(x1, y1, x2, y2).</summary>
     public Grad4<T> IouGrad { get; }
 
-    /// <summary>union = area(pred) + area(gt) − inter.</summary>
+    /// <summary>union = area(pred) + area(gt) − inter, area(pred) = w·h (−w·h when w &lt; 0 and h &lt; 0).</summary>
     public T Union { get; }
 
     /// <summary>∂union/∂(x1, y1, x2, y2) = ∂area(pred) − ∂inter.</summary>
@@ -199,14 +210,12 @@ internal static class BoxLosses
     }
 
     /// <summary>
-    /// Checks every box, then evaluates each pair. Target boxes must be finite with x1 &lt; x2 and y1 &lt; y2; predicted
-    /// boxes must not be inverted (x2 &lt; x1 or y2 &lt; y1), and with <paramref name="needsAspect"/> (CIoU) must not have
-    /// both width and height 0. A pair whose products overflow (or underflow) <typeparamref name="T"/> is evaluated on
+    /// Checks every target box (finite, x1 &lt; x2 and y1 &lt; y2), then evaluates each pair. A pair whose products overflow (or underflow) <typeparamref name="T"/> is evaluated on
     /// its coordinates divided by a power of two s (every box loss is invariant under a common scaling of the
     /// coordinates, up to eps), with the gradient divided by s.
     /// </summary>
-    /// <exception cref="ArgumentException">A degenerate or inverted box, or a float64 pair that stays non-finite after rescaling.</exception>
-    public static double Run<T, TTerm>(string name, TTerm term, T eps, bool needsAspect, ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
+    /// <exception cref="ArgumentException">A non-finite, empty or inverted target box, or a float64 pair that stays non-finite after rescaling.</exception>
+    public static double Run<T, TTerm>(string name, TTerm term, T eps, ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TTerm : struct, IBoxTerm<T>
     {
@@ -218,7 +227,7 @@ internal static class BoxLosses
 
         for (int i = 0; i < n; i++)
         {
-            CheckBoxes(name, i, predictions.Slice(4 * i, 4), targets.Slice(4 * i, 4), needsAspect);
+            CheckTarget(name, i, targets.Slice(4 * i, 4));
         }
 
         T scale = reduction == Reduction.Mean ? T.One / T.CreateTruncating(n) : T.One;
@@ -269,7 +278,7 @@ internal static class BoxLosses
         return reduction == Reduction.Mean ? sum / n : sum;
     }
 
-    private static void CheckBoxes<T>(string name, int i, ReadOnlySpan<T> p, ReadOnlySpan<T> g, bool needsAspect)
+    private static void CheckTarget<T>(string name, int i, ReadOnlySpan<T> g)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Layout = "boxes are (x1, y1, x2, y2) with x1 < x2 and y1 < y2";
@@ -282,21 +291,6 @@ internal static class BoxLosses
         {
             string what = g[2] < g[0] || g[3] < g[1] ? "inverted (x2 < x1 or y2 < y1)" : "empty (zero width or height)";
             throw new ArgumentException($"{name}: target box {i} is {Format(g)}, which is {what}; {Layout}", "targets");
-        }
-
-        // Non-finite predictions (a diverged model) pass through and give a non-finite loss, as in PyTorch.
-        if (p[2] < p[0] || p[3] < p[1])
-        {
-            throw new ArgumentException(
-                $"{name}: predicted box {i} is {Format(p)}, which is inverted (x2 < x1 or y2 < y1) and would score as a box with a positive area; {Layout}",
-                "predictions");
-        }
-
-        if (needsAspect && p[2] == p[0] && p[3] == p[1])
-        {
-            throw new ArgumentException(
-                $"{name}: predicted box {i} is {Format(p)}, a point (zero width and height) whose aspect ratio is undefined; {Layout}",
-                "predictions");
         }
     }
 
