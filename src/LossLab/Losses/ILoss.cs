@@ -76,7 +76,7 @@ public abstract record Loss : ILoss
     {
         Check(predictions.Length, targets.Length, gradient.Length, reduction);
         double value = Compute(predictions, targets, default, gradient, reduction);
-        return double.IsFinite(value) && TensorPrimitives.IsFiniteAll<float>(gradient)
+        return double.IsFinite(value) && AllFinite(gradient)
             ? value
             : InDouble(predictions, targets, default, gradient, reduction, value);
     }
@@ -98,7 +98,7 @@ public abstract record Loss : ILoss
         int items = Check(predictions.Length, targets.Length, gradient.Length, Reduction.None);
         CheckValues(items, values.Length);
         double sum = Compute(predictions, targets, values, gradient, Reduction.None);
-        if (!double.IsFinite(sum) || !TensorPrimitives.IsFiniteAll<float>(values) || !TensorPrimitives.IsFiniteAll<float>(gradient))
+        if (!double.IsFinite(sum) || !AllFinite(values) || !AllFinite(gradient))
         {
             InDouble(predictions, targets, values, gradient, Reduction.None, sum);
         }
@@ -125,7 +125,7 @@ public abstract record Loss : ILoss
     /// </summary>
     private double InDouble(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> values, Span<float> gradient, Reduction reduction, double value)
     {
-        if (!TensorPrimitives.IsFiniteAll(predictions) || !TensorPrimitives.IsFiniteAll(targets))
+        if (!AllFinite(predictions) || !AllFinite(targets))
         {
             return value;
         }
@@ -141,6 +141,9 @@ public abstract record Loss : ILoss
         TensorPrimitives.ConvertTruncating(g, gradient);
         return result;
     }
+
+    /// <summary>Whether every entry is finite (true for an empty span).</summary>
+    private static bool AllFinite(ReadOnlySpan<float> span) => span.IsEmpty || TensorPrimitives.IsFiniteAll(span);
 
     private int Check(int predictionLength, int targetLength, int gradientLength, Reduction reduction)
     {

@@ -45,6 +45,9 @@ public sealed class ExtremeInputTests
             double value = loss.Evaluate(p, t, grad, reduction);
             Assert.False(double.IsNaN(value), $"{spec} {reduction}: NaN value");
             Assert.True(double.IsFinite(value) || anyOverflow, $"{spec} {reduction}: value {value} although no item overflows");
+            double valueOnly = loss.Evaluate(p, t, Span<float>.Empty, reduction);
+            Assert.False(double.IsNaN(valueOnly), $"{spec} {reduction}: NaN value without a gradient");
+            Assert.True(double.IsFinite(valueOnly) || anyOverflow, $"{spec} {reduction}: value {valueOnly} without a gradient although no item overflows");
             for (int i = 0; i < p.Length; i++)
             {
                 Assert.False(float.IsNaN(grad[i]), $"{spec} {reduction}: NaN gradient at {i} (p = {p[i]})");
