@@ -110,4 +110,16 @@ public sealed class OptimizeCommandTests
         Assert.Equal(0, human.Code);
         Assert.Contains("betas=0.9/0.999", human.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void One_cycle_with_cycle_momentum_on_adagrad_is_a_one_line_error_naming_the_option()
+    {
+        var (code, _, error) = CliRunner.Run("optimize", "--function", "quadratic", "--start", "1,1", "--optimizer", "adagrad:lr=0.1", "--schedule", "one_cycle:max_lr=0.1,total_steps=20", "--steps", "20");
+        Assert.Equal(1, code);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains("one_cycle: adagrad has no momentum or betas", error, StringComparison.Ordinal);
+        Assert.Contains("cycle_momentum=false", error, StringComparison.Ordinal);
+        var (ok, _, _) = CliRunner.Run("optimize", "--function", "quadratic", "--start", "1,1", "--optimizer", "adagrad:lr=0.1", "--schedule", "one_cycle:max_lr=0.1,total_steps=20,cycle_momentum=false", "--steps", "20");
+        Assert.Equal(0, ok);
+    }
 }

@@ -48,6 +48,11 @@ internal static class EvalCommand
             }
 
             int items = instance.ItemCount(p.Length, t.Length);
+            if (instance is BoxLoss)
+            {
+                CheckPredictedBoxes(instance.Name, p);
+            }
+
             float[] grad = new float[p.Length];
             JsonNode? valueNode;
             string valueText;
@@ -55,16 +60,19 @@ internal static class EvalCommand
             {
                 float[] values = new float[items];
                 instance.EvaluateItems(p, t, values, grad);
+                CheckFinite(instance.Name, "item", values);
                 valueNode = JsonOutput.Numbers(values);
                 valueText = "[" + string.Join(", ", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]";
             }
             else
             {
                 float value = (float)instance.Evaluate(p, t, grad, r);
+                CheckFinite(instance.Name, "value", [value]);
                 valueNode = JsonOutput.Number(value);
                 valueText = value.ToString("R", CultureInfo.InvariantCulture);
             }
 
+            CheckFinite(instance.Name, "gradient entry", grad);
             var document = new JsonObject
             {
                 ["loss"] = instance.Name,
@@ -95,6 +103,42 @@ internal static class EvalCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// Refuses predicted boxes that are inverted (x2 &lt; x1 or y2 &lt; y1) or, for ciou, points: the library scores them
+    /// (training passes through such boxes), but a box typed by hand that way is a mistake.
+    /// </summary>
+    private static void CheckPredictedBoxes(string loss, float[] p)
+    {
+        for (int o = 0; o + 3 < p.Length; o += 4)
+        {
+            string box = FormattableString.Invariant($"({p[o]}, {p[o + 1]}, {p[o + 2]}, {p[o + 3]})");
+            if (p[o + 2] < p[o] || p[o + 3] < p[o + 1])
+            {
+                throw new UserException($"{loss}: predicted box {o / 4} is {box}, which is inverted (x2 < x1 or y2 < y1); boxes are (x1, y1, x2, y2) with x1 < x2 and y1 < y2");
+            }
+
+            if (loss == "ciou" && p[o + 2] == p[o] && p[o + 3] == p[o + 1])
+            {
+                throw new UserException($"{loss}: predicted box {o / 4} is {box}, a point (zero width and height) whose aspect ratio is undefined; boxes are (x1, y1, x2, y2) with x1 < x2 and y1 < y2");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses a result that overflows float32. The library never returns NaN for finite inputs in the loss's domain
+    /// and returns ±∞ only where the exact result lies beyond the float32 range, so this is a true overflow.
+    /// </summary>
+    private static void CheckFinite(string loss, string what, float[] numbers)
+    {
+        int bad = Array.FindIndex(numbers, v => !float.IsFinite(v));
+        if (bad >= 0)
+        {
+            string where = numbers.Length > 1 ? $" {bad}" : string.Empty;
+            throw new UserException(
+                $"{loss}: the {what}{where} overflows float32 ({numbers[bad].ToString(CultureInfo.InvariantCulture)}; beyond ±3.4e38) at these inputs; scale the predictions and targets down");
+        }
     }
 
     private static Reduction ParseReduction(string text)

@@ -139,7 +139,12 @@ public sealed class TrainingObjective
         return outputs;
     }
 
-    /// <summary>The targets as the loss expects them (margin losses read −1/+1 labels).</summary>
+    /// <summary>
+    /// The targets as the loss expects them (margin losses read −1/+1 labels), after checking them against the loss's
+    /// domain before any training: non-negative (msle, poisson_nll, tweedie), positive (gamma), in [0, 1] (bce,
+    /// bce_with_logits, focal, masks), or boxes with x1 &lt; x2 and y1 &lt; y2 (box losses).
+    /// </summary>
+    /// <exception cref="ArgumentException">The first target outside the domain, named by its 1-based row.</exception>
     public float[] EncodeTargets(float[] targets)
     {
         ArgumentNullException.ThrowIfNull(targets);
@@ -158,6 +163,28 @@ public sealed class TrainingObjective
             if (bad >= 0)
             {
                 throw new ArgumentException($"loss '{Loss.Name}' needs targets > 0, but row {bad + 1} has {targets[bad]}; use tweedie for targets with exact zeros, or another loss", nameof(targets));
+            }
+        }
+
+        if (Kind is InputKind.Probabilities or InputKind.Logits or InputKind.Mask)
+        {
+            int bad = Array.FindIndex(targets, t => !(t >= 0 && t <= 1));
+            if (bad >= 0)
+            {
+                throw new ArgumentException($"loss '{Loss.Name}' needs targets in [0, 1] (labels or soft labels), but row {(bad / TargetWidth) + 1} has {targets[bad]}; rescale the target or use another loss", nameof(targets));
+            }
+        }
+
+        if (Kind == InputKind.Boxes)
+        {
+            for (int o = 0; o + 3 < targets.Length; o += 4)
+            {
+                if (!(targets[o + 2] > targets[o] && targets[o + 3] > targets[o + 1]))
+                {
+                    throw new ArgumentException(
+                        FormattableString.Invariant($"loss '{Loss.Name}' needs target boxes (x1, y1, x2, y2) with x1 < x2 and y1 < y2, but row {(o / TargetWidth) + 1} has ({targets[o]}, {targets[o + 1]}, {targets[o + 2]}, {targets[o + 3]}); fix the box or use smooth_l1"),
+                        nameof(targets));
+                }
             }
         }
 

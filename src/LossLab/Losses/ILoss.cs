@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace LossLab.Losses;
 
@@ -65,10 +66,19 @@ public abstract record Loss : ILoss
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Where a float32 intermediate overflows although the inputs are finite (a value or a gradient comes out NaN or
+    /// ±∞), the call is evaluated again in float64 and rounded to float32: the value returned is then the float64 one,
+    /// and a gradient entry is ±∞ only where its exact value lies beyond the float32 range. Non-finite inputs (a
+    /// diverged model) are left to propagate.
+    /// </remarks>
     public double Evaluate(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> gradient, Reduction reduction = Reduction.Mean)
     {
         Check(predictions.Length, targets.Length, gradient.Length, reduction);
-        return Compute(predictions, targets, default, gradient, reduction);
+        double value = Compute(predictions, targets, default, gradient, reduction);
+        return double.IsFinite(value) && AllFinite(gradient)
+            ? value
+            : InDouble(predictions, targets, default, gradient, reduction, value);
     }
 
     /// <inheritdoc/>
@@ -79,11 +89,19 @@ public abstract record Loss : ILoss
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// As for <see cref="Evaluate(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Reduction)"/>, a NaN or ±∞ from
+    /// finite inputs is recomputed in float64 and rounded: ±∞ then means the exact value exceeds the float32 range.
+    /// </remarks>
     public void EvaluateItems(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> values, Span<float> gradient)
     {
         int items = Check(predictions.Length, targets.Length, gradient.Length, Reduction.None);
         CheckValues(items, values.Length);
-        Compute(predictions, targets, values, gradient, Reduction.None);
+        double sum = Compute(predictions, targets, values, gradient, Reduction.None);
+        if (!double.IsFinite(sum) || !AllFinite(values) || !AllFinite(gradient))
+        {
+            InDouble(predictions, targets, values, gradient, Reduction.None, sum);
+        }
     }
 
     /// <inheritdoc/>
@@ -100,6 +118,32 @@ public abstract record Loss : ILoss
     /// </summary>
     protected abstract double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
         where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// Evaluates a float32 call again in float64 (when its inputs are finite) and rounds the outputs back; returns
+    /// <paramref name="value"/> unchanged for non-finite inputs.
+    /// </summary>
+    private double InDouble(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets, Span<float> values, Span<float> gradient, Reduction reduction, double value)
+    {
+        if (!AllFinite(predictions) || !AllFinite(targets))
+        {
+            return value;
+        }
+
+        double[] p = new double[predictions.Length];
+        double[] t = new double[targets.Length];
+        TensorPrimitives.ConvertChecked(predictions, p.AsSpan());
+        TensorPrimitives.ConvertChecked(targets, t.AsSpan());
+        double[] v = new double[values.Length];
+        double[] g = new double[gradient.Length];
+        double result = Compute<double>(p, t, v, g, reduction);
+        TensorPrimitives.ConvertTruncating(v, values);
+        TensorPrimitives.ConvertTruncating(g, gradient);
+        return result;
+    }
+
+    /// <summary>Whether every entry is finite (true for an empty span).</summary>
+    private static bool AllFinite(ReadOnlySpan<float> span) => span.IsEmpty || TensorPrimitives.IsFiniteAll(span);
 
     private int Check(int predictionLength, int targetLength, int gradientLength, Reduction reduction)
     {

@@ -65,6 +65,24 @@ internal static class Num
         return um1 == -T.One ? -T.One : um1 * x / T.Log(u);
     }
 
+    /// <summary>
+    /// The difference p − t as m·z: z = p − t and m = 1, or, when p − t overflows although both are finite,
+    /// z = p/2 − t/2 and m = 2 (so the exact difference, up to rounding, is m·z without leaving the range).
+    /// </summary>
+    public static T Difference<T>(T p, T t, out T m) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T z = p - t;
+        if (T.IsInfinity(z) && T.IsFinite(p) && T.IsFinite(t))
+        {
+            T half = C<T>(0.5);
+            m = C<T>(2);
+            return (p * half) - (t * half);
+        }
+
+        m = T.One;
+        return z;
+    }
+
     /// <summary>sign(x) with sign(0) = 0 (PyTorch's <c>sgn</c>).</summary>
     public static T Sign<T>(T x) where T : unmanaged, IFloatingPointIeee754<T>
         => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero;

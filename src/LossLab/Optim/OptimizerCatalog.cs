@@ -38,6 +38,13 @@ public static class OptimizerCatalog
     private static readonly SpecParameter Betas = new("betas", "0.9/0.999", "decay rates β1/β2 of the moment estimates, each in [0, 1)");
     private static readonly SpecParameter Eps8 = new("eps", "1e-8", "added to the denominator for stability");
 
+    /// <summary>
+    /// The optimizers whose PyTorch (or lion-pytorch) defaults hold <c>momentum</c> or <c>betas</c>, which a one-cycle
+    /// schedule with <c>cycle_momentum</c> cycles: SGD's and RMSprop's momentum (even when it is 0, as PyTorch's
+    /// <c>momentum</c> key exists), the others' β₁.
+    /// </summary>
+    private static readonly string[] CyclesMomentum = ["sgd", "rmsprop", "adam", "adamw", "adamax", "nadam", "radam", "lion"];
+
     /// <summary>Every optimizer.</summary>
     public static IReadOnlyList<OptimizerInfo> All { get; } =
     [
@@ -88,13 +95,13 @@ public static class OptimizerCatalog
             "Adam with Nesterov momentum: μ_t = β1(1 − ½·0.96^(tψ))",
             "Adam that looks ahead like Nesterov momentum; often a little faster than Adam on smooth problems.",
             "torch.optim.NAdam",
-            (a, lr, _) => Rule("nadam", Optimizers.NAdam(lr, Beta(a, 0), Beta(a, 1), a.Number("eps"), a.Number("weight_decay"), a.Number("momentum_decay")), lr)),
+            (a, lr, mu) => Rule("nadam", Optimizers.NAdam(lr, mu ?? Beta(a, 0), Beta(a, 1), a.Number("eps"), a.Number("weight_decay"), a.Number("momentum_decay")), lr)),
         new("radam", "RAdam",
             [new("lr", "0.001", "learning rate η >= 0"), Betas, Eps8, WeightDecay],
             "Adam whose adaptive step is switched on only once the variance estimate is reliable (ρ_t > 5)",
             "Adam without the warm-up it usually needs: the first steps are plain momentum steps.",
             "torch.optim.RAdam",
-            (a, lr, _) => Rule("radam", Optimizers.RAdam(lr, Beta(a, 0), Beta(a, 1), a.Number("eps"), a.Number("weight_decay")), lr)),
+            (a, lr, mu) => Rule("radam", Optimizers.RAdam(lr, mu ?? Beta(a, 0), Beta(a, 1), a.Number("eps"), a.Number("weight_decay")), lr)),
         new("rprop", "Rprop",
             [new("lr", "0.01", "initial step size"), new("etas", "0.5/1.2", "η−/η+: step shrink and growth factors (0 < η− < 1 < η+)"), new("step_sizes", "1e-6/50", "smallest and largest step"), Maximize],
             "step ← step·η+ if g keeps its sign, ·η− if it flips; θ ← θ − sign(g)·step",
@@ -106,7 +113,7 @@ public static class OptimizerCatalog
             "c = β1m + (1−β1)g; θ ← θ(1 − ηλ) − η·sign(c); m ← β2m + (1−β2)g",
             "Sign of an interpolated momentum: every parameter moves by exactly η; memory-light and robust to gradient scale.",
             "Chen et al. 2023 (lion-pytorch)",
-            (a, lr, _) => Rule("lion", Optimizers.Lion(lr, Beta(a, 0), Beta(a, 1), a.Number("weight_decay"), a.Flag("maximize")), lr)),
+            (a, lr, mu) => Rule("lion", Optimizers.Lion(lr, mu ?? Beta(a, 0), Beta(a, 1), a.Number("weight_decay"), a.Flag("maximize")), lr)),
         new("lbfgs", "L-BFGS",
             [new("lr", "1", "step length scale"), new("max_iter", "20", "iterations per step"), new("max_eval", "0", "function evaluations per step (0: max_iter·5/4)"), new("tolerance_grad", "1e-7", "stop when max|g| <= this"), new("tolerance_change", "1e-9", "stop when the change is below this"), new("history_size", "100", "curvature pairs kept"), new("line_search_fn", "none", "none or strong_wolfe")],
             "quasi-Newton: two-loop recursion over the last curvature pairs, with an optional strong-Wolfe line search",
@@ -138,6 +145,11 @@ public static class OptimizerCatalog
             {
                 lr = ScheduleCatalog.Create(scheduleSpec, baseLr);
                 momentum = (lr as OneCycleLR)?.Momentum;
+                if (momentum is not null && !CyclesMomentum.Contains(info.Name))
+                {
+                    throw new SpecException(
+                        $"one_cycle: {info.Name} has no momentum or betas for cycle_momentum to cycle (PyTorch refuses it too: \"optimizer must support momentum with `cycle_momentum` option enabled\"); set one_cycle:cycle_momentum=false or use an optimizer with momentum or betas ({string.Join(", ", CyclesMomentum)})");
+                }
             }
 
             OptimizerRule rule = info.Factory(arguments, lr, momentum);

@@ -45,7 +45,7 @@ public static partial class Optimizers
     /// <param name="eps">ε ≥ 0.</param>
     /// <param name="weightDecay">λ ≥ 0: L2 decay added to the gradient.</param>
     /// <param name="momentumDecay">ψ ≥ 0 (PyTorch's <c>momentum_decay</c>).</param>
-    public static GradientTransform NAdam(Schedule? lr = null, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, double momentumDecay = 4e-3)
+    public static GradientTransform NAdam(Schedule? lr = null, Schedule? beta1 = null, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, double momentumDecay = 4e-3)
         => Build(false, weightDecay, new ScaleByNadam(beta1, beta2, eps, momentumDecay), LearningRate(lr ?? 2e-3));
 
     /// <summary>
@@ -58,7 +58,7 @@ public static partial class Optimizers
     /// <param name="beta2">β₂ ∈ [0, 1).</param>
     /// <param name="eps">ε ≥ 0, on the raw √v.</param>
     /// <param name="weightDecay">λ ≥ 0: L2 decay added to the gradient.</param>
-    public static GradientTransform RAdam(Schedule? lr = null, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0)
+    public static GradientTransform RAdam(Schedule? lr = null, Schedule? beta1 = null, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0)
         => Build(false, weightDecay, new ScaleByRadam(beta1, beta2, eps), LearningRate(lr ?? 1e-3));
 
     /// <summary>
@@ -86,6 +86,6 @@ public static partial class Optimizers
     /// <param name="beta2">β₂ ∈ [0, 1].</param>
     /// <param name="weightDecay">λ ≥ 0: decoupled decay, θ ← θ − η·λ·θ.</param>
     /// <param name="maximize">Ascend instead of descend (the gradient is negated first).</param>
-    public static GradientTransform Lion(Schedule? lr = null, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0, bool maximize = false)
+    public static GradientTransform Lion(Schedule? lr = null, Schedule? beta1 = null, double beta2 = 0.99, double weightDecay = 0, bool maximize = false)
         => Decoupled(maximize, new ScaleByLion(beta1, beta2), weightDecay, LearningRate(lr ?? 1e-4));
 }

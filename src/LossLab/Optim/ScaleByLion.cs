@@ -1,3 +1,5 @@
+using LossLab.Schedules;
+
 namespace LossLab.Optim;
 
 /// <summary>
@@ -9,16 +11,20 @@ namespace LossLab.Optim;
 public sealed record ScaleByLion : GradientTransform
 {
     /// <summary>Creates the transform.</summary>
-    /// <param name="beta1">β₁ ∈ [0, 1]: the interpolation that gives the update's sign.</param>
+    /// <param name="beta1">β₁ ∈ [0, 1]: the interpolation that gives the update's sign, or a schedule of it (one_cycle's cycled β₁; default 0.9).</param>
     /// <param name="beta2">β₂ ∈ [0, 1]: the decay of the momentum.</param>
-    public ScaleByLion(double beta1 = 0.9, double beta2 = 0.99)
+    public ScaleByLion(Schedule? beta1 = null, double beta2 = 0.99)
     {
-        Beta1 = beta1;
+        Beta1 = beta1 ?? 0.9;
         Beta2 = beta2;
     }
 
-    /// <summary>β₁ ∈ [0, 1] in c = β₁m + (1 − β₁)g (lion-pytorch accepts the closed interval).</summary>
-    public double Beta1 { get; init => field = ClosedBeta(value); }
+    /// <summary>β₁ ∈ [0, 1] at each step in c = β₁m + (1 − β₁)g (lion-pytorch accepts the closed interval; one_cycle cycles it).</summary>
+    public Schedule Beta1
+    {
+        get;
+        init => field = value is ConstantSchedule { Value: var v } ? ClosedBeta(v) : value ?? throw new ArgumentNullException("betas");
+    }
 
     /// <summary>β₂ ∈ [0, 1] in m ← β₂m + (1 − β₂)g.</summary>
     public double Beta2 { get; init => field = ClosedBeta(value); }
@@ -35,7 +41,8 @@ public sealed record ScaleByLion : GradientTransform
 
         public override void Update(Span<float> updates, ReadOnlySpan<float> parameters, in StepContext context)
         {
-            float b1 = (float)rule.Beta1, oneMinusB1 = (float)(1 - rule.Beta1);
+            double beta1 = rule.Beta1.At(context.Step);
+            float b1 = (float)beta1, oneMinusB1 = (float)(1 - beta1);
             float b2 = (float)rule.Beta2, oneMinusB2 = (float)(1 - rule.Beta2);
             for (int i = 0; i < _m.Length; i++)
             {

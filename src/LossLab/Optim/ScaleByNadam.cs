@@ -1,4 +1,5 @@
 using LossLab.Numerics;
+using LossLab.Schedules;
 
 namespace LossLab.Optim;
 
@@ -14,20 +15,23 @@ namespace LossLab.Optim;
 public sealed record ScaleByNadam : GradientTransform
 {
     /// <summary>Creates the transform.</summary>
-    /// <param name="beta1">β₁ ∈ [0, 1).</param>
+    /// <param name="beta1">β₁ ∈ [0, 1), or a schedule of it (one_cycle's cycled β₁; default 0.9).</param>
     /// <param name="beta2">β₂ ∈ [0, 1).</param>
     /// <param name="eps">ε ≥ 0, added after bias-correcting √v.</param>
     /// <param name="momentumDecay">ψ ≥ 0 in μ_t = β₁(1 − ½·0.96^(tψ)).</param>
-    public ScaleByNadam(double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double momentumDecay = 4e-3)
+    public ScaleByNadam(Schedule? beta1 = null, double beta2 = 0.999, double eps = 1e-8, double momentumDecay = 4e-3)
     {
-        Beta1 = beta1;
+        Beta1 = Optimizers.Beta1(beta1);
         Beta2 = beta2;
         Eps = eps;
         MomentumDecay = momentumDecay;
     }
 
-    /// <summary>β₁ ∈ [0, 1): m ← β₁m + (1 − β₁)g and μ_t = β₁(1 − ½·0.96^(tψ)).</summary>
-    public double Beta1 { get; init => field = OptimGuard.Beta(value, "betas"); }
+    /// <summary>
+    /// β₁ ∈ [0, 1) at each step: m ← β₁m + (1 − β₁)g and μ_t = β₁(1 − ½·0.96^(tψ)), μ_{t+1} with the same step's β₁
+    /// (as PyTorch reads <c>betas</c> from the parameter group at every step, which one_cycle cycles).
+    /// </summary>
+    public Schedule Beta1 { get; init => field = Optimizers.Beta1(value); }
 
     /// <summary>β₂ ∈ [0, 1): v ← β₂v + (1 − β₂)g², bias-corrected by 1 − β₂ᵗ.</summary>
     public double Beta2 { get; init => field = OptimGuard.Beta(value, "betas"); }
@@ -49,7 +53,7 @@ public sealed record ScaleByNadam : GradientTransform
 
         public override void Update(Span<float> updates, ReadOnlySpan<float> parameters, in StepContext context)
         {
-            double beta1 = rule.Beta1, beta2 = rule.Beta2, psi = rule.MomentumDecay;
+            double beta1 = rule.Beta1.At(context.Step), beta2 = rule.Beta2, psi = rule.MomentumDecay;
             double t = context.T;
             double mu = beta1 * (1 - (0.5 * Math.Pow(0.96, t * psi)));
             double muNext = beta1 * (1 - (0.5 * Math.Pow(0.96, (t + 1) * psi)));

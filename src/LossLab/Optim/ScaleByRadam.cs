@@ -1,4 +1,5 @@
 using LossLab.Numerics;
+using LossLab.Schedules;
 
 namespace LossLab.Optim;
 
@@ -12,18 +13,21 @@ namespace LossLab.Optim;
 public sealed record ScaleByRadam : GradientTransform
 {
     /// <summary>Creates the transform.</summary>
-    /// <param name="beta1">β₁ ∈ [0, 1).</param>
+    /// <param name="beta1">β₁ ∈ [0, 1), or a schedule of it (one_cycle's cycled β₁; default 0.9).</param>
     /// <param name="beta2">β₂ ∈ [0, 1).</param>
     /// <param name="eps">ε ≥ 0, added to √v before the bias correction.</param>
-    public ScaleByRadam(double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
+    public ScaleByRadam(Schedule? beta1 = null, double beta2 = 0.999, double eps = 1e-8)
     {
-        Beta1 = beta1;
+        Beta1 = Optimizers.Beta1(beta1);
         Beta2 = beta2;
         Eps = eps;
     }
 
-    /// <summary>β₁ ∈ [0, 1): m ← β₁m + (1 − β₁)g, m̂ = m/(1 − β₁ᵗ).</summary>
-    public double Beta1 { get; init => field = OptimGuard.Beta(value, "betas"); }
+    /// <summary>
+    /// β₁ ∈ [0, 1) at each step: m ← β₁m + (1 − β₁)g, m̂ = m/(1 − β₁ᵗ) with that step's β₁ (as PyTorch, which reads
+    /// <c>betas</c> from the parameter group at every step, which one_cycle cycles).
+    /// </summary>
+    public Schedule Beta1 { get; init => field = Optimizers.Beta1(value); }
 
     /// <summary>β₂ ∈ [0, 1): v ← β₂v + (1 − β₂)g², and ρ∞ = 2/(1 − β₂) − 1.</summary>
     public double Beta2 { get; init => field = OptimGuard.Beta(value, "betas"); }
@@ -41,7 +45,7 @@ public sealed record ScaleByRadam : GradientTransform
 
         public override void Update(Span<float> updates, ReadOnlySpan<float> parameters, in StepContext context)
         {
-            double beta1 = rule.Beta1, beta2 = rule.Beta2;
+            double beta1 = rule.Beta1.At(context.Step), beta2 = rule.Beta2;
             double t = context.T;
             double bc1 = 1 - Math.Pow(beta1, t);
             double bc2 = 1 - Math.Pow(beta2, t);

@@ -140,7 +140,9 @@ public static class Clipping
     }
 
     /// <summary>
-    /// PyTorch's <c>clip_grad_norm_</c>: scales g by min(1, max_norm/(‖g‖ + 1e-6)) and returns the norm before clipping.
+    /// PyTorch's <c>clip_grad_norm_</c>: scales g by c = min(1, max_norm/(‖g‖ + 1e-6)) and returns the norm before clipping.
+    /// As in PyTorch 1.13, c is computed in float32 from the norm rounded to float32 (the norm itself is accumulated in
+    /// double); a NaN norm gives c = NaN (the gradient becomes NaN) and an infinite one c = 0.
     /// </summary>
     /// <exception cref="NonFiniteGradientException">The norm is NaN or infinite and <paramref name="errorIfNonfinite"/> is set.</exception>
     public static double ClipByNorm(Span<float> gradient, double maxNorm, double normType = 2, bool errorIfNonfinite = false)
@@ -155,10 +157,13 @@ public static class Clipping
             }
         }
 
-        double coefficient = maxNorm / (total + 1e-6);
-        if (coefficient < 1)
+        // PyTorch 1.13 holds the norm in a float32 tensor, so max_norm/(total + 1e-6) and the clamp to 1 are float32
+        // operations (a NaN norm gives a NaN coefficient, which PyTorch multiplies in); multiplying by exactly 1
+        // changes nothing, so that case is skipped.
+        float coefficient = MathF.Min((float)maxNorm / ((float)total + 1e-6f), 1f);
+        if (coefficient != 1f)
         {
-            TensorPrimitives.Multiply(gradient, (float)coefficient, gradient);
+            TensorPrimitives.Multiply(gradient, coefficient, gradient);
         }
 
         return total;

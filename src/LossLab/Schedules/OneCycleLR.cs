@@ -79,7 +79,10 @@ public sealed record OneCycleLR : Schedule
     /// <summary>The symmetric three-phase form (<c>three_phase</c>).</summary>
     public bool ThreePhase { get; init; }
 
-    /// <summary>Whether the momentum is cycled (<c>cycle_momentum</c>); when false <see cref="Momentum"/> is null.</summary>
+    /// <summary>
+    /// Whether the momentum is cycled (<c>cycle_momentum</c>); when false <see cref="Momentum"/> is null. The optimizer
+    /// catalog refuses it, as PyTorch does, for optimizers with neither momentum nor betas (adagrad, adadelta, rprop, lbfgs).
+    /// </summary>
     public bool CycleMomentum { get; init; }
 
     /// <summary>The momentum at the peak lr (<c>base_momentum</c>).</summary>

@@ -71,7 +71,7 @@ public static class ScheduleCatalog
              new("div_factor", "25", "initial lr = max_lr/div_factor (> 0)"),
              new("final_div_factor", "1e4", "final lr = initial lr/final_div_factor (> 0)"),
              new("three_phase", "false", "the paper's symmetric three phases instead of fastai's two"),
-             new("cycle_momentum", "true", "cycle the momentum (SGD) or β₁ (Adam) inversely to the lr"),
+             new("cycle_momentum", "true", "cycle the momentum (sgd, rmsprop) or β₁ (adam, adamw, adamax, nadam, radam, lion) inversely to the lr; set false for other optimizers"),
              new("base_momentum", "0.85", "momentum at the peak lr (>= 0)"),
              new("max_momentum", "0.95", "momentum at the start and the end (>= 0)")],
             "anneal (cos or linear) from max_lr/div_factor up to max_lr at step pct_start·total_steps − 1, then down to max_lr/(div_factor·final_div_factor) at total_steps − 1; momentum max → base → max",

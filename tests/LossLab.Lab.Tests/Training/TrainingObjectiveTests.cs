@@ -121,4 +121,22 @@ public sealed class TrainingObjectiveTests
         Assert.Equal(0.8, run.Parameters[0], 2);
         Assert.Equal(0.5, run.Parameters[1], 2);
     }
+
+    [Fact]
+    public void Targets_outside_0_1_and_inverted_boxes_are_refused_before_training()
+    {
+        var bce = new TrainingObjective(new LinearModel(2, 1), LossCatalog.Create("bce_with_logits"), TaskKind.Segmentation, 2);
+        var ex = Assert.Throws<ArgumentException>(() => bce.EncodeTargets([1f, 2f]));
+        Assert.StartsWith("loss 'bce_with_logits' needs targets in [0, 1] (labels or soft labels), but row 2 has 2", ex.Message, StringComparison.Ordinal);
+        Assert.Equal([1f, 0.5f], bce.EncodeTargets([1f, 0.5f]));
+
+        var dice = new TrainingObjective(new LinearModel(2, 2), LossCatalog.Create("dice"), TaskKind.Segmentation, 2);
+        ex = Assert.Throws<ArgumentException>(() => dice.EncodeTargets([1f, 0f, 0f, -1f]));
+        Assert.Contains("row 2 has -1", ex.Message, StringComparison.Ordinal);
+
+        var giou = new TrainingObjective(new LinearModel(2, 4), LossCatalog.Create("giou"), TaskKind.Boxes, 2);
+        ex = Assert.Throws<ArgumentException>(() => giou.EncodeTargets([0f, 0f, 1f, 1f, 1f, 1f, 0f, 0f]));
+        Assert.StartsWith("loss 'giou' needs target boxes (x1, y1, x2, y2) with x1 < x2 and y1 < y2, but row 2 has (1, 1, 0, 0)", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(8, giou.EncodeTargets([0f, 0f, 1f, 1f, 1f, 1f, 2f, 3f]).Length);
+    }
 }

@@ -29,7 +29,7 @@ public sealed class GradientCheckTests
         Prop.ForAll(Gen.Choose(0, 1_000_000).ToArbitrary(), seed =>
         {
             var random = new Random(seed);
-            (double[] p, double[] t, int classes) = Inputs.For(info.Input, random);
+            (double[] p, double[] t, int classes) = Inputs.For(spec, info.Input, random);
             ILoss loss = LossCatalog.Create(spec, classes);
             foreach (Reduction reduction in LossCases.ReductionsOf(info.Name))
             {

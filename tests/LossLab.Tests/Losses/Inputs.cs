@@ -83,6 +83,13 @@ internal static class Inputs
         }
     }
 
+    /// <summary>Inputs for a spec: as <see cref="For(InputKind, Random, int)"/>, with log-probability targets for <c>log_target</c>.</summary>
+    public static (double[] Predictions, double[] Targets, int Classes) For(string spec, InputKind kind, Random random, int n = 7)
+    {
+        (double[] p, double[] t, int classes) = For(kind, random, n);
+        return spec.Contains("log_target=true", StringComparison.Ordinal) ? (p, t.Select(v => (double)(float)Math.Log(v)).ToArray(), classes) : (p, t, classes);
+    }
+
     public static double[] LogSoftmaxRows(double[] logits, int c)
     {
         double[] result = new double[logits.Length];

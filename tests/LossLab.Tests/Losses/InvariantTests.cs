@@ -171,7 +171,7 @@ public sealed class InvariantTests
         foreach (string spec in LossCases.Specs)
         {
             LossInfo info = LossCatalog.Find(spec.Split(':')[0])!;
-            (double[] p, double[] t, int classes) = Inputs.For(info.Input, new Random(11));
+            (double[] p, double[] t, int classes) = Inputs.For(spec, info.Input, new Random(11));
             ILoss loss = LossCatalog.Create(spec, classes);
             double[] gd = new double[p.Length];
             float[] gf = new float[p.Length];
@@ -246,5 +246,23 @@ public sealed class InvariantTests
         public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance * (1 + Math.Abs(y));
 
         public int GetHashCode(double obj) => 0;
+    }
+
+    [Theory]
+    [InlineData(17f, 1f)]
+    [InlineData(20f, 1f)]
+    [InlineData(200f, 1f)]
+    [InlineData(-200f, 0f)]
+    public void Focal_with_gamma_below_1_has_a_zero_not_NaN_gradient_at_saturated_logits(float x, float t)
+    {
+        // PyTorch 1.13 gives NaN at all four (0·∞ in autograd); LossLab gives the limit, 0 (or a number near it).
+        float[] g = new float[1];
+        double value = LossCatalog.Create("focal:gamma=0.5").Evaluate([x], [t], g);
+        Assert.True(float.IsFinite(g[0]) && Math.Abs(g[0]) < 1e-6, $"gradient {g[0]}");
+        Assert.Equal(0, value, 1e-6);
+        if (Math.Abs(x) >= 200)
+        {
+            Assert.Equal(0f, g[0]);
+        }
     }
 }

@@ -124,4 +124,71 @@ public sealed class ValidationTests
         Assert.Throws<ArgumentException>(() => gamma.Evaluate([0.5, 1.0], [1.0, double.PositiveInfinity], Span<double>.Empty));
         Assert.Equal("power", Assert.Throws<ArgumentOutOfRangeException>(() => new Tweedie(2.5)).ParamName);
     }
+
+    [Theory]
+    [InlineData("bce", new[] { 0.5f, 0.5f }, new[] { 1f, 2f }, "bce: target 1 is 2; targets must be probabilities in [0, 1]")]
+    [InlineData("bce_with_logits", new[] { 0.5f, 3f }, new[] { 2f, 0f }, "bce_with_logits: target 0 is 2; targets must be probabilities in [0, 1]")]
+    [InlineData("bce_with_logits:pos_weight=3", new[] { 0.5f, 3f }, new[] { 1f, -0.5f }, "bce_with_logits: target 1 is -0.5;")]
+    [InlineData("focal", new[] { 0.5f, 3f }, new[] { -1f, 1f }, "focal: target 0 is -1; targets must be probabilities in [0, 1]")]
+    [InlineData("dice", new[] { 0.5f, 0.2f }, new[] { 2f, 0f }, "dice: target 0 is 2; targets must be probabilities in [0, 1]")]
+    [InlineData("tversky", new[] { 0.5f, 0.2f }, new[] { 1f, -1f }, "tversky: target 1 is -1;")]
+    [InlineData("jaccard:from_logits=true", new[] { 0.5f, 0.2f }, new[] { 1f, 1.5f }, "jaccard: target 1 is 1.5;")]
+    [InlineData("kl_div", new[] { -1f, -1f }, new[] { 0.5f, 1.5f }, "kl_div: target 1 is 1.5; probability targets must lie in [0, 1]")]
+    [InlineData("kl_div:log_target=true", new[] { -1f, -1f }, new[] { -0.5f, 0.5f }, "kl_div: target 1 is 0.5; with log_target the targets are log-probabilities and must be <= 0")]
+    public void Targets_outside_their_domain_are_rejected_naming_the_loss_the_index_and_the_domain(string spec, float[] predictions, float[] targets, string expected)
+    {
+        ILoss loss = LossCatalog.Create(spec);
+        var ex = Assert.Throws<ArgumentException>(() => loss.Evaluate(predictions, targets, new float[predictions.Length]));
+        Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Equal("targets", ex.ParamName);
+        Assert.Throws<ArgumentException>(() => loss.Evaluate([.. predictions.Select(v => (double)v)], [.. targets.Select(v => (double)v)], Span<double>.Empty));
+    }
+
+    [Fact]
+    public void Bce_with_logits_no_longer_gives_a_negative_loss_for_a_target_of_2()
+    {
+        // Before the domain check, (1 − y)x + softplus(−x) at y = 2, x = 3 was −3 + 0.049 < 0.
+        ILoss loss = LossCatalog.Create("bce_with_logits");
+        Assert.Throws<ArgumentException>(() => loss.Evaluate([3f], [2f], Span<float>.Empty));
+        Assert.True(loss.Evaluate([3f], [1f], Span<float>.Empty) > 0);
+    }
+
+    [Fact]
+    public void Cross_entropy_probability_targets_must_lie_in_0_1()
+    {
+        ILoss ce = LossCatalog.Create("cross_entropy", classes: 2);
+        var ex = Assert.Throws<ArgumentException>(() => ce.Evaluate([1f, 2f, 0f, 1f], [1.5f, -0.5f, 0.5f, 0.5f], new float[4]));
+        Assert.StartsWith("cross_entropy: target 0 is 1.5; targets must be probabilities in [0, 1]", ex.Message, StringComparison.Ordinal);
+        Assert.True(double.IsFinite(ce.Evaluate([1f, 2f, 0f, 1f], [1f, 0f, 0.5f, 0.5f], new float[4])));
+    }
+
+    [Theory]
+    [InlineData("giou", new[] { 0f, 0f, 1f, 1f }, new[] { 1f, 1f, 0f, 0f }, "giou: target box 0 is (1, 1, 0, 0), which is inverted (x2 < x1 or y2 < y1)")]
+    [InlineData("iou", new[] { 0f, 0f, 1f, 1f }, new[] { 0f, 0f, 1f, 0f }, "iou: target box 0 is (0, 0, 1, 0), which is empty (zero width or height)")]
+    [InlineData("ciou", new[] { 0f, 0f, 1f, 1f }, new[] { 2f, 2f, 2f, 2f }, "ciou: target box 0 is (2, 2, 2, 2), which is empty")]
+    [InlineData("diou", new[] { 0f, 0f, 1f, 1f, 0f, 0f, 1f, 1f }, new[] { 0f, 0f, 1f, 1f, 0f, 0f, 1f, float.NaN }, "diou: target box 1 is (0, 0, 1, NaN); coordinates must be finite")]
+    public void Degenerate_and_inverted_boxes_are_rejected_naming_the_box(string spec, float[] predictions, float[] targets, string expected)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => LossCatalog.Create(spec).Evaluate(predictions, targets, new float[predictions.Length]));
+        Assert.StartsWith(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_inverted_predicted_box_no_longer_scores_a_perfect_0()
+    {
+        // torchvision counts w·h = (−1)(−1) as a positive area, so the inverted copy of a box scored 0 under giou.
+        ILoss giou = LossCatalog.Create("giou");
+        float[] g = new float[4];
+        double inverted = giou.Evaluate([1f, 1f, 0f, 0f], [0f, 0f, 1f, 1f], g);
+        Assert.Equal(2, inverted, 6);
+        Assert.True(g[0] > 0 && g[2] < 0, "a descent step un-inverts the box (x1 down, x2 up)");
+        Assert.True(inverted > giou.Evaluate([0.5f, 0.5f, 0.5f, 0.5f], [0f, 0f, 1f, 1f], Span<float>.Empty), "worse than an empty box");
+        Assert.Equal(0, giou.Evaluate([0f, 0f, 1f, 1f], [0f, 0f, 1f, 1f], Span<float>.Empty), 6);
+
+        // A predicted point has no CIoU aspect term: the DIoU value, finite, with a finite gradient.
+        float[] gc = new float[4];
+        double ciou = LossCatalog.Create("ciou").Evaluate([0f, 0f, 0f, 0f], [0f, 0f, 1f, 1f], gc);
+        Assert.Equal(LossCatalog.Create("diou").Evaluate([0f, 0f, 0f, 0f], [0f, 0f, 1f, 1f], Span<float>.Empty), ciou, 6);
+        Assert.All(gc, v => Assert.True(float.IsFinite(v)));
+    }
 }

@@ -51,4 +51,23 @@ public sealed class ClippingTests
         Assert.Equal("norm_type", Assert.Throws<ArgumentOutOfRangeException>(() => new ClipByGlobalNorm(1, -2)).ParamName);
         Assert.Equal("clip_value", Assert.Throws<ArgumentOutOfRangeException>(() => new ClipByValue(-1)).ParamName);
     }
+
+    [Fact]
+    public void The_clip_coefficient_is_computed_in_float32_as_PyTorch_does()
+    {
+        // ‖g‖∞ = 10: PyTorch's max_norm/(total + 1e-6) in float32 is 0.099999994f; in float64 rounded once it would be
+        // 0.09999999f, so 3 would become 0.29999995f instead of PyTorch's 0.29999998f.
+        float[] g = [3f, -10f];
+        Clipping.ClipByNorm(g, 1.0, double.PositiveInfinity);
+        Assert.Equal(3f * (1f / (10f + 1e-6f)), g[0]);
+        Assert.Equal(0.29999998f, g[0]);
+    }
+
+    [Fact]
+    public void A_NaN_norm_gives_a_NaN_coefficient_as_in_PyTorch()
+    {
+        float[] g = [float.NaN, 1f];
+        Clipping.ClipByNorm(g, 1);
+        Assert.True(float.IsNaN(g[1]));
+    }
 }

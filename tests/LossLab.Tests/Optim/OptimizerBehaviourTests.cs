@@ -203,4 +203,31 @@ public sealed class OptimizerBehaviourTests
         g[1] = 10 * theta[1];
         return 0.5 * ((theta[0] * (double)theta[0]) + (10 * theta[1] * (double)theta[1]));
     }
+
+    [Theory]
+    [InlineData("adagrad")]
+    [InlineData("adadelta")]
+    [InlineData("rprop")]
+    [InlineData("lbfgs")]
+    public void One_cycle_with_cycle_momentum_is_refused_without_momentum_or_betas(string optimizer)
+    {
+        // PyTorch 1.13: "optimizer must support momentum with `cycle_momentum` option enabled".
+        var ex = Assert.Throws<SpecException>(() => OptimizerCatalog.Create(optimizer, "one_cycle:max_lr=0.1,total_steps=10"));
+        Assert.Contains($"one_cycle: {optimizer} has no momentum or betas", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("set one_cycle:cycle_momentum=false", ex.Message, StringComparison.Ordinal);
+        Assert.NotNull(OptimizerCatalog.Create(optimizer, "one_cycle:max_lr=0.1,total_steps=10,cycle_momentum=false"));
+    }
+
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("sgd:momentum=0.9")]
+    [InlineData("rmsprop")]
+    [InlineData("adam")]
+    [InlineData("adamw")]
+    [InlineData("adamax")]
+    [InlineData("nadam")]
+    [InlineData("radam")]
+    [InlineData("lion")]
+    public void One_cycle_cycles_momentum_or_beta1_of_every_optimizer_that_has_one(string optimizer)
+        => Assert.NotNull(OptimizerCatalog.Create(optimizer, "one_cycle:max_lr=0.1,total_steps=10"));
 }

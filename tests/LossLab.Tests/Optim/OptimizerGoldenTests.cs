@@ -41,6 +41,14 @@ public sealed class OptimizerGoldenTests
         string? schedule = c.GetProperty("schedule").ValueKind == JsonValueKind.Null ? null : c.GetProperty("schedule").GetString();
         double? clip = c.GetProperty("clip_norm").ValueKind == JsonValueKind.Null ? null : c.GetProperty("clip_norm").GetDouble();
         OptimizerRule rule = OptimizerCatalog.Create(c.GetProperty("optimizer").GetString()!, schedule, clip);
+        if (c.TryGetProperty("clip_norm_type", out JsonElement normType))
+        {
+            // A norm other than 2: the clip goes first in the chain, as the catalog puts it.
+            double type = normType.ValueKind == JsonValueKind.String ? double.PositiveInfinity : normType.GetDouble();
+            rule = OptimizerCatalog.Create(c.GetProperty("optimizer").GetString()!, schedule);
+            rule = rule with { Transform = new Chain(new ClipByGlobalNorm(clip!.Value, type), rule.Transform!) };
+        }
+
 
         float[][] expected = c.GetProperty("trajectory").EnumerateArray().Select(Golden.Floats).ToArray();
         float[] theta = (float[])expected[0].Clone();

@@ -7,7 +7,7 @@ namespace LossLab.Losses;
 /// Binary cross-entropy on probabilities (PyTorch <c>BCELoss</c>), p ∈ [0, 1], target y ∈ [0, 1], weight w:
 /// ℓ = −w·(y·max(log p, −100) + (1 − y)·max(log(1 − p), −100)).
 /// Gradient ∂ℓ/∂p = w·(p − y) / max((1 − p)·p, 1e-12); like PyTorch, the backward does not mirror the −100 clamp.
-/// A prediction outside [0, 1] is an error. Prefer <see cref="BceWithLogits"/>: BCE on sigmoid outputs loses precision.
+/// A prediction or a target outside [0, 1] is an error. Prefer <see cref="BceWithLogits"/>: BCE on sigmoid outputs loses precision.
 /// <c>mean</c> divides by the number of elements.
 /// </summary>
 public sealed record Bce : PointwiseLoss
@@ -52,6 +52,7 @@ public sealed record Bce : PointwiseLoss
             }
         }
 
+        ClassLayout.CheckUnitTargets(Name, targets);
         return IndexedPointwise.Run(new Op<T>(Lists.Array(Weight)), predictions, targets, values, gradient, reduction, predictions.Length);
     }
 

@@ -9,6 +9,7 @@ namespace LossLab.Losses;
 /// positive-class weight p_w, L = 1 + (p_w − 1)·y:
 /// ℓ = w·((1 − y)·x − L·log σ(x)), with log σ computed stably as −softplus(−x).
 /// Gradient ∂ℓ/∂x = w·((p_w·y + 1 − y)·σ(x) − p_w·y). Finite for any finite logit.
+/// A target outside [0, 1] is an error (it would make the loss unbounded below).
 /// <c>mean</c> divides by the number of elements.
 /// </summary>
 public sealed record BceWithLogits : PointwiseLoss
@@ -56,9 +57,12 @@ public sealed record BceWithLogits : PointwiseLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => Weight is null && PosWeight is null && Fused.Applies(values)
+    {
+        ClassLayout.CheckUnitTargets(Name, targets);
+        return Weight is null && PosWeight is null && Fused.Applies(values)
             ? Fused.Run(default(FusedOp), predictions, targets, gradient, reduction)
             : IndexedPointwise.Run(new Op<T>(Lists.Array(Weight), Lists.Array(PosWeight)), predictions, targets, values, gradient, reduction, predictions.Length);
+    }
 
     /// <summary>
     /// The fused float32 kernel without weights: ℓ = max(x, 0) − x·y + log1p(e^(−|x|)), ∂ℓ/∂x = σ(x) − y,

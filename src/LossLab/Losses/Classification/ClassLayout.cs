@@ -112,6 +112,24 @@ internal static class ClassLayout
         return (int)value;
     }
 
+    /// <summary>
+    /// Checks that every target is a probability in [0, 1] (binary, soft-label and mask losses): a target outside
+    /// makes the cross-entropy unbounded below (a negative loss) or rewards the wrong side.
+    /// </summary>
+    /// <exception cref="ArgumentException">The first target outside [0, 1] (or NaN), named by its index.</exception>
+    public static void CheckUnitTargets<T>(string name, ReadOnlySpan<T> targets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < targets.Length; i++)
+        {
+            T y = targets[i];
+            if (!(y >= T.Zero && y <= T.One))
+            {
+                throw new ArgumentException($"{name}: target {i} is {y}; targets must be probabilities in [0, 1] (0/1 labels or soft labels)", nameof(targets));
+            }
+        }
+    }
+
     /// <summary>Checks that every target is exactly −1 or +1 (margin losses).</summary>
     public static void CheckSigns<T>(string name, ReadOnlySpan<T> targets)
         where T : unmanaged, IFloatingPointIeee754<T>

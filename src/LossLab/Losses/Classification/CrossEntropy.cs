@@ -18,7 +18,7 @@ namespace LossLab.Losses;
 /// <para>
 /// Probability targets (N×C values t, only when <see cref="Classes"/> is set and C &gt; 1): t' = (1 − ε)·t + ε/C,
 /// lₙ = −Σ_c w_c·t'_c·logp[n, c], gradient ∂lₙ/∂x[n, k] = p_k·Σ_c w_c·t'_c − w_k·t'_k; <c>mean</c> divides by N,
-/// and <c>ignore_index</c> does not apply.
+/// and <c>ignore_index</c> does not apply. A probability target outside [0, 1] is an error.
 /// </para>
 /// </summary>
 public sealed record CrossEntropy : Loss
@@ -76,6 +76,11 @@ public sealed record CrossEntropy : Loss
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
     {
         ClassShape shape = ClassLayout.Resolve(Name, Classes, predictions.Length, targets.Length, allowProbabilities: true);
+        if (shape.Probabilities)
+        {
+            ClassLayout.CheckUnitTargets(Name, targets);
+        }
+
         return shape.Probabilities
             ? ComputeProbabilities(shape, predictions, targets, values, gradient, reduction)
             : ComputeIndices(shape, predictions, targets, values, gradient, reduction);

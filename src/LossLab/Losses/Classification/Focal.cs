@@ -10,7 +10,13 @@ namespace LossLab.Losses;
 /// Gradient ∂ℓ/∂x = α_t·[(p − t)·(1 − p_t)^γ − γ·ce·(1 − p_t)^(γ−1)·(2t − 1)·p·(1 − p)], the second term taken as 0
 /// where 1 − p_t = 0. 1 − p_t is computed as p·(1 − t) + σ(−x)·t and p·(1 − p) as σ(x)·σ(−x), so both stay accurate
 /// for large |x|. γ = 0 and α = −1 give BCE with logits. <c>mean</c> divides by the number of elements
-/// (torchvision's own default reduction is <c>none</c>).
+/// (torchvision's own default reduction is <c>none</c>). A target outside [0, 1] is an error.
+/// <para>
+/// γ &lt; 1 at saturated logits (|x| ≳ 17 in float32, on the side of the target): (1 − p_t)^(γ−1) is infinite where
+/// 1 − p_t = 0, and PyTorch's autograd multiplies it by p(1 − p) = 0, giving a NaN gradient. LossLab keeps 1 − p_t
+/// accurate (it is σ(−x), not 1 − σ(x)) and takes the term as 0 where 1 − p_t underflows to 0, so the gradient there is
+/// a finite number near 0 (exactly 0 once σ(−|x|) underflows): the limit of the exact gradient, not NaN.
+/// </para>
 /// </summary>
 public sealed record Focal : PointwiseLoss
 {
@@ -43,7 +49,10 @@ public sealed record Focal : PointwiseLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => Run(new Op<T>(Alpha == -1, Num.C<T>(Alpha), Num.C<T>(Gamma)), predictions, targets, values, gradient, reduction);
+    {
+        ClassLayout.CheckUnitTargets(Name, targets);
+        return Run(new Op<T>(Alpha == -1, Num.C<T>(Alpha), Num.C<T>(Gamma)), predictions, targets, values, gradient, reduction);
+    }
 
     internal readonly struct Op<T>(bool noAlpha, T alpha, T gamma) : IPointwise<T> where T : unmanaged, IFloatingPointIeee754<T>
     {

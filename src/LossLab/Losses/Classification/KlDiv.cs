@@ -8,7 +8,8 @@ namespace LossLab.Losses;
 /// (probabilities t, or log-probabilities with <c>log_target</c>), and the sum is KL(P ‖ Q): mind the order, the
 /// predicted distribution comes first here but second in KL(P ‖ Q).
 /// Element-wise: ℓ = t·(log t − x), with 0 where t = 0; with <c>log_target</c>: ℓ = eᵗ·(t − x).
-/// Gradient ∂ℓ/∂x = −t (or −eᵗ). A negative probability target is an error.
+/// Gradient ∂ℓ/∂x = −t (or −eᵗ). A probability target outside [0, 1] (or, with <c>log_target</c>, a log-probability
+/// target above 0) is an error.
 /// Reductions: <c>sum</c>; <c>mean</c> divides by the number of elements; <c>batchmean</c> divides by the batch size N
 /// (N = predictions / <see cref="Classes"/>, or the length of a 1-D input when <see cref="Classes"/> is 0), which gives
 /// the true KL divergence per sample.
@@ -56,14 +57,16 @@ public sealed record KlDiv : PointwiseLoss
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
     {
-        if (!LogTarget)
+        for (int i = 0; i < targets.Length; i++)
         {
-            for (int i = 0; i < targets.Length; i++)
+            T t = targets[i];
+            if (LogTarget ? !(t <= T.Zero) : !(t >= T.Zero && t <= T.One))
             {
-                if (!(targets[i] >= T.Zero))
-                {
-                    throw new ArgumentException($"kl_div: target {i} is {targets[i]}; probability targets must be >= 0 (set log_target for log-probabilities)", nameof(targets));
-                }
+                throw new ArgumentException(
+                    LogTarget
+                        ? $"kl_div: target {i} is {t}; with log_target the targets are log-probabilities and must be <= 0"
+                        : $"kl_div: target {i} is {t}; probability targets must lie in [0, 1] (set log_target for log-probabilities)",
+                    nameof(targets));
             }
         }
 
@@ -79,7 +82,9 @@ public sealed record KlDiv : PointwiseLoss
             {
                 T e = T.Exp(target);
                 derivative = -e;
-                return e * (target - prediction);
+
+                // eᵗ·0 = 0 where t = x, even where eᵗ overflows.
+                return target == prediction ? T.Zero : e * (target - prediction);
             }
 
             derivative = -target;

@@ -62,8 +62,19 @@ internal readonly struct BoxGeometry<T> where T : unmanaged, IFloatingPointIeee7
         Height = y2 - y1;
         TargetWidth = x2g - x1g;
         TargetHeight = y2g - y1g;
-        Union = (Width * Height) + (TargetWidth * TargetHeight) - inter;
-        UnionGrad = new Grad4<T>(-Height, -Width, Height, Width).Minus(dInter);
+
+        // A predicted box inverted on both axes would have a positive area w·h (so an inverted copy of the target
+        // scored a perfect 0): its area counts as −w·h instead, so the union shrinks and every loss grows.
+        T area = Width * Height;
+        var areaGrad = new Grad4<T>(-Height, -Width, Height, Width);
+        if (Width < T.Zero && Height < T.Zero)
+        {
+            area = -area;
+            areaGrad = areaGrad.Times(-T.One);
+        }
+
+        Union = area + (TargetWidth * TargetHeight) - inter;
+        UnionGrad = areaGrad.Minus(dInter);
 
         T denominator = Union + eps;
         Iou = inter / denominator;
@@ -88,7 +99,7 @@ internal readonly struct BoxGeometry<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>∂IoU/∂(x1, y1, x2, y2).</summary>
     public Grad4<T> IouGrad { get; }
 
-    /// <summary>union = area(pred) + area(gt) − inter.</summary>
+    /// <summary>union = area(pred) + area(gt) − inter, area(pred) = w·h (−w·h when w &lt; 0 and h &lt; 0).</summary>
     public T Union { get; }
 
     /// <summary>∂union/∂(x1, y1, x2, y2) = ∂area(pred) − ∂inter.</summary>
@@ -198,7 +209,13 @@ internal static class BoxLosses
         return predictionLength / 4;
     }
 
-    public static double Run<T, TTerm>(TTerm term, T eps, ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
+    /// <summary>
+    /// Checks every target box (finite, x1 &lt; x2 and y1 &lt; y2), then evaluates each pair. A pair whose products overflow (or underflow) <typeparamref name="T"/> is evaluated on
+    /// its coordinates divided by a power of two s (every box loss is invariant under a common scaling of the
+    /// coordinates, up to eps), with the gradient divided by s.
+    /// </summary>
+    /// <exception cref="ArgumentException">A non-finite, empty or inverted target box, or a float64 pair that stays non-finite after rescaling.</exception>
+    public static double Run<T, TTerm>(string name, TTerm term, T eps, ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TTerm : struct, IBoxTerm<T>
     {
@@ -208,13 +225,41 @@ internal static class BoxLosses
             return 0;
         }
 
+        for (int i = 0; i < n; i++)
+        {
+            CheckTarget(name, i, targets.Slice(4 * i, 4));
+        }
+
         T scale = reduction == Reduction.Mean ? T.One / T.CreateTruncating(n) : T.One;
         double sum = 0;
+        Span<T> scaled = stackalloc T[8];
         for (int i = 0; i < n; i++)
         {
             int o = 4 * i;
-            var geometry = new BoxGeometry<T>(predictions.Slice(o, 4), targets.Slice(o, 4), eps);
+            ReadOnlySpan<T> p = predictions.Slice(o, 4), g = targets.Slice(o, 4);
+            var geometry = new BoxGeometry<T>(p, g, eps);
             T value = term.Evaluate(geometry, out Grad4<T> d);
+            if (!Finite(value, d))
+            {
+                T s = CommonScale(p, g);
+                for (int k = 0; k < 4; k++)
+                {
+                    scaled[k] = p[k] / s;
+                    scaled[4 + k] = g[k] / s;
+                }
+
+                geometry = new BoxGeometry<T>(scaled[..4], scaled[4..], eps);
+                value = term.Evaluate(geometry, out d);
+                d = d.Times(T.One / s);
+                // float32 that still fails is evaluated again in float64 by the caller (Loss.Evaluate).
+                if (!Finite(value, d) && typeof(T) == typeof(double))
+                {
+                    throw new ArgumentException(
+                        $"{name}: box {i} ({Format(p)} against target {Format(g)}) cannot be evaluated in {typeof(T).Name}: its sizes differ by too many orders of magnitude; rescale the coordinates",
+                        nameof(predictions));
+                }
+            }
+
             sum += Num.D(value);
             if (!values.IsEmpty)
             {
@@ -232,4 +277,41 @@ internal static class BoxLosses
 
         return reduction == Reduction.Mean ? sum / n : sum;
     }
+
+    private static void CheckTarget<T>(string name, int i, ReadOnlySpan<T> g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const string Layout = "boxes are (x1, y1, x2, y2) with x1 < x2 and y1 < y2";
+        if (!(T.IsFinite(g[0]) && T.IsFinite(g[1]) && T.IsFinite(g[2]) && T.IsFinite(g[3])))
+        {
+            throw new ArgumentException($"{name}: target box {i} is {Format(g)}; coordinates must be finite", "targets");
+        }
+
+        if (!(g[2] > g[0] && g[3] > g[1]))
+        {
+            string what = g[2] < g[0] || g[3] < g[1] ? "inverted (x2 < x1 or y2 < y1)" : "empty (zero width or height)";
+            throw new ArgumentException($"{name}: target box {i} is {Format(g)}, which is {what}; {Layout}", "targets");
+        }
+    }
+
+    private static bool Finite<T>(T value, in Grad4<T> d)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => T.IsFinite(value) && T.IsFinite(d.X1) && T.IsFinite(d.Y1) && T.IsFinite(d.X2) && T.IsFinite(d.Y2);
+
+    /// <summary>A power of two near the largest |coordinate| of the pair (1 when all are 0).</summary>
+    private static T CommonScale<T>(ReadOnlySpan<T> p, ReadOnlySpan<T> g)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T max = T.Zero;
+        for (int k = 0; k < 4; k++)
+        {
+            max = T.Max(max, T.Max(T.Abs(p[k]), T.Abs(g[k])));
+        }
+
+        return max == T.Zero || !T.IsFinite(max) ? T.One : T.ScaleB(T.One, T.ILogB(max));
+    }
+
+    private static string Format<T>(ReadOnlySpan<T> box)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => FormattableString.Invariant($"({box[0]}, {box[1]}, {box[2]}, {box[3]})");
 }

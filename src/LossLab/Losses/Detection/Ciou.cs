@@ -11,7 +11,7 @@ namespace LossLab.Losses;
 /// Gradient: α is a constant (torchvision computes it under <c>no_grad</c>), so ∂ℓ = ∂ℓ_DIoU + α·∂v, with
 /// ∂v/∂w = −(8/π²)(atan(w_g/h_g) − atan(w/h))·h/(w² + h²), ∂v/∂h = (8/π²)(atan(w_g/h_g) − atan(w/h))·w/(w² + h²),
 /// and ∂w/∂(x1, x2) = (−1, 1), ∂h/∂(y1, y2) = (−1, 1). The form h/(w² + h²) stays finite for a degenerate box
-/// with h = 0, where torch's chain through w/h gives NaN.
+/// with h = 0, where torch's chain through w/h gives NaN; a predicted point (w = h = 0) has no aspect term (α·v = 0).
 /// Items are boxes; <c>mean</c> divides by the number of boxes, and an empty input gives 0.
 /// </summary>
 public sealed record Ciou : BoxLoss
@@ -28,7 +28,7 @@ public sealed record Ciou : BoxLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => BoxLosses.Run(new Term<T>(Num.C<T>(Eps)), Num.C<T>(Eps), predictions, targets, values, gradient, reduction);
+        => BoxLosses.Run(Name, new Term<T>(Num.C<T>(Eps)), Num.C<T>(Eps), predictions, targets, values, gradient, reduction);
 
     private readonly struct Term<T>(T eps) : IBoxTerm<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -36,6 +36,13 @@ public sealed record Ciou : BoxLoss
         {
             T diou = geometry.DistanceIouLoss(eps, out Grad4<T> dDiou);
             T w = geometry.Width, h = geometry.Height;
+            if (w == T.Zero && h == T.Zero)
+            {
+                // A point has no aspect ratio: the loss is the DIoU loss alone.
+                gradient = dDiou;
+                return diou;
+            }
+
             T k = Num.C<T>(4 / (Math.PI * Math.PI));
             T delta = T.Atan(geometry.TargetWidth / geometry.TargetHeight) - T.Atan(w / h);
             T v = k * (delta * delta);

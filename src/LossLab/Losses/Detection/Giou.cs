@@ -28,7 +28,7 @@ public sealed record Giou : BoxLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => BoxLosses.Run(new Term<T>(Num.C<T>(Eps)), Num.C<T>(Eps), predictions, targets, values, gradient, reduction);
+        => BoxLosses.Run(Name, new Term<T>(Num.C<T>(Eps)), Num.C<T>(Eps), predictions, targets, values, gradient, reduction);
 
     private readonly struct Term<T>(T eps) : IBoxTerm<T> where T : unmanaged, IFloatingPointIeee754<T>
     {

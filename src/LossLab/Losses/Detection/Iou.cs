@@ -27,7 +27,7 @@ public sealed record Iou : BoxLoss
 
     /// <inheritdoc/>
     protected override double Compute<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> values, Span<T> gradient, Reduction reduction)
-        => BoxLosses.Run(default(Term<T>), Num.C<T>(Eps), predictions, targets, values, gradient, reduction);
+        => BoxLosses.Run(Name, default(Term<T>), Num.C<T>(Eps), predictions, targets, values, gradient, reduction);
 
     private readonly struct Term<T> : IBoxTerm<T> where T : unmanaged, IFloatingPointIeee754<T>
     {

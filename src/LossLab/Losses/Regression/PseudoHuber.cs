@@ -5,7 +5,9 @@ namespace LossLab.Losses;
 
 /// <summary>
 /// Pseudo-Huber (Charbonnier) loss, z = ŷ − y: ℓ = δ²(√(1 + (z/δ)²) − 1), gradient z/√(1 + (z/δ)²).
-/// Computed as z²/(√(1 + (z/δ)²) + 1) to avoid cancellation; equals δ²·Barron(α = 1, c = δ).
+/// Computed as z²/(√(1 + (z/δ)²) + 1) for |z| ≤ δ and as δ|z|(√(1 + r²) − r), r = δ/|z|, with gradient
+/// δ·sign(z)/√(1 + r²) beyond, so no intermediate overflows: the gradient is finite for any finite inputs and the value
+/// is +∞ only where it exceeds the range of the type. Equals δ²·Barron(α = 1, c = δ).
 /// </summary>
 public sealed record PseudoHuber : PointwiseLoss
 {
@@ -27,10 +29,22 @@ public sealed record PseudoHuber : PointwiseLoss
     {
         public T Evaluate(T prediction, T target, out T derivative)
         {
-            T z = prediction - target;
-            T root = T.Hypot(T.One, z / delta);
-            derivative = z / root;
-            return T.Abs(z) * (T.Abs(z) / (root + T.One));
+            // The exact difference is m·z (m = 2 only when p − t overflows).
+            T z = Num.Difference(prediction, target, out T m);
+            T a = T.Abs(z);
+            if (m == T.One && a <= delta)
+            {
+                T root = T.Hypot(T.One, z / delta);
+                derivative = z / root;
+                return a * (a / (root + T.One));
+            }
+
+            // |z| > δ: with r = δ/|z| ≤ 1, ℓ = δ|z|(√(1 + r²) − r) and ∂ℓ/∂z = δ·sign(z)/√(1 + r²); nothing overflows
+            // unless ℓ itself does (then +∞).
+            T r = delta / a / m;
+            T s = T.Hypot(T.One, r);
+            derivative = delta * Num.Sign(z) / s;
+            return delta * a * m * (s - r);
         }
     }
 }

@@ -41,10 +41,12 @@ public sealed record Tweedie : PointwiseLoss
         {
             T a = T.Exp(oneMinus * prediction);
             T b = T.Exp(twoMinus * prediction);
-            derivative = b - target * a;
+            // y·a with 0·a = 0: at y = 0 the term vanishes even where a overflows.
+            T ya = target == T.Zero ? T.Zero : target * a;
+            derivative = b - ya;
 
             // −y·a/(1−ρ) and b/(2−ρ) are both ≥ 0 (1 − ρ < 0), so the sum does not cancel.
-            return (b / twoMinus) - (target * a / oneMinus);
+            return (b / twoMinus) - (ya / oneMinus);
         }
     }
 }

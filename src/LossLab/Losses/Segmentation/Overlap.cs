@@ -27,10 +27,11 @@ internal static class Overlap
     }
 
     /// <summary>Validates the probabilities (or maps logits through σ) and accumulates the sums.</summary>
-    /// <exception cref="ArgumentException">A probability lies outside [0, 1] (when not <paramref name="fromLogits"/>).</exception>
+    /// <exception cref="ArgumentException">A target, or a probability (when not <paramref name="fromLogits"/>), lies outside [0, 1].</exception>
     public static OverlapSums Accumulate<T>(string name, ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, bool fromLogits)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ClassLayout.CheckUnitTargets(name, targets);
         double sumY = 0, sumP = 0, tp = 0, fp = 0, fn = 0;
         for (int i = 0; i < predictions.Length; i++)
         {

@@ -5,7 +5,7 @@ namespace LossLab.Losses;
 /// <summary>
 /// The shared part of the overlap losses (<see cref="Dice"/>, <see cref="Tversky"/>, <see cref="Jaccard"/>): the whole
 /// span is one item; <c>smooth</c> is added to numerator and denominator, <c>eps</c> to the denominator; with
-/// <c>from_logits</c> the predictions are logits mapped through the sigmoid.
+/// <c>from_logits</c> the predictions are logits mapped through the sigmoid. A target outside [0, 1] is an error.
 /// </summary>
 public abstract record OverlapLoss : Loss
 {
