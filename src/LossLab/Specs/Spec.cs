@@ -106,13 +106,20 @@ public sealed class SpecArguments
     /// <summary>The number of classes given beside the spec (0 when not given).</summary>
     public int Classes { get; }
 
-    /// <summary>A real value; <c>inf</c> and <c>-inf</c> are accepted.</summary>
+    /// <summary>The smallest positive normal float32, 2⁻¹²⁶ ≈ 1.1755e-38: nonzero values below it are refused.</summary>
+    private const double SmallestNormal = 1.1754943508222875e-38;
+
+    /// <summary>A real value; <c>inf</c> and <c>-inf</c> are accepted; a nonzero value below 2⁻¹²⁶ in magnitude is refused.</summary>
     public double Number(string key)
     {
         string text = Raw(key);
         if (TryDouble(text, out double value))
         {
-            return value;
+            // Losses and optimizers compute in float32, where a value below 2⁻¹²⁶ is subnormal (1e-45 is the last one
+            // before 0): it keeps almost no digits and its products vanish, so it is refused rather than half-used.
+            return value != 0 && Math.Abs(value) < SmallestNormal
+                ? throw new SpecException($"{_owner}: {key}={text} is below float32's smallest normal number (1.18e-38), where it loses its digits; use a value of at least 1e-30, or 0 where 0 is allowed")
+                : value;
         }
 
         throw new SpecException($"{_owner}: {key}={text} is not a number");
