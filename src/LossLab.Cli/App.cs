@@ -118,8 +118,8 @@ internal static partial class App
 
     /// <summary>
     /// Checks the output files before any work: <c>--json FILE</c> and <c>--trace FILE</c> must not be the <c>--data</c>
-    /// file or each other, must not be a folder, and must go into a folder that exists and can be written; special files
-    /// (devices, pipes) are left to the writer. A failure here costs nothing, where after a long run it would lose it.
+    /// file or each other, must not be a folder, and must go into a folder that exists and can be written; a link is checked at its target; devices
+    /// and pipes are accepted (they are written through). A failure here costs nothing, where after a long run it would lose it.
     /// </summary>
     private static void CheckOutputs(ParseResult parsed)
     {
@@ -141,29 +141,39 @@ internal static partial class App
                 throw new UserException($"{option} {file}: that is the --data file; writing it would overwrite the data — choose another file");
             }
 
-            if (seen.TryGetValue(full, out string? other))
+            if (seen.TryGetValue(full, out string? other) && FileKinds.Of(full) != FileKind.Special)
             {
                 throw new UserException($"{option} {file}: {other} writes the same file; give them different files");
             }
 
             seen[full] = option;
-            if (Directory.Exists(full))
+            string target = OutputFile.Resolve(full, file, option);
+
+            if (dataPath is not null && target != full && target == dataPath)
+            {
+                throw new UserException($"{option} {file}: links to the --data file; writing it would overwrite the data — choose another file");
+            }
+
+            FileKind kind = FileKinds.Of(target);
+            if (kind == FileKind.Directory)
             {
                 throw new UserException($"{option} {file}: is a folder; give a file name inside it");
             }
 
-            if (File.Exists(full) && (File.GetAttributes(full) & (FileAttributes.Device | FileAttributes.ReparsePoint)) != 0)
+            if (kind == FileKind.Special)
             {
+                // A device or a pipe is written through, never replaced: nothing to create beside it.
                 continue;
             }
 
-            string folder = Path.GetDirectoryName(full) ?? ".";
+            string folder = Path.GetDirectoryName(target) ?? ".";
             if (!Directory.Exists(folder))
             {
                 throw new UserException($"{option} {file}: the folder '{folder}' does not exist; create it first");
             }
 
-            if (!File.Exists(full))
+            // A regular file is replaced by a new one written beside it, so its folder must take new files too.
+            if (kind is FileKind.Missing or FileKind.Regular)
             {
                 string probe = Path.Combine(folder, $".losslab-write-check-{Environment.ProcessId}");
                 try
@@ -174,7 +184,7 @@ internal static partial class App
                 }
                 catch (Exception e) when (e is UnauthorizedAccessException or IOException)
                 {
-                    throw new UserException($"{option} {file}: the folder '{folder}' cannot be written ({e.Message.TrimEnd('.')}); choose another place");
+                    throw new UserException($"{option} {file}: the folder '{folder}' cannot be written ({OutputFile.Reason(e, probe)}); choose another place");
                 }
             }
         }

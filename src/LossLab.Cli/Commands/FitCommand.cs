@@ -46,7 +46,7 @@ internal static class FitCommand
             TaskKind? taskKind = ParseTask(parsed.GetValue(task));
             string[]? featureList = parsed.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             string dataText = parsed.GetValue(data)!;
-            Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), featureList, taskKind, parsed.GetValue(dropMissing));
+            Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), featureList, taskKind, parsed.GetValue(dropMissing), context.Cancellation);
             var settings = new FitSettings
             {
                 Model = parsed.GetValue(model)!,
