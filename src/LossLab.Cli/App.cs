@@ -4,7 +4,7 @@ using LossLab.Specs;
 
 namespace LossLab.Cli;
 
-/// <summary>Builds the command tree and maps failures to exit codes: 0 success, 1 user error, 2 internal error.</summary>
+/// <summary>Builds the command tree and maps failures to exit codes: 0 success, 1 user error, 2 internal error, 130 cancelled (Ctrl-C).</summary>
 internal static partial class App
 {
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default)
@@ -50,7 +50,15 @@ internal static partial class App
         try
         {
             CheckOutputs(parsed);
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            int code = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            if (code == 0 && cancellation.IsCancellationRequested)
+            {
+                // A command that stopped early on Ctrl-C and reported what it finished still ends with the code of a cancel.
+                stderr.WriteLine("losslab: cancelled");
+                return 130;
+            }
+
+            return code;
         }
         catch (Exception ex) when (ex is UserException or SpecException or LossLab.Optim.NonFiniteGradientException or LossLab.Lab.Data.DataException)
         {
