@@ -10,6 +10,7 @@ internal static partial class App
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default)
     {
         var context = new CliContext(stdout, stderr, cancellation);
+        OutputFile.Ambient.Value = cancellation;
         RootCommand root = new("LossLab: choose and understand loss functions and optimizers.")
         {
             LossesCommand.Create(context),

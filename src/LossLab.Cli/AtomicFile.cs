@@ -44,6 +44,9 @@ internal sealed partial class OutputFile : IDisposable
         _writer = new StreamWriter(new GuardedStream(stream, Fail), new UTF8Encoding(false), 1 << 16);
     }
 
+    /// <summary>The command's cancellation, used when a caller passes none (set by <see cref="App.Run"/> for the command it runs).</summary>
+    internal static AsyncLocal<CancellationToken> Ambient { get; } = new();
+
     /// <summary>Where to write the text (UTF-8); write errors surface as <see cref="UserException"/>.</summary>
     public TextWriter Writer => _writer;
 
@@ -56,6 +59,7 @@ internal sealed partial class OutputFile : IDisposable
     public static OutputFile Open(string path, string option, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(path);
+        cancellation = cancellation.CanBeCanceled ? cancellation : Ambient.Value;
         string full = Path.GetFullPath(path);
         string target = Resolve(full, path, option);
 

@@ -80,4 +80,15 @@ public sealed class SignalTests
         Assert.Contains("losslab: cancelled", error, StringComparison.Ordinal);
         Assert.True(took < TimeSpan.FromSeconds(5), $"took {took}");
     }
+
+    [Fact]
+    public async Task Writing_json_to_a_pipe_that_has_no_reader_stops_with_130()
+    {
+        string pipe = SpecialFileTests.Fifo(SpecialFileTests.Folder());
+        var (code, _, error, took) = await Interrupt(TimeSpan.FromSeconds(1.5), "eval", "--loss", "mse", "--pred", "1,2", "--target", "1,3", "--json", pipe);
+        Assert.Equal(130, code);
+        Assert.Contains("losslab: cancelled", error, StringComparison.Ordinal);
+        Assert.True(took < TimeSpan.FromSeconds(5), $"took {took}");
+        Assert.Equal(FileKind.Special, FileKinds.Of(pipe));
+    }
 }
