@@ -127,7 +127,7 @@ internal static partial class App
 
     /// <summary>
     /// Checks the output files before any work: <c>--json FILE</c> and <c>--trace FILE</c> must not be the <c>--data</c>
-    /// file or each other, must not be a folder, and must go into a folder that exists and can be written; a link is checked at its target; devices
+    /// file or each other (also through links), must not be a folder, and must go into a folder that exists and can be written; a link is checked at its target; devices
     /// and pipes are accepted (they are written through). A failure here costs nothing, where after a long run it would lose it.
     /// </summary>
     private static void CheckOutputs(ParseResult parsed)
@@ -136,6 +136,7 @@ internal static partial class App
             .FirstOrDefault(o => o.Option.Name == name) is { } r && r.Tokens.Count > 0 ? r.Tokens[0].Value : null;
         string? data = Value("--data");
         string? dataPath = data is not null && !data.StartsWith("builtin:", StringComparison.Ordinal) ? Path.GetFullPath(data) : null;
+        string? dataTarget = dataPath is null ? null : OutputFile.Resolve(dataPath, data!, "--data");
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string option in new[] { "--json", "--trace" })
         {
@@ -145,24 +146,18 @@ internal static partial class App
             }
 
             string full = Path.GetFullPath(file);
-            if (dataPath is not null && full == dataPath)
+            string target = OutputFile.Resolve(full, file, option);
+            if (dataPath is not null && (full == dataPath || target == dataTarget))
             {
-                throw new UserException($"{option} {file}: that is the --data file; writing it would overwrite the data — choose another file");
+                throw new UserException($"{option} {file}: that is the --data file{(full == dataPath ? string.Empty : " (through a link)")}; writing it would overwrite the data — choose another file");
             }
 
-            if (seen.TryGetValue(full, out string? other) && FileKinds.Of(full) != FileKind.Special)
+            if (seen.TryGetValue(target, out string? other) && FileKinds.Of(target) != FileKind.Special)
             {
                 throw new UserException($"{option} {file}: {other} writes the same file; give them different files");
             }
 
-            seen[full] = option;
-            string target = OutputFile.Resolve(full, file, option);
-
-            if (dataPath is not null && target != full && target == dataPath)
-            {
-                throw new UserException($"{option} {file}: links to the --data file; writing it would overwrite the data — choose another file");
-            }
-
+            seen[target] = option;
             FileKind kind = FileKinds.Of(target);
             if (kind == FileKind.Directory)
             {

@@ -114,7 +114,7 @@ internal sealed partial class OutputFile : IDisposable
         {
             try
             {
-                Guard(() => File.Move(_temp, _target!, overwrite: true), _option, _shown, _temp);
+                Guard(() => File.Move(_temp, _target!, overwrite: true), _option, _shown, _temp, _target!);
             }
             finally
             {
@@ -161,7 +161,7 @@ internal sealed partial class OutputFile : IDisposable
 
     private void Fail(Exception e) => throw new UserException($"{_option} {_shown}: write failed: {Reason(e, _temp ?? string.Empty, _target ?? string.Empty)}");
 
-    private static T Guard<T>(Func<T> action, string option, string shown, string path)
+    private static T Guard<T>(Func<T> action, string option, string shown, params string[] paths)
     {
         try
         {
@@ -169,12 +169,12 @@ internal sealed partial class OutputFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UserException($"{option} {shown}: cannot write ({Reason(e, path)})");
+            throw new UserException($"{option} {shown}: cannot write ({Reason(e, paths)})");
         }
     }
 
-    private static void Guard(Action action, string option, string shown, string path)
-        => Guard(() => { action(); return 0; }, option, shown, path);
+    private static void Guard(Action action, string option, string shown, params string[] paths)
+        => Guard(() => { action(); return 0; }, option, shown, paths);
 
     /// <summary>Opens on a worker thread, so that cancellation ends the wait for a pipe's other end (the thread is abandoned).</summary>
     private static FileStream Blocking(Func<FileStream> open, string option, string shown, string path, CancellationToken cancellation)

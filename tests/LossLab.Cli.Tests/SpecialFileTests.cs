@@ -87,6 +87,25 @@ public sealed class SpecialFileTests
     }
 
     [Fact]
+    public void A_link_to_the_data_or_to_the_other_output_is_refused()
+    {
+        string dir = Folder();
+        string data = Path.Combine(dir, "v.csv");
+        File.WriteAllText(data, Csv);
+        string link = Path.Combine(dir, "trace.csv");
+        File.CreateSymbolicLink(link, "v.csv");
+        var (code, _, error) = CliRunner.Run("fit", "--data", data, "--target", "y", "--trace", link);
+        Assert.Equal(1, code);
+        Assert.Contains("that is the --data file (through a link)", error, StringComparison.Ordinal);
+        Assert.Equal(Csv, File.ReadAllText(data));
+        string json = Path.Combine(dir, "out.json"), other = Path.Combine(dir, "other.json");
+        File.CreateSymbolicLink(other, "out.json");
+        var (same, _, message) = CliRunner.Run("fit", "--data", "builtin:seed", "--json", json, "--trace", other);
+        Assert.Equal(1, same);
+        Assert.Contains("--json writes the same file", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_dangling_link_creates_its_target()
     {
         string dir = Folder();
