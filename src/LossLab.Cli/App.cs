@@ -146,6 +146,12 @@ internal static partial class App
             }
 
             string full = Path.GetFullPath(file);
+            if (OutputFile.IsWrittenThrough(full))
+            {
+                // A device, a pipe, /dev/stdout: written through, never replaced, so nothing to check beside it.
+                continue;
+            }
+
             string target = OutputFile.Resolve(full, file, option);
             if (dataPath is not null && (full == dataPath || target == dataTarget))
             {

@@ -30,11 +30,11 @@ internal sealed partial class OutputFile : IDisposable
     private readonly string _shown;
     private readonly string? _target;
     private readonly string? _temp;
-    private readonly FileStream _stream;
+    private readonly Stream _stream;
     private readonly StreamWriter _writer;
     private bool _done;
 
-    private OutputFile(string option, string shown, string? target, string? temp, FileStream stream)
+    private OutputFile(string option, string shown, string? target, string? temp, Stream stream)
     {
         _option = option;
         _shown = shown;
@@ -61,12 +61,14 @@ internal sealed partial class OutputFile : IDisposable
         ArgumentNullException.ThrowIfNull(path);
         cancellation = cancellation.CanBeCanceled ? cancellation : Ambient.Value;
         string full = Path.GetFullPath(path);
-        string target = Resolve(full, path, option);
+        string target = IsWrittenThrough(full) ? full : Resolve(full, path, option);
 
-        switch (FileKinds.Of(target))
+        switch (IsWrittenThrough(full) ? FileKind.Special : FileKinds.Of(target))
         {
             case FileKind.Directory:
                 throw new UserException($"{option} {path}: is a folder; give a file name inside it");
+            case FileKind.Special when Standard(full) is { } standard:
+                return new OutputFile(option, path, null, null, standard);
             case FileKind.Special:
                 FileStream through = Blocking(() => new FileStream(target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 0), option, path, target, cancellation);
                 return new OutputFile(option, path, null, null, through);
@@ -82,6 +84,30 @@ internal sealed partial class OutputFile : IDisposable
                 return new OutputFile(option, path, target, temp, stream);
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="full"/> is written through rather than replaced: it is (or links to) a device or a pipe,
+    /// or it is an existing entry of /dev or /proc, whose links (/dev/stdout → /proc/self/fd/1 → the shell's file) name
+    /// an open file that must be written, not a path to rename over.
+    /// </summary>
+    internal static bool IsWrittenThrough(string full)
+    {
+        FileKind kind = FileKinds.Of(full);
+        return kind == FileKind.Special
+            || (kind == FileKind.Regular && (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// This process's standard output or error when <paramref name="full"/> names it (/dev/stdout, /dev/fd/1,
+    /// /proc/self/fd/1 and the same for 2): written through the open descriptor, so that the text lands after what the
+    /// command already printed there (opening the path anew would start at offset 0 of a redirected file).
+    /// </summary>
+    private static Stream? Standard(string full) => full switch
+    {
+        "/dev/stdout" or "/dev/fd/1" or "/proc/self/fd/1" => Console.OpenStandardOutput(),
+        "/dev/stderr" or "/dev/fd/2" or "/proc/self/fd/2" => Console.OpenStandardError(),
+        _ => null,
+    };
 
     /// <summary>The final target of a symbolic link (which need not exist yet), or <paramref name="full"/> itself when it is no link.</summary>
     /// <exception cref="UserException">The link cannot be followed (a loop, too many levels).</exception>
@@ -151,9 +177,11 @@ internal sealed partial class OutputFile : IDisposable
     internal static string Reason(Exception e, params string[] paths)
     {
         string message = e is UnauthorizedAccessException ? "permission denied" : e.Message;
-        foreach (string p in paths)
+        foreach (string p in paths.Where(p => p.Length > 0))
         {
-            message = message.Replace($" : '{p}'", string.Empty, StringComparison.Ordinal).Replace($"'{p}'", "the file", StringComparison.Ordinal);
+            message = message.Replace($" : '{p}'", string.Empty, StringComparison.Ordinal)
+                .Replace($" '{p}'", string.Empty, StringComparison.Ordinal)
+                .Replace($"'{p}'", "the file", StringComparison.Ordinal);
         }
 
         return TrailingPath().Replace(message, string.Empty).TrimEnd('.', ' ');

@@ -106,6 +106,28 @@ public sealed class SpecialFileTests
     }
 
     [Fact]
+    public async Task Json_to_dev_stdout_redirected_to_a_file_follows_the_printed_text_and_keeps_the_file()
+    {
+        if (!File.Exists("/dev/stdout"))
+        {
+            return; // Linux device files only
+        }
+
+        string dir = Folder();
+        string file = Path.Combine(dir, "out.txt");
+        string dll = Path.Combine(AppContext.BaseDirectory, "LossLab.Cli.dll");
+        using var shell = Process.Start("sh", ["-c", $"dotnet '{dll}' eval --loss mse --pred 1,2 --target 1,3 --json /dev/stdout > '{file}'"]);
+        await shell.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, shell.ExitCode);
+        string text = File.ReadAllText(file);
+        Assert.StartsWith("{\n  \"loss\": \"mse\"", text, StringComparison.Ordinal);
+        int human = text.IndexOf("loss:      mse", StringComparison.Ordinal);
+        Assert.True(human > 0, text);
+        Assert.EndsWith("}\n", text[..human], StringComparison.Ordinal);
+        Assert.Equal([file], Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
     public void A_dangling_link_creates_its_target()
     {
         string dir = Folder();
