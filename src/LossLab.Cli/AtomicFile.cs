@@ -133,7 +133,15 @@ internal sealed partial class OutputFile : IDisposable
     {
         ObjectDisposedException.ThrowIf(_done, this);
         _writer.Flush();
-        Guard(() => _stream.Flush(), _option, _shown, _temp ?? _target ?? _shown);
+        try
+        {
+            _stream.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail(e);
+        }
+
         _done = true;
         _stream.Dispose();
         if (_temp is not null)
