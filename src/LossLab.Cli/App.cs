@@ -10,6 +10,7 @@ internal static partial class App
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default)
     {
         var context = new CliContext(stdout, stderr, cancellation);
+        OutputFile.Ambient.Value = cancellation;
         RootCommand root = new("LossLab: choose and understand loss functions and optimizers.")
         {
             LossesCommand.Create(context),
@@ -50,7 +51,15 @@ internal static partial class App
         try
         {
             CheckOutputs(parsed);
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            int code = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            if (code == 0 && cancellation.IsCancellationRequested)
+            {
+                // A command that stopped early on Ctrl-C and reported what it finished still ends with the code of a cancel.
+                stderr.WriteLine("losslab: cancelled");
+                return 130;
+            }
+
+            return code;
         }
         catch (Exception ex) when (ex is UserException or SpecException or LossLab.Optim.NonFiniteGradientException or LossLab.Lab.Data.DataException)
         {
@@ -118,8 +127,8 @@ internal static partial class App
 
     /// <summary>
     /// Checks the output files before any work: <c>--json FILE</c> and <c>--trace FILE</c> must not be the <c>--data</c>
-    /// file or each other, must not be a folder, and must go into a folder that exists and can be written; special files
-    /// (devices, pipes) are left to the writer. A failure here costs nothing, where after a long run it would lose it.
+    /// file or each other (also through links), must not be a folder, and must go into a folder that exists and can be written; a link is checked at its target; devices
+    /// and pipes are accepted (they are written through). A failure here costs nothing, where after a long run it would lose it.
     /// </summary>
     private static void CheckOutputs(ParseResult parsed)
     {
@@ -127,6 +136,7 @@ internal static partial class App
             .FirstOrDefault(o => o.Option.Name == name) is { } r && r.Tokens.Count > 0 ? r.Tokens[0].Value : null;
         string? data = Value("--data");
         string? dataPath = data is not null && !data.StartsWith("builtin:", StringComparison.Ordinal) ? Path.GetFullPath(data) : null;
+        string? dataTarget = dataPath is null ? null : OutputFile.Resolve(dataPath, data!, "--data");
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string option in new[] { "--json", "--trace" })
         {
@@ -136,34 +146,44 @@ internal static partial class App
             }
 
             string full = Path.GetFullPath(file);
-            if (dataPath is not null && full == dataPath)
+            if (OutputFile.IsWrittenThrough(full))
             {
-                throw new UserException($"{option} {file}: that is the --data file; writing it would overwrite the data — choose another file");
+                // A device, a pipe, /dev/stdout: written through, never replaced, so nothing to check beside it.
+                continue;
             }
 
-            if (seen.TryGetValue(full, out string? other))
+            string target = OutputFile.Resolve(full, file, option);
+            if (dataPath is not null && (full == dataPath || target == dataTarget))
+            {
+                throw new UserException($"{option} {file}: that is the --data file{(full == dataPath ? string.Empty : " (through a link)")}; writing it would overwrite the data — choose another file");
+            }
+
+            if (seen.TryGetValue(target, out string? other) && FileKinds.Of(target) != FileKind.Special)
             {
                 throw new UserException($"{option} {file}: {other} writes the same file; give them different files");
             }
 
-            seen[full] = option;
-            if (Directory.Exists(full))
+            seen[target] = option;
+            FileKind kind = FileKinds.Of(target);
+            if (kind == FileKind.Directory)
             {
                 throw new UserException($"{option} {file}: is a folder; give a file name inside it");
             }
 
-            if (File.Exists(full) && (File.GetAttributes(full) & (FileAttributes.Device | FileAttributes.ReparsePoint)) != 0)
+            if (kind == FileKind.Special)
             {
+                // A device or a pipe is written through, never replaced: nothing to create beside it.
                 continue;
             }
 
-            string folder = Path.GetDirectoryName(full) ?? ".";
+            string folder = Path.GetDirectoryName(target) ?? ".";
             if (!Directory.Exists(folder))
             {
                 throw new UserException($"{option} {file}: the folder '{folder}' does not exist; create it first");
             }
 
-            if (!File.Exists(full))
+            // A regular file is replaced by a new one written beside it, so its folder must take new files too.
+            if (kind is FileKind.Missing or FileKind.Regular)
             {
                 string probe = Path.Combine(folder, $".losslab-write-check-{Environment.ProcessId}");
                 try
@@ -174,7 +194,7 @@ internal static partial class App
                 }
                 catch (Exception e) when (e is UnauthorizedAccessException or IOException)
                 {
-                    throw new UserException($"{option} {file}: the folder '{folder}' cannot be written ({e.Message.TrimEnd('.')}); choose another place");
+                    throw new UserException($"{option} {file}: the folder '{folder}' cannot be written ({OutputFile.Reason(e, probe)}); choose another place");
                 }
             }
         }

@@ -13,9 +13,10 @@ namespace LossLab.Reports;
 /// <param name="Diverged">Whether the run stopped on a non-finite or exploding value.</param>
 /// <param name="DivergenceReason">Why and when, or null.</param>
 /// <param name="EscapeStep">For a function unbounded below: the first step whose value is 1 below the start's, or null.</param>
+/// <param name="StepNumbers">The step of each row when the rows are a thinned record of a long run (null: row k is step k).</param>
 public sealed record OptimizeTrace(
     IReadOnlyList<float[]> Points, IReadOnlyList<double> Values, IReadOnlyList<double> LearningRates, IReadOnlyList<double> GradientNorms,
-    bool Diverged, string? DivergenceReason, int? EscapeStep);
+    bool Diverged, string? DivergenceReason, int? EscapeStep, IReadOnlyList<int>? StepNumbers = null);
 
 /// <summary>
 /// The report of <c>losslab optimize --out DIR</c>: what was run, the trajectory on the function's surface (for
@@ -39,12 +40,12 @@ public static class OptimizeReport
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(trace);
         int rows = trace.Points.Count;
-        if (rows == 0 || trace.Values.Count != rows || trace.LearningRates.Count != rows || trace.GradientNorms.Count != rows)
+        if (rows == 0 || trace.Values.Count != rows || trace.LearningRates.Count != rows || trace.GradientNorms.Count != rows || (trace.StepNumbers is { } numbers && numbers.Count != rows))
         {
             throw new ArgumentException("the trace needs one point, value, learning rate and gradient norm per row, and at least the start", nameof(trace));
         }
 
-        int steps = rows - 1;
+        int steps = trace.StepNumbers is { } kept ? kept[^1] : rows - 1;
         var report = new Report($"LossLab optimize: {function.Name} with {optimizer}", commandLine)
             .Fact("function", $"{function.Name}: {function.Formula}")
             .Fact("start", Point(trace.Points[0]))
@@ -52,6 +53,11 @@ public static class OptimizeReport
             .Fact("schedule", schedule ?? "none")
             .Fact("clip-norm", clipNorm?.ToString("G6", Inv) ?? "none")
             .Fact("steps", steps == stepsAsked ? steps.ToString(Inv) : string.Create(Inv, $"{steps} run of {stepsAsked} asked"));
+        if (trace.StepNumbers is not null)
+        {
+            report.Note(string.Create(Inv, $"A long run: the charts draw the {rows} steps kept in memory (evenly spaced, with the first and the last); the --trace file has every step."));
+        }
+
         if (trace.Diverged)
         {
             report.Note($"The run diverged: {trace.DivergenceReason}. It stopped there; the charts leave out values that are not finite.");
@@ -81,7 +87,7 @@ public static class OptimizeReport
             report.Chart(
                 "value",
                 string.Create(Inv, $"Distance of the value from the global minimum value {min:G6} per step (log scale; a step exactly at the minimum is not drawn)") + FitReport.Thinned(rows),
-                FitReport.Single(Charts.Lines("Value − minimum", "step", "value − min", [FitReport.Steps("value − min", [.. values.Select(v => v - min)], 0, rows)], logY: true)));
+                FitReport.Single(Charts.Lines("Value − minimum", "step", "value − min", [Renumber(FitReport.Steps("value − min", [.. values.Select(v => v - min)], 0, rows), trace)], logY: true)));
         }
         else
         {
@@ -89,19 +95,23 @@ public static class OptimizeReport
             report.Chart(
                 "value",
                 (positive ? "Value per step (log scale)" : "Value per step (the function is unbounded below, so the scale is linear)") + FitReport.Thinned(rows),
-                FitReport.Single(Charts.Lines("Value", "step", "value", [FitReport.Steps("value", values, 0, rows)], logY: positive)));
+                FitReport.Single(Charts.Lines("Value", "step", "value", [Renumber(FitReport.Steps("value", values, 0, rows), trace)], logY: positive)));
         }
 
         report.Chart(
             "learning-rate",
             "Learning rate of each update" + FitReport.Thinned(steps),
-            FitReport.Single(Charts.Lines("Learning rate", "step", "learning rate", [FitReport.Steps("learning rate", trace.LearningRates, 1, rows)], logY: false)));
+            FitReport.Single(Charts.Lines("Learning rate", "step", "learning rate", [Renumber(FitReport.Steps("learning rate", trace.LearningRates, 1, rows), trace)], logY: false)));
         report.Chart(
             "gradient-norm",
             "Norm of the gradient each update read, before clipping (log scale)" + FitReport.Thinned(steps),
-            FitReport.Single(Charts.Lines("Gradient norm", "step", "‖gradient‖", [FitReport.Steps("gradient norm", trace.GradientNorms, 1, rows)], logY: true)));
+            FitReport.Single(Charts.Lines("Gradient norm", "step", "‖gradient‖", [Renumber(FitReport.Steps("gradient norm", trace.GradientNorms, 1, rows), trace)], logY: true)));
         return report;
     }
+
+    /// <summary>A series over row numbers moved onto the steps those rows record (unchanged when row k is step k).</summary>
+    private static Series Renumber(Series series, OptimizeTrace trace)
+        => trace.StepNumbers is { } steps ? series with { X = [.. series.X.Select(x => (double)steps[(int)x])] } : series;
 
     private static List<IReadOnlyList<string>> Outcome(ITestFunction function, OptimizeTrace trace)
     {

@@ -68,7 +68,7 @@ internal static class AdviseCommand
             double[]? rates = CompareCommand.ParseRates(parsed.GetValue(lrs)!);
             int? threadCount = parsed.GetValue(threads) is int t ? (t >= 1 ? t : throw new UserException("--threads: must be >= 1")) : null;
             string dataText = parsed.GetValue(data)!;
-            Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), parsed.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), FitCommand.ParseTask(parsed.GetValue(task)), parsed.GetValue(dropMissing));
+            Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), parsed.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), FitCommand.ParseTask(parsed.GetValue(task)), parsed.GetValue(dropMissing), context.Cancellation);
             if (kind is not null && dataset.Task != TaskKind.Regression)
             {
                 throw new UserException($"--target-kind {parsed.GetValue(targetKind)}: applies to a regression target, but the target is {dataset.Task.ToString().ToLowerInvariant()} classification");

@@ -41,7 +41,7 @@ internal static class CompareCommand
         command.SetAction(parsed =>
         {
             ReportOutput.CheckFolder(parsed.GetValue(outDir));
-            Dataset dataset = DataSource.Load(parsed.GetValue(data)!, parsed.GetValue(target), SplitList(parsed.GetValue(features)), FitCommand.ParseTask(parsed.GetValue(task)), parsed.GetValue(dropMissing));
+            Dataset dataset = DataSource.Load(parsed.GetValue(data)!, parsed.GetValue(target), SplitList(parsed.GetValue(features)), FitCommand.ParseTask(parsed.GetValue(task)), parsed.GetValue(dropMissing), context.Cancellation);
             (int foldCount, LossLab.Lab.Verification.FoldScheme? scheme) = AdviseCommand.ParseFolds(parsed.GetValue(folds)!);
             int limit = Math.Max(2, dataset.Rows / 2);
             if (foldCount < 2 || foldCount > limit)

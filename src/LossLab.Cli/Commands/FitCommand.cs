@@ -48,7 +48,7 @@ internal static class FitCommand
             TaskKind? taskKind = ParseTask(parsed.GetValue(task));
             string[]? featureList = parsed.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             string dataText = parsed.GetValue(data)!;
-            Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), featureList, taskKind, parsed.GetValue(dropMissing));
+            Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), featureList, taskKind, parsed.GetValue(dropMissing), context.Cancellation);
             var settings = new FitSettings
             {
                 Model = parsed.GetValue(model)!,
@@ -104,10 +104,15 @@ internal static class FitCommand
                     throw new UserException("--trace: the exact solvers keep no per-step trace; use --solver gradient");
                 }
 
-                AtomicFile.Write(tracePath, Trace(result.Run), "--trace");
+                using (OutputFile file = OutputFile.Open(tracePath, "--trace", context.Cancellation))
+                {
+                    WriteTrace(file.Writer, result.Run);
+                    file.Commit();
+                }
+
                 if (result.Run.ParameterHistory is null)
                 {
-                    context.Error.WriteLine($"note: --trace has no parameter columns: the model has {result.Run.ParameterCount} parameters, more than the {new TrainOptions().RecordParametersUpTo} whose history is kept");
+                    context.Error.WriteLine($"note: --trace has no parameter columns: the history of {result.Run.ParameterCount} parameters over {result.Run.Loss.Length - 1:N0} steps is not kept (at most {new TrainOptions().RecordParametersUpTo} parameters and {Trainer.MaxRecordedParameterValues:N0} values)");
                 }
             }
 
@@ -159,30 +164,37 @@ internal static class FitCommand
 
     internal static string Trace(TrainingRun run)
     {
-        var text = new StringBuilder("step,loss,lr,grad_norm");
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        WriteTrace(text, run);
+        return text.ToString();
+    }
+
+    /// <summary>Writes the per-step trace row by row (a long run's trace is never held whole in memory).</summary>
+    internal static void WriteTrace(TextWriter text, TrainingRun run)
+    {
+        text.Write("step,loss,lr,grad_norm");
         bool parameters = run.ParameterHistory is not null;
         for (int i = 0; parameters && i < run.ParameterCount; i++)
         {
-            text.Append(CultureInfo.InvariantCulture, $",p{i}");
+            text.Write(string.Create(CultureInfo.InvariantCulture, $",p{i}"));
         }
 
-        text.Append('\n');
+        text.Write('\n');
         for (int k = 0; k <= run.Steps; k++)
         {
             string norm = double.IsNaN(run.GradientNorm[k]) ? string.Empty : run.GradientNorm[k].ToString("R", CultureInfo.InvariantCulture);
-            text.Append(CultureInfo.InvariantCulture, $"{k},{run.Loss[k]:R},{run.LearningRate[k]:R},{norm}");
+            text.Write(string.Create(CultureInfo.InvariantCulture, $"{k},{run.Loss[k]:R},{run.LearningRate[k]:R},{norm}"));
             if (parameters)
             {
                 foreach (float p in run.ParametersAt(k))
                 {
-                    text.Append(',').Append(p.ToString("R", CultureInfo.InvariantCulture));
+                    text.Write(',');
+                    text.Write(p.ToString("R", CultureInfo.InvariantCulture));
                 }
             }
 
-            text.Append('\n');
+            text.Write('\n');
         }
-
-        return text.ToString();
     }
 
     private static JsonObject ToJson(string dataText, Dataset dataset, FitSettings settings, FitResult result)

@@ -57,13 +57,20 @@ internal static class OptimizeCommand
             string optimizerSpec = parsed.GetValue(optimizer)!;
             OptimizerRule rule = OptimizerCatalog.Create(optimizerSpec, parsed.GetValue(schedule), clip);
             FitCommand.OneCycleNote(parsed.GetValue(schedule), stepCount, context.Error);
-            Run run = Execute(f, theta, rule, stepCount);
 
+            // The trace streams to its file step by step; memory holds at most History.MaxRows rows whatever --steps is.
             string? tracePath = parsed.GetValue(trace);
-            if (tracePath is not null)
+            using OutputFile? traceFile = tracePath is null ? null : OutputFile.Open(tracePath, "--trace", context.Cancellation);
+            Action<Row>? stream = null;
+            if (traceFile is not null)
             {
-                AtomicFile.Write(tracePath, TraceCsv(run), "--trace");
+                TextWriter writer = traceFile.Writer;
+                WriteTraceHeader(writer, theta.Length);
+                stream = row => WriteTraceRow(writer, row);
             }
+
+            Run run = Execute(f, theta, rule, stepCount, stream, context.Cancellation);
+            traceFile?.Commit();
 
             JsonObject document = ToJson(name, optimizerSpec, parsed.GetValue(schedule), run);
             if (!JsonOutput.Emit(parsed, json, document, context.Out))
@@ -73,6 +80,11 @@ internal static class OptimizeCommand
 
             ReportOutput.WriteIfAsked(
                 parsed, outDir, json, () => OptimizeReport.Build(ReportOutput.CommandLine(parsed), f, optimizerSpec, parsed.GetValue(schedule), clip, stepCount, ToTrace(run)), document, context);
+            if (run.Cancelled)
+            {
+                // What was computed is written above; Ctrl-C still ends the command with its own code (130).
+                throw new OperationCanceledException(context.Cancellation);
+            }
         });
         return command;
     }
@@ -80,20 +92,79 @@ internal static class OptimizeCommand
     /// <summary>One row of the trace: the state after <see cref="Step"/> updates.</summary>
     internal sealed record Row(int Step, double Loss, double LearningRate, double? GradNorm, float[] Parameters);
 
-    internal sealed record Run(List<Row> Rows, bool Diverged, string? Reason, int? EscapeStep);
+    /// <summary>A run: its recorded rows (bounded, see <see cref="History"/>), how it ended, and the stride of the record.</summary>
+    internal sealed record Run(IReadOnlyList<Row> Rows, bool Diverged, string? Reason, int? EscapeStep, int Stride, bool Cancelled)
+    {
+        /// <summary>The last row (the final point).</summary>
+        public Row Last => Rows[^1];
+    }
 
-    internal static Run Execute(ITestFunction f, float[] theta, OptimizerRule rule, int steps)
+    /// <summary>
+    /// The rows kept of a run, at most <see cref="MaxRows"/> + 1 whatever its length: every <c>stride</c>-th step, where
+    /// the stride doubles (dropping every other kept row) each time the record would exceed the limit; the first and
+    /// the last row are always kept. So memory stays flat in the number of steps.
+    /// </summary>
+    internal sealed class History
+    {
+        /// <summary>The most rows kept besides the last one.</summary>
+        public const int MaxRows = 10_000;
+
+        private readonly List<Row> _rows = [];
+        private Row? _last;
+
+        /// <summary>Steps between two kept rows.</summary>
+        public int Stride { get; private set; } = 1;
+
+        /// <summary>Records a row (rows come in step order).</summary>
+        public void Add(Row row)
+        {
+            _last = row;
+            if (row.Step % Stride != 0)
+            {
+                return;
+            }
+
+            _rows.Add(row);
+            if (_rows.Count > MaxRows)
+            {
+                Stride *= 2;
+                _rows.RemoveAll(r => r.Step % Stride != 0);
+            }
+        }
+
+        /// <summary>The kept rows in step order, ending with the last row added.</summary>
+        public List<Row> Rows() => _last is null || (_rows.Count > 0 && _rows[^1].Step == _last.Step) ? [.. _rows] : [.. _rows, _last];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> updates from <paramref name="theta"/> (modified), giving every row to
+    /// <paramref name="each"/> as it is computed and keeping a bounded <see cref="History"/>. Stops on divergence and,
+    /// between two steps, on cancellation (the run so far is returned, marked cancelled).
+    /// </summary>
+    internal static Run Execute(ITestFunction f, float[] theta, OptimizerRule rule, int steps, Action<Row>? each = null, CancellationToken cancellation = default)
     {
         int d = theta.Length;
         float[] gradient = new float[d];
         double loss = f.Evaluate(theta, gradient);
         double start = loss;
-        var rows = new List<Row> { new(0, loss, rule.LearningRate.At(0), null, (float[])theta.Clone()) };
+        var history = new History();
+        void Keep(Row row)
+        {
+            history.Add(row);
+            each?.Invoke(row);
+        }
+
+        Keep(new Row(0, loss, rule.LearningRate.At(0), null, (float[])theta.Clone()));
         Optimizer? first = rule.Transform is null ? null : new Optimizer(rule.Transform, d);
         Lbfgs? lbfgs = rule.Lbfgs is null ? null : new Lbfgs(rule.Lbfgs, d);
         int? escape = null;
         for (int k = 1; k <= steps; k++)
         {
+            if (cancellation.IsCancellationRequested)
+            {
+                return new Run(history.Rows(), false, null, escape, history.Stride, true);
+            }
+
             double lr = rule.LearningRate.At(k - 1);
             double norm = Clipping.Norm(gradient);
             if (first is not null)
@@ -107,7 +178,7 @@ internal static class OptimizeCommand
 
             loss = f.Evaluate(theta, gradient);
             (rule.LearningRate as PlateauState)?.Report(loss);
-            rows.Add(new Row(k, loss, lr, norm, (float[])theta.Clone()));
+            Keep(new Row(k, loss, lr, norm, (float[])theta.Clone()));
             if (escape is null && f.Minimum.Count == 0 && loss < start - 1)
             {
                 escape = k;
@@ -118,11 +189,11 @@ internal static class OptimizeCommand
                 : Math.Abs(loss) > Explosion ? $"|loss| exceeded {Explosion:G} at step {k} (loss {TextNumber.G(loss, 4)})" : null;
             if (reason is not null)
             {
-                return new Run(rows, true, reason, escape);
+                return new Run(history.Rows(), true, reason, escape, history.Stride, false);
             }
         }
 
-        return new Run(rows, false, null, escape);
+        return new Run(history.Rows(), false, null, escape, history.Stride, false);
     }
 
     /// <summary>The run as the report reads it (a missing gradient norm, row 0's, as NaN).</summary>
@@ -133,38 +204,37 @@ internal static class OptimizeCommand
         [.. run.Rows.Select(r => r.GradNorm ?? double.NaN)],
         run.Diverged,
         run.Reason,
-        run.EscapeStep);
+        run.EscapeStep,
+        run.Stride == 1 ? null : [.. run.Rows.Select(r => r.Step)]);
 
-    private static string TraceCsv(Run run)
+    private static void WriteTraceHeader(TextWriter text, int d)
     {
-        var text = new StringBuilder();
-        int d = run.Rows[0].Parameters.Length;
-        text.Append("step,loss,lr,grad_norm");
+        text.Write("step,loss,lr,grad_norm");
         for (int i = 0; i < d; i++)
         {
-            text.Append(CultureInfo.InvariantCulture, $",p{i}");
+            text.Write(string.Create(CultureInfo.InvariantCulture, $",p{i}"));
         }
 
-        text.Append('\n');
-        foreach (Row row in run.Rows)
+        text.Write('\n');
+    }
+
+    private static void WriteTraceRow(TextWriter text, Row row)
+    {
+        text.Write(string.Create(CultureInfo.InvariantCulture, $"{row.Step},{row.Loss:R},{row.LearningRate:R},{(row.GradNorm is double g ? g.ToString("R", CultureInfo.InvariantCulture) : string.Empty)}"));
+        foreach (float p in row.Parameters)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{row.Step},{row.Loss:R},{row.LearningRate:R},{(row.GradNorm is double g ? g.ToString("R", CultureInfo.InvariantCulture) : string.Empty)}");
-            foreach (float p in row.Parameters)
-            {
-                text.Append(',').Append(p.ToString("R", CultureInfo.InvariantCulture));
-            }
-
-            text.Append('\n');
+            text.Write(',');
+            text.Write(p.ToString("R", CultureInfo.InvariantCulture));
         }
 
-        return text.ToString();
+        text.Write('\n');
     }
 
     private static readonly string[] TraceColumns = ["step", "loss", "lr", "grad_norm"];
 
     private static JsonObject ToJson(string function, string optimizer, string? schedule, Run run)
     {
-        Row last = run.Rows[^1];
+        Row last = run.Last;
         var trace = new JsonArray();
         foreach (Row row in run.Rows)
         {
@@ -188,7 +258,10 @@ internal static class OptimizeCommand
             ["diverged"] = run.Diverged,
             ["divergence_reason"] = run.Reason,
             ["escape_step"] = run.EscapeStep,
+            ["cancelled"] = run.Cancelled,
             ["trace_columns"] = new JsonArray([.. TraceColumns.Concat(last.Parameters.Select((_, i) => $"p{i.ToString(CultureInfo.InvariantCulture)}")).Select(c => (JsonNode)c)]),
+            ["trace_stride"] = run.Stride,
+            ["trace_note"] = run.Stride == 1 ? null : string.Create(CultureInfo.InvariantCulture, $"one row every {run.Stride} steps of {last.Step}, and the last ({run.Rows.Count} rows; at most {History.MaxRows + 1} are kept); --trace FILE writes every step"),
             ["trace"] = trace,
         };
     }
@@ -214,7 +287,17 @@ internal static class OptimizeCommand
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Step,6} {TextNumber.G(r.Loss, 6),14} {TextNumber.G(r.LearningRate, 4),10} {grad,12}  ({string.Join(", ", r.Parameters.Select(p => TextNumber.G(p, 6)))})"));
         }
 
-        Row last = run.Rows[^1];
+        Row last = run.Last;
+        if (run.Stride > 1)
+        {
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"kept one row every {run.Stride} steps of {last.Step} in memory ({n} rows); --trace FILE writes every step"));
+        }
+
+        if (run.Cancelled)
+        {
+            o.WriteLine($"cancelled after {last.Step} steps");
+        }
+
         if (run.Diverged)
         {
             o.WriteLine($"diverged: {run.Reason}");

@@ -355,9 +355,14 @@ public static class Builtins
 /// <summary>Loads <c>--data</c>: a CSV path or a <c>builtin:</c> reference.</summary>
 public static class DataSource
 {
-    /// <summary>Loads the data set.</summary>
+    /// <summary>
+    /// Loads the data set. A CSV file (or a pipe, or <c>-</c> for standard input) is read on a worker thread, so that
+    /// <paramref name="cancellation"/> ends the wait at once even while opening a pipe that has no writer yet or
+    /// waiting for its next bytes (the worker is then abandoned; it checks the token itself every few thousand rows).
+    /// </summary>
     /// <exception cref="DataException">Any problem with the data, naming the file, line and column, or the option.</exception>
-    public static Dataset Load(string data, string? target, IReadOnlyList<string>? features = null, TaskKind? task = null, bool dropMissing = false)
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static Dataset Load(string data, string? target, IReadOnlyList<string>? features = null, TaskKind? task = null, bool dropMissing = false, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (Builtins.IsBuiltin(data))
@@ -370,7 +375,17 @@ public static class DataSource
             throw new DataException($"--target is required with a CSV file ({data})");
         }
 
-        Dataset dataset = TableConverter.ToDataset(CsvLoader.Read(data), target, features, task, dropMissing);
+        Task<Dataset> load = Task.Run(() => TableConverter.ToDataset(CsvLoader.Read(data, cancellation), target, features, task, dropMissing), CancellationToken.None);
+        try
+        {
+            load.Wait(cancellation);
+        }
+        catch (AggregateException)
+        {
+            // Rethrown below as the original exception.
+        }
+
+        Dataset dataset = load.GetAwaiter().GetResult();
         ColumnScale.Check(dataset);
         return dataset;
     }

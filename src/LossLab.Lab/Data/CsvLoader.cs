@@ -21,11 +21,24 @@ public static class CsvLoader
     /// <summary>The longest physical line accepted (characters); a longer one is an error rather than an out-of-memory.</summary>
     public const int MaxLineLength = 1 << 24;
 
-    /// <summary>Reads a CSV file.</summary>
-    /// <exception cref="DataException">The file is missing, empty, binary, or malformed.</exception>
-    public static RawTable Read(string path)
+    /// <summary>The name that reads standard input (<c>--data -</c>).</summary>
+    public const string StandardInput = "-";
+
+    /// <summary>
+    /// Reads a CSV file in one pass, so a pipe or a process substitution (<c>&lt;(…)</c>) works as well as a file;
+    /// <see cref="StandardInput"/> reads standard input. Cancellation is checked every <see cref="CheckEvery"/> rows.
+    /// </summary>
+    /// <exception cref="DataException">The file is missing, a folder, empty, binary, or malformed.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static RawTable Read(string path, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (path == StandardInput)
+        {
+            using Stream input = Console.OpenStandardInput();
+            return Read(input, "stdin", cancellation);
+        }
+
         if (Directory.Exists(path))
         {
             throw new DataException($"{path}: is a directory; give a CSV file");
@@ -36,15 +49,41 @@ public static class CsvLoader
             throw new DataException($"{path}: file not found");
         }
 
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        RejectBinary(stream, path);
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        return Read(reader, path);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            string reason = e is UnauthorizedAccessException ? "permission denied" : e.Message.Replace($" : '{Path.GetFullPath(path)}'", string.Empty, StringComparison.Ordinal).TrimEnd('.');
+            throw new DataException($"{path}: cannot be read ({reason}); give a readable CSV file");
+        }
+
+        using (stream)
+        {
+            return Read(stream, path, cancellation);
+        }
+    }
+
+    /// <summary>How many rows are read between two checks of the cancellation token.</summary>
+    public const int CheckEvery = 4096;
+
+    private static RawTable Read(Stream stream, string source, CancellationToken cancellation)
+    {
+        using ReplayStream text = RejectBinary(stream, source);
+        using var reader = new StreamReader(text, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return Read(reader, source, cancellation);
     }
 
     /// <summary>Reads CSV text.</summary>
     /// <exception cref="DataException">The text is empty or malformed.</exception>
-    public static RawTable Read(TextReader reader, string source)
+    public static RawTable Read(TextReader reader, string source) => Read(reader, source, CancellationToken.None);
+
+    /// <summary>Reads CSV text, checking <paramref name="cancellation"/> every <see cref="CheckEvery"/> rows.</summary>
+    /// <exception cref="DataException">The text is empty or malformed.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static RawTable Read(TextReader reader, string source, CancellationToken cancellation)
     {
         var options = new CsvReaderOptions
         {
@@ -63,8 +102,14 @@ public static class CsvLoader
         try
         {
             using CsvReader csv = CsvReader.Create(guarded, options, true);
+            int read = 0;
             while (csv.Read())
             {
+                if (++read % CheckEvery == 0)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                }
+
                 string[] record = new string[csv.FieldCount];
                 for (int i = 0; i < record.Length; i++)
                 {
@@ -138,16 +183,25 @@ public static class CsvLoader
         return record;
     }
 
-    private static void RejectBinary(Stream stream, string path)
+    /// <summary>
+    /// Fails on NUL bytes in the first 8 KiB (a binary file); otherwise returns a stream that replays those bytes and
+    /// then the rest, so nothing is read twice and no seeking is needed.
+    /// </summary>
+    private static ReplayStream RejectBinary(Stream stream, string path)
     {
         byte[] head = new byte[8192];
-        int read = stream.Read(head, 0, head.Length);
+        int read = 0, n;
+        while (read < head.Length && (n = stream.Read(head, read, head.Length - read)) > 0)
+        {
+            read += n;
+        }
+
         if (Array.IndexOf(head, (byte)0, 0, read) >= 0)
         {
             throw new DataException($"{path}: looks like a binary file (it contains NUL bytes), not CSV text");
         }
 
-        stream.Position = 0;
+        return new ReplayStream(head, read, stream);
     }
 
     /// <summary>The reason from CsvHelper's message, without its own line and offset.</summary>
@@ -208,6 +262,53 @@ internal sealed class LineLengthGuard(TextReader inner, string source, int limit
     protected override void Dispose(bool disposing)
     {
         // The caller owns the inner reader.
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Reads the bytes already taken from a stream, then the rest of it (read-only, forward only).</summary>
+internal sealed class ReplayStream(byte[] head, int count, Stream rest) : Stream
+{
+    private int _offset;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_offset < count)
+        {
+            int n = Math.Min(buffer.Length, count - _offset);
+            head.AsSpan(_offset, n).CopyTo(buffer);
+            _offset += n;
+            return n;
+        }
+
+        return rest.Read(buffer);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        // The caller owns the stream read after the replayed bytes.
         base.Dispose(disposing);
     }
 }

@@ -120,6 +120,12 @@ public static class Trainer
     /// <summary>The most updates one run may take (the per-step history is allocated up front).</summary>
     public const long MaxSteps = 20_000_000;
 
+    /// <summary>
+    /// The most parameter values (rows × parameters, 64 MB of floats) a run records; a longer run or a larger model keeps
+    /// only the loss, learning rate and gradient norm of each step (24 bytes a step).
+    /// </summary>
+    public const long MaxRecordedParameterValues = 16_000_000;
+
     /// <summary>Trains from <paramref name="initial"/> (not modified).</summary>
     public static TrainingRun Train(TrainingObjective objective, OptimizerRule rule, ReadOnlySpan<float> initial, Dataset train, Dataset? validation, TrainOptions options, CancellationToken cancellation = default)
     {
@@ -137,7 +143,7 @@ public static class Trainer
         }
 
         int capacity = (int)steps;
-        var run = new TrainingRun(capacity, p, p <= options.RecordParametersUpTo);
+        var run = new TrainingRun(capacity, p, p <= options.RecordParametersUpTo && (capacity + 1L) * p <= MaxRecordedParameterValues);
 
         float[] theta = initial.ToArray();
         float[] gradient = new float[p];

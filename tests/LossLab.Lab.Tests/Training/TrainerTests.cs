@@ -32,6 +32,24 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void The_parameter_history_is_kept_only_within_its_memory_bound()
+    {
+        Dataset data = Builtins.Load("builtin:seed");
+        var objective = new TrainingObjective(ModelCatalog.Create("mlp:hidden=64", 1, 1), LossCatalog.Create("mse"), TaskKind.Regression, data.Rows);
+        int p = objective.Model.ParameterCount;
+        int within = (int)(Trainer.MaxRecordedParameterValues / p) - 1, beyond = within + 1;
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        TrainingRun small = Trainer.Train(objective, OptimizerCatalog.Create("sgd:lr=0.01"), new float[p], data, null, new TrainOptions { Epochs = within }, cancelled.Token);
+        TrainingRun large = Trainer.Train(objective, OptimizerCatalog.Create("sgd:lr=0.01"), new float[p], data, null, new TrainOptions { Epochs = beyond }, cancelled.Token);
+        Assert.True(p <= new TrainOptions().RecordParametersUpTo);
+        Assert.NotNull(small.ParameterHistory);
+        Assert.True(small.ParameterHistory.LongLength <= Trainer.MaxRecordedParameterValues);
+        Assert.Null(large.ParameterHistory);
+        Assert.True(large.Cancelled);
+    }
+
+    [Fact]
     public void Mini_batches_are_seeded_and_reproducible()
     {
         var (objective, data) = Seed();
