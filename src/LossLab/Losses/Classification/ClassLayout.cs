@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using LossLab.Numerics;
 
 namespace LossLab.Losses;
@@ -120,6 +122,13 @@ internal static class ClassLayout
     public static void CheckUnitTargets<T>(string name, ReadOnlySpan<T> targets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // The common case (every target valid) in two vectorised passes; TensorPrimitives.Min/Max return NaN when a
+        // NaN is present, which fails the comparison and falls through to the loop that names the first bad target.
+        if (targets.IsEmpty || InUnitInterval(targets))
+        {
+            return;
+        }
+
         for (int i = 0; i < targets.Length; i++)
         {
             T y = targets[i];
@@ -128,6 +137,24 @@ internal static class ClassLayout
                 throw new ArgumentException($"{name}: target {i} is {y}; targets must be probabilities in [0, 1] (0/1 labels or soft labels)", nameof(targets));
             }
         }
+    }
+
+    private static bool InUnitInterval<T>(ReadOnlySpan<T> targets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            ReadOnlySpan<float> f = MemoryMarshal.Cast<T, float>(targets);
+            return TensorPrimitives.Min(f) >= 0f && TensorPrimitives.Max(f) <= 1f;
+        }
+
+        if (typeof(T) == typeof(double))
+        {
+            ReadOnlySpan<double> d = MemoryMarshal.Cast<T, double>(targets);
+            return TensorPrimitives.Min(d) >= 0d && TensorPrimitives.Max(d) <= 1d;
+        }
+
+        return false;
     }
 
     /// <summary>Checks that every target is exactly −1 or +1 (margin losses).</summary>
