@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using LossLab.Lab;
 using LossLab.Lab.Data;
 using LossLab.Lab.Training;
 using LossLab.Models;
@@ -92,7 +93,7 @@ internal static class FitCommand
                 OneCycleNote(settings.Schedule, run.Steps, context.Error);
                 if (!result.Converged && !result.Diverged && !result.Cancelled && settings.Training.Tolerance > 0)
                 {
-                    context.Error.WriteLine($"warning: training stopped after {run.Epochs} epochs without converging (tol {settings.Training.Tolerance.ToString("G3", CultureInfo.InvariantCulture)}, {settings.Training.NoChangeEpochs} quiet epochs); raise --epochs or the learning rate");
+                    context.Error.WriteLine($"warning: training stopped after {run.Epochs} epochs without converging (tol {TextNumber.G(settings.Training.Tolerance, 3)}, {settings.Training.NoChangeEpochs} quiet epochs); raise --epochs or the learning rate");
                 }
             }
 
@@ -254,7 +255,7 @@ internal static class FitCommand
         {
             string rows = robust.RejectedRows.Length == 0 ? string.Empty : $": rows {string.Join(", ", robust.RejectedRows.Take(20))}{(robust.RejectedRows.Length > 20 ? ", …" : string.Empty)} (0-based)";
             string exact = robust.ExactFit ? "; exact fit of more than half the rows, no M-step" : string.Empty;
-            o.WriteLine($"robust:    scale {robust.Scale.ToString("G6", CultureInfo.InvariantCulture)}{exact}; {robust.RejectedRows.Length} of {r.TrainRows} rows rejected (weight < 0.1/n = {robust.WeightCut.ToString("G3", CultureInfo.InvariantCulture)}){rows}");
+            o.WriteLine($"robust:    scale {TextNumber.G(robust.Scale, 6)}{exact}; {robust.RejectedRows.Length} of {r.TrainRows} rows rejected (weight < 0.1/n = {TextNumber.G(robust.WeightCut, 3)}){rows}");
         }
 
         o.WriteLine("train:     " + Line(r.Train));
@@ -291,7 +292,7 @@ internal static class FitCommand
     internal static string Parameters(FitResult r)
     {
         string Name(int i) => i < r.ParameterNames.Length ? r.ParameterNames[i] : $"p{i}";
-        string Value(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+        string Value(double v) => TextNumber.G(v, 6);
         double[] p = r.Parameters;
         if (p.Length <= ListedParameters)
         {
@@ -323,7 +324,7 @@ internal static class FitCommand
     }
 
     private static string Line(SortedDictionary<string, double> metrics)
-        => string.Join(", ", metrics.Select(m => $"{m.Key} {(double.IsFinite(m.Value) ? m.Value.ToString("G5", CultureInfo.InvariantCulture) : "n/a")}"));
+        => string.Join(", ", metrics.Select(m => $"{m.Key} {(double.IsFinite(m.Value) ? TextNumber.G(m.Value, 5) : "n/a")}"));
 
     private static int NonNegative(int value, string option) => value >= 0 ? value : throw new UserException($"{option} {value}: must be >= 0");
 
