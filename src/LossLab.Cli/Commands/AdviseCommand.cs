@@ -25,7 +25,7 @@ internal static class AdviseCommand
 
     public static Command Create(CliContext context)
     {
-        var data = new Option<string>("--data") { Description = "CSV file or builtin:NAME", Required = true };
+        var data = new Option<string>("--data") { Description = "CSV file (a pipe or - for standard input too) or builtin:NAME", Required = true };
         var target = new Option<string?>("--target") { Description = "Target column (built-in data have a default)" };
         var features = new Option<string?>("--features") { Description = "Feature columns, comma-separated (default: all but the target and identifier columns)" };
         var task = new Option<string?>("--task") { Description = "regression, binary or multiclass (default: inferred; two distinct values in any coding are binary)" };

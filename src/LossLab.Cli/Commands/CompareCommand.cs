@@ -14,7 +14,7 @@ internal static class CompareCommand
 {
     public static Command Create(CliContext context)
     {
-        var data = new Option<string>("--data") { Description = "CSV file or builtin:NAME", Required = true };
+        var data = new Option<string>("--data") { Description = "CSV file (a pipe or - for standard input too) or builtin:NAME", Required = true };
         var target = new Option<string?>("--target") { Description = "Target column (built-in data have a default)" };
         var features = new Option<string?>("--features") { Description = "Feature columns, comma-separated" };
         var task = new Option<string?>("--task") { Description = "regression, binary or multiclass (default: inferred)" };
