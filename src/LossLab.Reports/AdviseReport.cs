@@ -2,6 +2,7 @@ using System.Globalization;
 using LossLab.Lab.Advice;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
+using LossLab.Lab;
 
 namespace LossLab.Reports;
 
@@ -34,7 +35,7 @@ public static class AdviseReport
             .Fact("metric", $"test {result.Metric} ({CompareReport.Direction(verification.LowerIsBetter)}): {recommendation.MetricReason}")
             .Fact("resampling", result.Run?.Plan.Describe() ?? "not run")
             .Fact("tuning", "learning rate (and a decision threshold for threshold KPIs) tuned on an inner hold-out of each training part, the grid extended once past an edge")
-            .Fact("learning rates searched", string.Join(", ", ((result.Run is { Candidates.Count: > 0 } run0 ? run0.Candidates[0].GridRates : null) ?? [.. CompareSettings.AutoRates]).Select(r => r.ToString("G4", Inv))))
+            .Fact("learning rates searched", string.Join(", ", ((result.Run is { Candidates.Count: > 0 } run0 ? run0.Candidates[0].GridRates : null) ?? [.. CompareSettings.AutoRates]).Select(r => TextNumber.G(r, 4))))
             .Fact("seed", (result.Run?.Plan.Seed ?? 0).ToString(Inv) + " (the verification's folds)");
 
         report.Heading("Diagnostics")

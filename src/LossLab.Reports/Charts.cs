@@ -1,4 +1,5 @@
 using System.Globalization;
+using LossLab.Lab;
 using SkiaSharp;
 
 namespace LossLab.Reports;
@@ -430,7 +431,7 @@ public static class Charts
                 Value = double.IsFinite(mean) ? mean : left,
                 Error = double.IsFinite(mean) && double.IsFinite(std) ? std : 0,
                 FillColor = i == highlight ? ScottPlot.Colors.DarkOrange : ScottPlot.Colors.SteelBlue,
-                Label = double.IsFinite(mean) ? mean.ToString("G4", Inv) : "diverged",
+                Label = double.IsFinite(mean) ? TextNumber.G(mean, 4) : "diverged",
             });
         }
 
@@ -499,14 +500,14 @@ public static class Charts
                 Position = positions[i],
                 Value = double.IsFinite(v) ? v : 0,
                 FillColor = v < 0 ? ScottPlot.Colors.IndianRed : ScottPlot.Colors.SteelBlue,
-                Label = double.IsFinite(v) ? v.ToString("G4", Inv) : "n/a",
+                Label = double.IsFinite(v) ? TextNumber.G(v, 4) : "n/a",
             });
         }
 
         var barPlot = plot.Add.Bars(bars);
         barPlot.Horizontal = true;
         plot.Axes.Left.SetTicks(positions, [.. values.Select(v => v.Label)]);
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("G3", Inv) };
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => TextNumber.G(v, 3) };
         plot.Axes.Margins(left: values.Any(v => v.Value < 0) ? 0.2 : 0.05, right: 0.2);
         plot.Title(title);
         plot.XLabel(xLabel);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LossLab.Lab.Experiments;
+using LossLab.Lab;
 
 namespace LossLab.Reports;
 
@@ -124,7 +125,7 @@ public static class ClaimsReport
 
         report.Table(
             ["quantity", "unit", r.Exact ? "value" : $"mean over {r.Replications.ToString(Inv)} replications"],
-            [.. r.Evidence.Select(e => (IReadOnlyList<string>)[Quantity(e.Key), Unit(r, e.Key), double.IsFinite(e.Value) ? e.Value.ToString("G4", Inv) : "—"])]);
+            [.. r.Evidence.Select(e => (IReadOnlyList<string>)[Quantity(e.Key), Unit(r, e.Key), double.IsFinite(e.Value) ? TextNumber.G(e.Value, 4) : "—"])]);
     }
 
     /// <summary>

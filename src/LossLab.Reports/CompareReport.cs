@@ -1,6 +1,7 @@
 using System.Globalization;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
+using LossLab.Lab;
 using LossLab.Specs;
 
 namespace LossLab.Reports;
@@ -96,7 +97,7 @@ public static class CompareReport
             ["rank", "loss", "optimizer", "lr", "mean", "std", "runs", "diverged runs"],
             result.Ranking.Select(c => (IReadOnlyList<string>)
             [
-                (rank++).ToString(Inv), c.Loss, BaseOptimizer(c.Optimizer), double.IsFinite(c.LearningRate) ? c.LearningRate.ToString("G4", Inv) : "—", Number(c.Mean, "G5"), Number(c.Std, "G3"),
+                (rank++).ToString(Inv), c.Loss, BaseOptimizer(c.Optimizer), double.IsFinite(c.LearningRate) ? TextNumber.G(c.LearningRate, 4) : "—", Number(c.Mean, "G5"), Number(c.Std, "G3"),
                 c.Scores.Length.ToString(Inv), c.Diverged.ToString(Inv),
             ]));
     }
@@ -146,9 +147,9 @@ public static class CompareReport
     }
 
     /// <summary>"loss + optimizer (lr X)", the label of a candidate.</summary>
-    internal static string Label(CandidateResult c) => double.IsFinite(c.LearningRate) ? $"{c.Loss} + {BaseOptimizer(c.Optimizer)} (lr {c.LearningRate.ToString("G3", Inv)})" : $"{c.Loss} + {BaseOptimizer(c.Optimizer)}";
+    internal static string Label(CandidateResult c) => double.IsFinite(c.LearningRate) ? $"{c.Loss} + {BaseOptimizer(c.Optimizer)} (lr {TextNumber.G(c.LearningRate, 3)})" : $"{c.Loss} + {BaseOptimizer(c.Optimizer)}";
 
-    private static string Rate(CandidateResult c) => double.IsFinite(c.LearningRate) ? $" at learning rate {c.LearningRate.ToString("G4", Inv)} (tuned most often)" : string.Empty;
+    private static string Rate(CandidateResult c) => double.IsFinite(c.LearningRate) ? $" at learning rate {TextNumber.G(c.LearningRate, 4)} (tuned most often)" : string.Empty;
 
     /// <summary>The optimizer spec without its learning rate (compare searches it and appends the chosen one).</summary>
     internal static string BaseOptimizer(string optimizer)
@@ -168,9 +169,9 @@ public static class CompareReport
     internal static string Direction(bool lowerIsBetter) => lowerIsBetter ? "lower is better" : "higher is better";
 
     /// <summary>A number, or "n/a" when it is not finite (a diverged candidate).</summary>
-    internal static string Number(double value, string format) => double.IsFinite(value) ? value.ToString(format, Inv) : "n/a";
+    internal static string Number(double value, string format) => double.IsFinite(value) ? TextNumber.G(value, int.Parse(format.AsSpan(1), Inv)) : "n/a";
 
-    private static string Rates(IEnumerable<double> rates) => string.Join(", ", rates.Select(r => r.ToString("G4", Inv)));
+    private static string Rates(IEnumerable<double> rates) => string.Join(", ", rates.Select(r => TextNumber.G(r, 4)));
 
     /// <summary>Mean metric against log₁₀(lr), one line with markers per candidate; a log y axis when the means span more than 30×.</summary>
     private static ScottPlot.Plot Search(string title, string metric, IReadOnlyList<CandidateResult> ranking, bool lowerIsBetter)
@@ -193,7 +194,7 @@ public static class CompareReport
         }
 
         double[] rates = [.. ranking.SelectMany(c => c.Search.Keys).Distinct().Order()];
-        plot.Axes.Bottom.SetTicks([.. rates.Select(Math.Log10)], [.. rates.Select(r => r.ToString("G4", Inv))]);
+        plot.Axes.Bottom.SetTicks([.. rates.Select(Math.Log10)], [.. rates.Select(r => TextNumber.G(r, 4))]);
         return plot;
     }
 

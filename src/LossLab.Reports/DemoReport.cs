@@ -1,7 +1,7 @@
 using System.Globalization;
-using LossLab.Lab;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
+using LossLab.Lab;
 using LossLab.Losses;
 
 namespace LossLab.Reports;
@@ -27,7 +27,7 @@ public static class DemoReport
         foreach (DemoScenario s in scenarios)
         {
             report.Heading(s.Name)
-                .Paragraph($"{s.Description}; data {s.Data}; {s.Epochs} epochs; every run starts at (w, b) = ({s.InitialParameters[0].ToString("G4", Inv)}, {s.InitialParameters[1].ToString("G4", Inv)}) on the same split.");
+                .Paragraph($"{s.Description}; data {s.Data}; {s.Epochs} epochs; every run starts at (w, b) = ({TextNumber.G(s.InitialParameters[0], 4)}, {TextNumber.G(s.InitialParameters[1], 4)}) on the same split.");
             foreach (string note in s.Notes)
             {
                 report.Note(note);

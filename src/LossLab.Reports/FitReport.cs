@@ -1,6 +1,7 @@
 using System.Globalization;
 using LossLab.Lab.Data;
 using LossLab.Lab.Training;
+using LossLab.Lab;
 
 namespace LossLab.Reports;
 
@@ -37,14 +38,14 @@ public static class FitReport
             .Fact("task", dataset.Task.ToString().ToLowerInvariant())
             .Fact("target", dataset.TargetName)
             .Fact("features", FeatureList(dataset.FeatureNames))
-            .Fact("rows", string.Create(Inv, $"{result.TrainRows} train, {result.ValidationRows} validation (of {dataset.Rows}; validation share {settings.Validation:G3})"))
+            .Fact("rows", string.Create(Inv, $"{result.TrainRows} train, {result.ValidationRows} validation (of {dataset.Rows}; validation share {TextNumber.G(settings.Validation, 3)})"))
             .Fact("model", result.Model)
             .Fact("loss", result.Loss)
             .Fact("solver", settings.Solver)
             .Fact("optimizer", run is not null ? settings.Optimizer : "none (exact solver)")
             .Fact("schedule", run is not null ? settings.Schedule ?? "none" : "none (exact solver)")
-            .Fact("clip-norm", settings.ClipNorm?.ToString("G6", Inv) ?? "none")
-            .Fact("epochs", run is not null ? string.Create(Inv, $"{result.Epochs} run of at most {settings.Training.Epochs} ({(result.Converged ? "converged" : "not converged")}; tol {settings.Training.Tolerance:G3}, {settings.Training.NoChangeEpochs} quiet epochs)") : "0 (exact solver)")
+            .Fact("clip-norm", (settings.ClipNorm is double clip ? TextNumber.G(clip, 6) : "none"))
+            .Fact("epochs", run is not null ? string.Create(Inv, $"{result.Epochs} run of at most {settings.Training.Epochs} ({(result.Converged ? "converged" : "not converged")}; tol {TextNumber.G(settings.Training.Tolerance, 3)}, {settings.Training.NoChangeEpochs} quiet epochs)") : "0 (exact solver)")
             .Fact("batch size", settings.Training.BatchSize > 0 ? settings.Training.BatchSize.ToString(Inv) : "full batch")
             .Fact("standardize", settings.Standardize ? "true (on the training part)" : "false")
             .Fact("seed", settings.Training.Seed.ToString(Inv));
@@ -235,7 +236,7 @@ public static class FitReport
         if (result.Parameters.Length == 2 && OnLine(x, fitted, result.Parameters[0], result.Parameters[1]))
         {
             double w = result.Parameters[0], b = result.Parameters[1];
-            plot = Charts.PointsAndLines("Data and fitted line", xLabel, yLabel, x, y, null, [(string.Create(Inv, $"fit: ŷ = {w:G4}·x + {b:G4}"), w, b)], "training data");
+            plot = Charts.PointsAndLines("Data and fitted line", xLabel, yLabel, x, y, null, [(string.Create(Inv, $"fit: ŷ = {TextNumber.G(w, 4)}·x + {TextNumber.G(b, 4)}"), w, b)], "training data");
         }
         else
         {
@@ -386,7 +387,7 @@ public static class FitReport
             : string.Join(", ", names.Take(MaxFeatureNames)) + string.Create(Inv, $", … ({names.Count} features)");
 
     private static string Metric(SortedDictionary<string, double> metrics, string key)
-        => metrics.TryGetValue(key, out double v) ? (double.IsFinite(v) ? v.ToString("G6", Inv) : "n/a") : "—";
+        => metrics.TryGetValue(key, out double v) ? (double.IsFinite(v) ? TextNumber.G(v, 6) : "n/a") : "—";
 
-    private static string Number(double v) => double.IsFinite(v) ? v.ToString("G6", Inv) : "n/a";
+    private static string Number(double v) => double.IsFinite(v) ? TextNumber.G(v, 6) : "n/a";
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LossLab.Functions;
+using LossLab.Lab;
 
 namespace LossLab.Reports;
 
@@ -51,7 +52,7 @@ public static class OptimizeReport
             .Fact("start", Point(trace.Points[0]))
             .Fact("optimizer", optimizer)
             .Fact("schedule", schedule ?? "none")
-            .Fact("clip-norm", clipNorm?.ToString("G6", Inv) ?? "none")
+            .Fact("clip-norm", (clipNorm is double clip ? TextNumber.G(clip, 6) : "none"))
             .Fact("steps", steps == stepsAsked ? steps.ToString(Inv) : string.Create(Inv, $"{steps} run of {stepsAsked} asked"));
         if (trace.StepNumbers is not null)
         {
@@ -86,7 +87,7 @@ public static class OptimizeReport
             double min = function.MinimumValue;
             report.Chart(
                 "value",
-                string.Create(Inv, $"Distance of the value from the global minimum value {min:G6} per step (log scale; a step exactly at the minimum is not drawn)") + FitReport.Thinned(rows),
+                string.Create(Inv, $"Distance of the value from the global minimum value {TextNumber.G(min, 6)} per step (log scale; a step exactly at the minimum is not drawn)") + FitReport.Thinned(rows),
                 FitReport.Single(Charts.Lines("Value − minimum", "step", "value − min", [Renumber(FitReport.Steps("value − min", [.. values.Select(v => v - min)], 0, rows), trace)], logY: true)));
         }
         else
@@ -162,9 +163,9 @@ public static class OptimizeReport
         return Charts.Surface($"{function.Name}: path", "x", "y", Value, xRange, yRange, [path], marks);
     }
 
-    private static string Point(IEnumerable<float> p) => "(" + string.Join(", ", p.Select(v => float.IsFinite(v) ? v.ToString("G6", Inv) : "n/a")) + ")";
+    private static string Point(IEnumerable<float> p) => "(" + string.Join(", ", p.Select(v => float.IsFinite(v) ? TextNumber.G(v, 6) : "n/a")) + ")";
 
     private static string Point(IEnumerable<double> p) => "(" + string.Join(", ", p.Select(Number)) + ")";
 
-    private static string Number(double v) => double.IsFinite(v) ? v.ToString("G6", Inv) : "n/a";
+    private static string Number(double v) => double.IsFinite(v) ? TextNumber.G(v, 6) : "n/a";
 }

@@ -125,3 +125,30 @@ public sealed class FailedCandidateTests
         Assert.Contains("  best", Assert.Single(lines, l => l.StartsWith("  1 ", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 }
+
+public sealed class ReportNumberTests
+{
+    [Fact]
+    public void Report_tables_and_notes_write_large_and_small_numbers_without_E_exponents()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "losslab-numbers-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var text = new System.Text.StringBuilder("x,y\n");
+        for (int i = 0; i < 60; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i},{47300.0 * i + 120000 + (i % 7) * 900}\n");
+        }
+
+        string csv = Path.Combine(dir, "big.csv");
+        File.WriteAllText(csv, text.ToString());
+        var (code, output, error) = CliRunner.Run("fit", "--data", csv, "--target", "y", "--out", Path.Combine(dir, "report"));
+        Assert.True(code == 0, error);
+        string html = File.ReadAllText(Path.Combine(dir, "report", "index.html"));
+        string summary = File.ReadAllText(Path.Combine(dir, "report", "summary.md"));
+        var exponent = new System.Text.RegularExpressions.Regex(@"\d(\.\d+)?E[+-]\d");
+        Assert.DoesNotMatch(exponent, html);
+        Assert.DoesNotMatch(exponent, summary);
+        Assert.DoesNotMatch(exponent, output);
+        Assert.Contains("47", summary, StringComparison.Ordinal);
+    }
+}
