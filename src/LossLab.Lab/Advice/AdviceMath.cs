@@ -114,5 +114,5 @@ internal static class AdviceMath
     public static string Percent(double share) => (100 * share).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>A statistic with 3 significant digits for a sentence.</summary>
-    public static string Number(double value) => double.IsPositiveInfinity(value) ? "∞" : value.ToString("G3", CultureInfo.InvariantCulture);
+    public static string Number(double value) => double.IsPositiveInfinity(value) ? "∞" : TextNumber.G(value, 3);
 }

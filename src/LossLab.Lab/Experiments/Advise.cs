@@ -177,8 +177,8 @@ public static class Advise
         reasons.AddRange(initial.Reasons);
         if (!chosen.Candidate.IsSolver)
         {
-            string rates = string.Join(", ", chosen.Splits.GroupBy(s => s.LearningRate).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => $"{g.Key.ToString("G4", CultureInfo.InvariantCulture)} in {g.Count()}"));
-            reasons.Add($"learning rate {chosen.ModalRate.ToString("G4", CultureInfo.InvariantCulture)}: the rate tuned most often on the inner validation rows of the {chosen.Splits.Count} training parts (chosen: {rates})");
+            string rates = string.Join(", ", chosen.Splits.GroupBy(s => s.LearningRate).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => $"{TextNumber.G(g.Key, 4)} in {g.Count()}"));
+            reasons.Add($"learning rate {TextNumber.G(chosen.ModalRate, 4)}: the rate tuned most often on the inner validation rows of the {chosen.Splits.Count} training parts (chosen: {rates})");
             if (chosen.ModalShare < 0.5)
             {
                 reasons.Add($"the tuned rate varies between the splits (the most frequent one in only {(100 * chosen.ModalShare).ToString("0", CultureInfo.InvariantCulture)}% of them): the loss is flat in the learning rate here, so any rate of the list does about as well");

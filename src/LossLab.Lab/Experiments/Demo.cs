@@ -96,10 +96,10 @@ public static class Demo
             case "clean":
                 notes.Add(far.Count == 0
                     ? "Every run ends within 0.05 of (2, 1): on clean data all three losses and all five optimizers find the line."
-                    : $"{far.Count} run(s) end more than 0.05 from (2, 1): " + string.Join("; ", far.Select(r => $"{r.Loss} + {r.Optimizer} ({r.ParameterError:G3})")));
+                    : $"{far.Count} run(s) end more than 0.05 from (2, 1): " + string.Join("; ", far.Select(r => $"{r.Loss} + {r.Optimizer} ({TextNumber.G(r.ParameterError, 3)})")));
                 break;
             case "outliers":
-                notes.Add($"Mean distance from (2, 1): mse {Mean("mse"):G3}, l1 {Mean("l1"):G3}, huber {Mean("huber"):G3}. "
+                notes.Add($"Mean distance from (2, 1): mse {TextNumber.G(Mean("mse"), 3)}, l1 {TextNumber.G(Mean("l1"), 3)}, huber {TextNumber.G(Mean("huber"), 3)}. "
                     + (Mean("l1") < Mean("mse") && Mean("huber") < Mean("mse")
                         ? "The outliers pull the mse line up (its intercept absorbs 5% × 2.0 ≈ 0.1); l1 and huber cap each point's pull and stay close."
                         : "Here the robust losses did not beat mse."));

@@ -310,7 +310,7 @@ public static class Trainer
         double limit = options.ExplosionFactor * Math.Max(1, Math.Abs(start));
         if (double.IsFinite(start) && Math.Abs(loss) > limit)
         {
-            why = $"the loss exploded to {loss:G4} (more than {options.ExplosionFactor:G2} × the starting {start:G4})";
+            why = $"the loss exploded to {TextNumber.G(loss, 4)} (more than {TextNumber.G(options.ExplosionFactor, 2)} × the starting {TextNumber.G(start, 4)})";
             return true;
         }
 

@@ -258,8 +258,8 @@ public static class Judgement
     /// <summary>Higher-is-better scores whose best value is 1 (the margin is then a share of 1 − score).</summary>
     public static bool BoundedAboveByOne(string metric) => metric is "accuracy" or "balanced_accuracy" or "f1" or "roc_auc" or "pr_auc" or "r2" or "mean_iou" or "dice" or "iou" or "pixel_accuracy";
 
-    private static string F(double v) => v.ToString("G3", CultureInfo.InvariantCulture);
+    private static string F(double v) => TextNumber.G(v, 3);
 
     /// <summary>A p-value for people: never "0".</summary>
-    public static string P(double p) => p < 1e-300 ? "< 1e-300" : p < 1e-4 ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : p.ToString("G2", CultureInfo.InvariantCulture);
+    public static string P(double p) => p < 1e-300 ? "< 1e-300" : p < 1e-4 ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : TextNumber.G(p, 2);
 }

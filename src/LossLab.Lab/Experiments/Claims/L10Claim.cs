@@ -65,9 +65,9 @@ public sealed class L10Claim : IClaim
     {
         ArgumentNullException.ThrowIfNull(summary);
         IReadOnlyDictionary<string, double> e = summary.Evidence;
-        return $"Huber (δ = {Delta:G3}) matches ½z² inside δ and δ(|z| − ½δ) outside to {e["huber_definition:max_deviation_from_definition"]:G2}; "
-            + $"its slope is z near zero ({e["linear_tails:huber_slope_at_0.2"]:G3} at z = 0.2, the L2 part) and {e["linear_tails:huber_slope_far_right"]:G3} / {e["linear_tails:huber_slope_far_left"]:G3} at z = ±100 (an L1 with slope δ). "
-            + $"Smooth L1 with β = δ equals Huber/δ to {e["smooth_l1_is_huber_over_delta:max_deviation_smooth_l1_vs_huber_over_delta"]:G2}: the same idea, with the slope capped at 1 instead of δ. "
+        return $"Huber (δ = {TextNumber.G(Delta, 3)}) matches ½z² inside δ and δ(|z| − ½δ) outside to {TextNumber.G(e["huber_definition:max_deviation_from_definition"], 2)}; "
+            + $"its slope is z near zero ({TextNumber.G(e["linear_tails:huber_slope_at_0.2"], 3)} at z = 0.2, the L2 part) and {TextNumber.G(e["linear_tails:huber_slope_far_right"], 3)} / {TextNumber.G(e["linear_tails:huber_slope_far_left"], 3)} at z = ±100 (an L1 with slope δ). "
+            + $"Smooth L1 with β = δ equals Huber/δ to {TextNumber.G(e["smooth_l1_is_huber_over_delta:max_deviation_smooth_l1_vs_huber_over_delta"], 2)}: the same idea, with the slope capped at 1 instead of δ. "
             + $"{summary.Scenarios.Count(s => s.Held == s.Replications)} of {summary.Scenarios.Count} checks hold.";
     }
 }

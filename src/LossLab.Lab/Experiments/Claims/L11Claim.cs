@@ -110,11 +110,11 @@ public sealed class L11Claim : IClaim
     public string Explain(ClaimSummary summary)
     {
         double V(string scenario, string key) => summary[scenario].Evidence[key];
-        return $"Exact, on z ∈ [−20, 20]: LossLab's log_cosh equals log cosh z to {V("definition", "max_relative_deviation_from_log_cosh"):G2} relative. "
-            + $"Smooth: its second derivative matches 1/cosh²z to {V("smooth", "max_second_derivative_error"):G2}, stays positive (smallest {V("smooth", "min_second_derivative_within_8"):G2} on |z| ≤ 8; beyond, 1/cosh²z is below what double precision resolves, and the slope falls at {V("smooth", "slope_decreases"):G2} of the 4000 grid steps, so the loss is convex everywhere) and changes by at most {V("smooth", "max_second_derivative_step"):G2} between points 0.01 apart, "
-            + $"whereas Huber(δ = 1)'s jumps by {V("smooth", "huber_second_derivative_jump"):G2} at |z| = δ — log-cosh is twice differentiable everywhere, which Newton-type solvers and L-BFGS like. "
-            + $"Near 0 it is L2/2: log cosh(0.01) / (0.01²/2) = {V("l2_near_zero", "ratio_to_half_square_at_0.01"):G8}. "
-            + $"Far away it is L1 shifted by log 2: the slope tanh z never exceeds {V("bounded_influence", "max_abs_slope"):G3} in size and is {V("bounded_influence", "abs_slope_at_20"):G10} at |z| = 20, so each outlier's pull is bounded as under L1 and Huber. "
+        return $"Exact, on z ∈ [−20, 20]: LossLab's log_cosh equals log cosh z to {TextNumber.G(V("definition", "max_relative_deviation_from_log_cosh"), 2)} relative. "
+            + $"Smooth: its second derivative matches 1/cosh²z to {TextNumber.G(V("smooth", "max_second_derivative_error"), 2)}, stays positive (smallest {TextNumber.G(V("smooth", "min_second_derivative_within_8"), 2)} on |z| ≤ 8; beyond, 1/cosh²z is below what double precision resolves, and the slope falls at {TextNumber.G(V("smooth", "slope_decreases"), 2)} of the 4000 grid steps, so the loss is convex everywhere) and changes by at most {TextNumber.G(V("smooth", "max_second_derivative_step"), 2)} between points 0.01 apart, "
+            + $"whereas Huber(δ = 1)'s jumps by {TextNumber.G(V("smooth", "huber_second_derivative_jump"), 2)} at |z| = δ — log-cosh is twice differentiable everywhere, which Newton-type solvers and L-BFGS like. "
+            + $"Near 0 it is L2/2: log cosh(0.01) / (0.01²/2) = {TextNumber.G(V("l2_near_zero", "ratio_to_half_square_at_0.01"), 8)}. "
+            + $"Far away it is L1 shifted by log 2: the slope tanh z never exceeds {TextNumber.G(V("bounded_influence", "max_abs_slope"), 3)} in size and is {TextNumber.G(V("bounded_influence", "abs_slope_at_20"), 10)} at |z| = 20, so each outlier's pull is bounded as under L1 and Huber. "
             + "Caveat: the switch from quadratic to linear happens at |z| ≈ 1 in the target's own units — log-cosh has no δ, so it is robust only when the residuals are scaled so that clean errors are around 1 or below.";
     }
 }

@@ -393,24 +393,24 @@ public sealed class L12Claim : IClaim
             : c.High < 0.5 ? "the Brier model was clearly not materially worse on held-out log loss (more than 1% worse in a minority of replications)"
             : "whether the Brier model is materially worse on held-out log loss is not settled by these replications";
         string efficiency = e["brier_param_error"] > e["bce_param_error"]
-            ? $"its parameters were on average farther from the true ones ({e["brier_param_error"]:G3} vs {e["bce_param_error"]:G3}), as a less efficient estimator's would be"
-            : $"its parameters were on average no farther from the true ones ({e["brier_param_error"]:G3} vs {e["bce_param_error"]:G3})";
+            ? $"its parameters were on average farther from the true ones ({TextNumber.G(e["brier_param_error"], 3)} vs {TextNumber.G(e["bce_param_error"], 3)}), as a less efficient estimator's would be"
+            : $"its parameters were on average no farther from the true ones ({TextNumber.G(e["brier_param_error"], 3)} vs {TextNumber.G(e["bce_param_error"], 3)})";
         double grid = Rates[^1];
         string speed = s.Low > 0.5 ? "At tuned rates BCE clearly reached its optimum in fewer steps than Brier from a confidently wrong start, so the slowdown is not a matter of an untuned rate: the advice holds for training by gradient descent from such a start. "
             : s.High < 0.5 ? "At tuned rates BCE was clearly not faster than Brier from a confidently wrong start: the advice's training argument is not supported here. "
             : "At tuned rates neither loss was clearly faster from a confidently wrong start: the advice's training argument is not settled here. ";
-        string top = (f["brier_tuned_lr_at_grid_top"] > 0 ? $"Brier's tuned rate was the grid's largest ({grid:G3}) in {f["brier_tuned_lr_at_grid_top"]:P0} of replications, so a still larger rate might have made it faster. " : string.Empty)
-            + (f["bce_tuned_lr_at_grid_top"] > 0 ? $"BCE's tuned rate was the grid's largest ({grid:G3}) in {f["bce_tuned_lr_at_grid_top"]:P0} of replications. " : string.Empty);
+        string top = (f["brier_tuned_lr_at_grid_top"] > 0 ? $"Brier's tuned rate was the grid's largest ({TextNumber.G(grid, 3)}) in {f["brier_tuned_lr_at_grid_top"]:P0} of replications, so a still larger rate might have made it faster. " : string.Empty)
+            + (f["bce_tuned_lr_at_grid_top"] > 0 ? $"BCE's tuned rate was the grid's largest ({TextNumber.G(grid, 3)}) in {f["bce_tuned_lr_at_grid_top"]:P0} of replications. " : string.Empty);
         return $"\"L2 for classification\" is tested as the Brier score, the mean squared error of the predicted probabilities. "
-            + $"Calibration: the Brier model's held-out log loss was more than 1% worse in {c.Held} of {c.Replications} replications ({c.Low:P0}–{c.High:P0}), so {calibrationVerdict}; BCE's was lower at all in {strict} of {c.Replications}, by {e["log_loss_excess_of_brier"]:G2} nats per row on average "
-            + $"({e["bce_test_log_loss"]:G4} vs {e["brier_test_log_loss"]:G4}). Mean p − mean y was {e["bce_calibration_in_the_large"]:G2} (BCE) vs {e["brier_calibration_in_the_large"]:G2} (Brier); "
-            + $"expected calibration error {e["bce_ece"]:G2} vs {e["brier_ece"]:G2}, against {e["true_model_ece"]:G2} for the true probabilities on the same rows (the sampling floor of a 10-bin ECE on 2000 rows) — "
+            + $"Calibration: the Brier model's held-out log loss was more than 1% worse in {c.Held} of {c.Replications} replications ({c.Low:P0}–{c.High:P0}), so {calibrationVerdict}; BCE's was lower at all in {strict} of {c.Replications}, by {TextNumber.G(e["log_loss_excess_of_brier"], 2)} nats per row on average "
+            + $"({TextNumber.G(e["bce_test_log_loss"], 4)} vs {TextNumber.G(e["brier_test_log_loss"], 4)}). Mean p − mean y was {TextNumber.G(e["bce_calibration_in_the_large"], 2)} (BCE) vs {TextNumber.G(e["brier_calibration_in_the_large"], 2)} (Brier); "
+            + $"expected calibration error {TextNumber.G(e["bce_ece"], 2)} vs {TextNumber.G(e["brier_ece"], 2)}, against {TextNumber.G(e["true_model_ece"], 2)} for the true probabilities on the same rows (the sampling floor of a 10-bin ECE on 2000 rows) — "
             + (e["brier_ece"] > e["bce_ece"] ? "the Brier model's was the higher on average. " : "the Brier model's was not the higher on average. ")
             + $"The Brier score is a proper scoring rule (its minimiser is the true probability); {efficiency}. "
-            + $"Saturation: at p = 0.001 for a positive, the gradient wrt the logit is {f["bce_logit_grad_at_p0.001_y1"]:G3} under BCE and {f["brier_logit_grad_at_p0.001_y1"]:G3} under Brier. "
-            + $"From a new confidently wrong start per replication (true-class p ≤ 0.01 for {f["start_share_true_class_p_le_0.01"]:P0} of training rows, median {f["start_median_p_of_true_class"]:G2}, mean {f["start_mean_p_of_true_class"]:G2} on average), "
-            + $"with rates tuned on the training rows from a separate start (mean tuned rate BCE {f["bce_tuned_lr"]:G3}, Brier {f["brier_tuned_lr"]:G3}), gradient descent came within {Tolerance:P0} of its own optimum's training loss in {f["bce_steps_from_bad_start"]:G4} steps on average with BCE "
-            + $"and {f["brier_steps_from_bad_start"]:G4} with Brier (cap {MaxSteps}; not reached counts {MaxSteps + 1}); BCE took strictly fewer steps in {s.Held} of {s.Replications} ({s.Low:P0}–{s.High:P0}). "
+            + $"Saturation: at p = 0.001 for a positive, the gradient wrt the logit is {TextNumber.G(f["bce_logit_grad_at_p0.001_y1"], 3)} under BCE and {TextNumber.G(f["brier_logit_grad_at_p0.001_y1"], 3)} under Brier. "
+            + $"From a new confidently wrong start per replication (true-class p ≤ 0.01 for {f["start_share_true_class_p_le_0.01"]:P0} of training rows, median {TextNumber.G(f["start_median_p_of_true_class"], 2)}, mean {TextNumber.G(f["start_mean_p_of_true_class"], 2)} on average), "
+            + $"with rates tuned on the training rows from a separate start (mean tuned rate BCE {TextNumber.G(f["bce_tuned_lr"], 3)}, Brier {TextNumber.G(f["brier_tuned_lr"], 3)}), gradient descent came within {Tolerance:P0} of its own optimum's training loss in {TextNumber.G(f["bce_steps_from_bad_start"], 4)} steps on average with BCE "
+            + $"and {TextNumber.G(f["brier_steps_from_bad_start"], 4)} with Brier (cap {MaxSteps}; not reached counts {MaxSteps + 1}); BCE took strictly fewer steps in {s.Held} of {s.Replications} ({s.Low:P0}–{s.High:P0}). "
             + speed + top
             + "L1 on probabilities is different: |p − y| is not proper (its minimiser is the majority class, p pushed to 0 or 1).";
     }

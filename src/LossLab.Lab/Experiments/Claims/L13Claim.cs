@@ -159,18 +159,18 @@ public sealed class L13Claim : IClaim
             : hi < 0.5 ? "a share whose 95% interval lies below ½: Huber wins more often"
             : "a share whose 95% interval contains ½: neither fit wins more often, so the guide's L2 is not shown to be better on clean data, only not clearly worse";
         string Wins(ScenarioSummary s, string metric, string guideName, string other, double guideValue, double otherValue) =>
-            $"validation {metric} {guideName} {guideValue:G4} vs {other} {otherValue:G4} on average — the guide's loss won in {s.Evidence["guide_choice_wins_validation"] * s.Replications:F0} of {s.Replications}";
+            $"validation {metric} {guideName} {TextNumber.G(guideValue, 4)} vs {other} {TextNumber.G(otherValue, 4)} on average — the guide's loss won in {s.Evidence["guide_choice_wins_validation"] * s.Replications:F0} of {s.Replications}";
         bool mseFollowsOutliers = m.Evidence["mse_val_rmse"] < m.Evidence["l1_val_rmse"] && m.Evidence["mse_val_max_error"] < m.Evidence["l1_val_max_error"];
         bool robustFollowsBulk = a.Evidence["l1_val_mae"] < a.Evidence["mse_val_mae"] && a.Evidence["l1_param_error"] < a.Evidence["mse_param_error"];
         return $"Over {summary.Replications} replications (200 training rows, 1000 validation rows from the same process). "
             + (summary.Scenarios.Any(x => x.Low <= 0.5) ? $"Not clearly supported in: {string.Join(", ", summary.Scenarios.Where(x => x.Low <= 0.5).Select(x => x.Name))}. " : string.Empty)
-            + $"Clean Gaussian noise: {Picks(c)}; validation RMSE least squares {c.Evidence["mse_val_rmse"]:G4} vs Huber {c.Evidence["huber_val_rmse"]:G4} on average — held (mse picked and strictly lower RMSE) in {c.Held} of {c.Replications}. "
+            + $"Clean Gaussian noise: {Picks(c)}; validation RMSE least squares {TextNumber.G(c.Evidence["mse_val_rmse"], 4)} vs Huber {TextNumber.G(c.Evidence["huber_val_rmse"], 4)} on average — held (mse picked and strictly lower RMSE) in {c.Held} of {c.Replications}. "
             + $"Least squares had the strictly lower validation RMSE in {strict} of {c.Replications} ({lo:P0}–{hi:P0}), {strictText}. "
-            + $"10% of targets shifted by 20σ: the advisor found {d.Evidence["outlier_share_found"] * 100:F1}% outliers; {Picks(d)}; validation MAE least squares {d.Evidence["mse_val_mae"]:G4}, Huber {d.Evidence["huber_val_mae"]:G4}, L1 {d.Evidence["l1_val_mae"]:G4}; "
-            + $"distance to the true line {d.Evidence["mse_param_error"]:G3} / {d.Evidence["huber_param_error"]:G3} / {d.Evidence["l1_param_error"]:G3} — held in {d.Held} of {d.Replications}. "
+            + $"10% of targets shifted by 20σ: the advisor found {d.Evidence["outlier_share_found"] * 100:F1}% outliers; {Picks(d)}; validation MAE least squares {TextNumber.G(d.Evidence["mse_val_mae"], 4)}, Huber {TextNumber.G(d.Evidence["huber_val_mae"], 4)}, L1 {TextNumber.G(d.Evidence["l1_val_mae"], 4)}; "
+            + $"distance to the true line {TextNumber.G(d.Evidence["mse_param_error"], 3)} / {TextNumber.G(d.Evidence["huber_param_error"], 3)} / {TextNumber.G(d.Evidence["l1_param_error"], 3)} — held in {d.Held} of {d.Replications}. "
             + $"With a KPI the advisor's pick is a lookup (KPI → loss), so only the validation comparison is tested: {Picks(a)} for average error, {Picks(m)} for big accidents. "
             + $"KPI average error: {Wins(a, "MAE", "L1", "least squares", a.Evidence["l1_val_mae"], a.Evidence["mse_val_mae"])}. "
-            + $"KPI avoid big accidents: {Wins(m, "largest error", "least squares", "L1", m.Evidence["mse_val_max_error"], m.Evidence["l1_val_max_error"])} (validation RMSE {m.Evidence["mse_val_rmse"]:G4} vs {m.Evidence["l1_val_rmse"]:G4}). "
+            + $"KPI avoid big accidents: {Wins(m, "largest error", "least squares", "L1", m.Evidence["mse_val_max_error"], m.Evidence["l1_val_max_error"])} (validation RMSE {TextNumber.G(m.Evidence["mse_val_rmse"], 4)} vs {TextNumber.G(m.Evidence["l1_val_rmse"], 4)}). "
             + (mseFollowsOutliers && robustFollowsBulk
                 ? "When the validation data carry the same gross errors, the KPI decides the loss: on average least squares had the better RMSE and largest error (it follows the outliers' mean), L1 the better MAE and the closer line (it follows the bulk)."
                 : mseFollowsOutliers ? "On average least squares had the better validation RMSE and largest error, but L1 did not have both the better MAE and the closer line."

@@ -113,11 +113,11 @@ public sealed class L3Claim : IClaim
         ScenarioSummary y = summary["y_outliers"], lev = summary["bad_leverage"];
         string Describe(ScenarioSummary s) =>
             $"L1 closer to the truth than least squares in {s.Held} of {s.Replications} replications (share {s.Share:P0}, 95% interval {s.Low:P0}–{s.High:P0}); "
-            + $"mean distance from (2, 1): least squares {s.Evidence["ols_param_error"]:G3}, L1 {s.Evidence["lad_param_error"]:G3}, Huber {s.Evidence["huber_param_error"]:G3}; "
-            + $"L1 fit {s.Evidence["lad_to_ols_distance"]:G3} from the least-squares fit; mean slopes {s.Evidence["ols_slope"]:G3} (LS) and {s.Evidence["lad_slope"]:G3} (L1); "
-            + $"clean points' mean absolute residual {s.Evidence["ols_clean_mae"]:G3} (LS) vs {s.Evidence["lad_clean_mae"]:G3} (L1)";
+            + $"mean distance from (2, 1): least squares {TextNumber.G(s.Evidence["ols_param_error"], 3)}, L1 {TextNumber.G(s.Evidence["lad_param_error"], 3)}, Huber {TextNumber.G(s.Evidence["huber_param_error"], 3)}; "
+            + $"L1 fit {TextNumber.G(s.Evidence["lad_to_ols_distance"], 3)} from the least-squares fit; mean slopes {TextNumber.G(s.Evidence["ols_slope"], 3)} (LS) and {TextNumber.G(s.Evidence["lad_slope"], 3)} (L1); "
+            + $"clean points' mean absolute residual {TextNumber.G(s.Evidence["ols_clean_mae"], 3)} (LS) vs {TextNumber.G(s.Evidence["lad_clean_mae"], 3)} (L1)";
         string failing = string.Join(" and ", summary.Scenarios.Where(s => s.Low <= 0.5).Select(s => s.Name));
-        return $"A 10× larger error costs {y.Evidence["l1_cost_ratio_10x"]:G3}× under L1 and {y.Evidence["l2_cost_ratio_10x"]:G3}× under L2. "
+        return $"A 10× larger error costs {TextNumber.G(y.Evidence["l1_cost_ratio_10x"], 3)}× under L1 and {TextNumber.G(y.Evidence["l2_cost_ratio_10x"], 3)}× under L2. "
             + $"Targets shifted by +15 (y_outliers): {Describe(y)}. Five points moved to x ≈ 20 on the wrong line (bad_leverage): {Describe(lev)}. "
             + (failing.Length == 0
                 ? "L1 beat least squares in both scenarios."

@@ -78,9 +78,9 @@ public sealed class L4Claim : IClaim
     {
         ArgumentNullException.ThrowIfNull(summary);
         IReadOnlyDictionary<string, double> s = summary["single_residual"].Evidence, b = summary["full_batch_near_optimum"].Evidence;
-        string l1 = string.Join(", ", Residuals.Where(z => z > 0).Select(z => $"{s[$"l1_grad_at_{z:R}"]:G3}"));
-        string l2 = string.Join(", ", Residuals.Where(z => z > 0).Select(z => $"{s[$"l2_grad_at_{z:R}"]:G3}"));
-        string full = string.Join(", ", Offsets.Select(o => $"{b[$"full_batch_intercept_grad_{o:R}_above_optimum"]:G3} at {o:R}"));
+        string l1 = string.Join(", ", Residuals.Where(z => z > 0).Select(z => $"{TextNumber.G(s[$"l1_grad_at_{z:R}"], 3)}"));
+        string l2 = string.Join(", ", Residuals.Where(z => z > 0).Select(z => $"{TextNumber.G(s[$"l2_grad_at_{z:R}"], 3)}"));
+        string full = string.Join(", ", Offsets.Select(o => $"{TextNumber.G(b[$"full_batch_intercept_grad_{o:R}_above_optimum"], 3)} at {o:R}"));
         bool batchHolds = summary["full_batch_near_optimum"].Held > 0;
         return $"Per residual (z = 0.1, 1, 10, 100) the L1 derivative is {l1} (and the negatives below zero) and the L2 derivative is {l2}: constant magnitude vs 2z, as claimed. "
             + $"A model's full-batch L1 gradient is the mean of the residual signs: with the intercept above the exact L1 line by 1, 0.1, 0.01 it is {full}. "

@@ -72,8 +72,8 @@ public sealed class L5Claim : IClaim
         ScenarioSummary s = summary.Scenarios[0];
         IReadOnlyDictionary<string, double> e = s.Evidence;
         return $"On {s.Replications} new log-normal samples (n = {N}) the L1 minimiser matched the median and the L2 minimiser the mean in {s.Held} of {s.Replications} (share {s.Share:P0}, 95% interval {s.Low:P0}–{s.High:P0}). "
-            + $"Mean over replications: median {e["median"]:G4} vs best L1 constant {e["best_constant_l1"]:G4} (mean gap {e["l1_gap_to_median"]:G2}); mean {e["mean"]:G4} vs best L2 constant {e["best_constant_l2"]:G4} (mean gap {e["l2_gap_to_mean"]:G2}). "
-            + $"On this skewed distribution the mean is {e["mean"] / e["median"]:G3}× the median, so the choice of loss chooses the statistic.";
+            + $"Mean over replications: median {TextNumber.G(e["median"], 4)} vs best L1 constant {TextNumber.G(e["best_constant_l1"], 4)} (mean gap {TextNumber.G(e["l1_gap_to_median"], 2)}); mean {TextNumber.G(e["mean"], 4)} vs best L2 constant {TextNumber.G(e["best_constant_l2"], 4)} (mean gap {TextNumber.G(e["l2_gap_to_mean"], 2)}). "
+            + $"On this skewed distribution the mean is {TextNumber.G(e["mean"] / e["median"], 3)}× the median, so the choice of loss chooses the statistic.";
     }
 
     /// <summary>argmin_c Σ loss(c, yᵢ) by golden-section search (the losses are convex in c).</summary>

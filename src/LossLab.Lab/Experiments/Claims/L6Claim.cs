@@ -66,10 +66,10 @@ public sealed class L6Claim : IClaim
     {
         ArgumentNullException.ThrowIfNull(summary);
         IReadOnlyDictionary<string, double> a = summary["l1_kink"].Evidence, b = summary["l2_smooth"].Evidence, c = summary["smoothed_losses"].Evidence;
-        string smooth = string.Join("; ", Smoothed.Select(l => $"{l} {c[$"{l}_left_slope_at_0"]:G3} / {c[$"{l}_right_slope_at_0"]:G3}"));
-        return $"At z = 0 the slope of |z| is {a["l1_left_slope_at_0"]:G6} from the left and {a["l1_right_slope_at_0"]:G6} from the right (a jump of {a["l1_slope_jump_at_0"]:G6}): no derivative exists there. "
-            + $"LossLab's l1 returns {a["l1_grad_at_0"]:G3} at exactly 0 — a subgradient (any value in [−1, 1] is one), PyTorch's sign(0) = 0. "
-            + $"z² has slopes {b["mse_left_slope_at_0"]:G3} / {b["mse_right_slope_at_0"]:G3} (jump {b["mse_slope_jump_at_0"]:G2}). "
+        string smooth = string.Join("; ", Smoothed.Select(l => $"{l} {TextNumber.G(c[$"{l}_left_slope_at_0"], 3)} / {TextNumber.G(c[$"{l}_right_slope_at_0"], 3)}"));
+        return $"At z = 0 the slope of |z| is {TextNumber.G(a["l1_left_slope_at_0"], 6)} from the left and {TextNumber.G(a["l1_right_slope_at_0"], 6)} from the right (a jump of {TextNumber.G(a["l1_slope_jump_at_0"], 6)}): no derivative exists there. "
+            + $"LossLab's l1 returns {TextNumber.G(a["l1_grad_at_0"], 3)} at exactly 0 — a subgradient (any value in [−1, 1] is one), PyTorch's sign(0) = 0. "
+            + $"z² has slopes {TextNumber.G(b["mse_left_slope_at_0"], 3)} / {TextNumber.G(b["mse_right_slope_at_0"], 3)} (jump {TextNumber.G(b["mse_slope_jump_at_0"], 2)}). "
             + $"The smoothed losses (left / right slope): {smooth} — they round the kink off, which is why they are the usual remedy.";
     }
 

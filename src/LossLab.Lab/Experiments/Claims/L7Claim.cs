@@ -104,14 +104,14 @@ public sealed class L7Claim : IClaim
         ScenarioSummary s = summary.Scenarios[0];
         IReadOnlyDictionary<string, double> e = s.Evidence;
         bool exact = e["ols_relative_normal_equation_residual"] <= 1e-9, differs = e["ols_sum_abs_dev"] > e["lad_sum_abs_dev"];
-        return $"Computed once, on one sample of {N} points. Least squares is one QR solve; its normal equations are then satisfied to {e["ols_normal_equation_residual"]:G2} ({e["ols_relative_normal_equation_residual"]:G2} relative to ‖Xᵀy‖/n) — "
+        return $"Computed once, on one sample of {N} points. Least squares is one QR solve; its normal equations are then satisfied to {TextNumber.G(e["ols_normal_equation_residual"], 2)} ({TextNumber.G(e["ols_relative_normal_equation_residual"], 2)} relative to ‖Xᵀy‖/n) — "
             + (exact ? "the closed form is exact to rounding. " : "more than the 1e-9 rounding allowance, so the closed form did not come out exact here. ")
-            + $"The least-squares line's sum of absolute deviations is {e["ols_sum_abs_dev"]:G6} against the L1 optimum's {e["lad_sum_abs_dev"]:G6}: "
+            + $"The least-squares line's sum of absolute deviations is {TextNumber.G(e["ols_sum_abs_dev"], 6)} against the L1 optimum's {TextNumber.G(e["lad_sum_abs_dev"], 6)}: "
             + (differs ? "the closed form of L2 does not solve L1, " : "here the least-squares line is also an L1 optimum, ")
-            + $"and IRLS took {e["lad_irls_iterations"]:G3} iterations to reach the L1 fit (it starts from least squares, so it always iterates: this is shown, not judged). "
-            + $"Full-batch subgradient descent (steps 1/√t) needed {e["subgradient_steps_to_1e-3"]:G4} steps to come within 1e-3 of the L1 optimum's sum of absolute deviations ({e["lad_sum_abs_dev"]:G4}; least squares' line scores {e["ols_sum_abs_dev"]:G4}), "
+            + $"and IRLS took {TextNumber.G(e["lad_irls_iterations"], 3)} iterations to reach the L1 fit (it starts from least squares, so it always iterates: this is shown, not judged). "
+            + $"Full-batch subgradient descent (steps 1/√t) needed {TextNumber.G(e["subgradient_steps_to_1e-3"], 4)} steps to come within 1e-3 of the L1 optimum's sum of absolute deviations ({TextNumber.G(e["lad_sum_abs_dev"], 4)}; least squares' line scores {TextNumber.G(e["ols_sum_abs_dev"], 4)}), "
             + (e["subgradient_reached_1e-3"] == 1 ? string.Empty : $"(not reached within {MaxSteps} steps; counted as {MaxSteps + 1}) ")
-            + $"and {e["subgradient_steps_to_1e-6"]:G4} steps to come within 1e-6"
+            + $"and {TextNumber.G(e["subgradient_steps_to_1e-6"], 4)} steps to come within 1e-6"
             + (e["subgradient_reached_1e-6"] == 1 ? ". " : $" (not reached within {MaxSteps} steps; counted as {MaxSteps + 1}). ")
             + "Caveat: L1 regression is a linear programme, solved exactly in finitely many steps — 'iterative' means 'no formula', not 'approximate'.";
     }

@@ -170,10 +170,10 @@ public sealed class L8Claim : IClaim
     public string Explain(ClaimSummary summary)
     {
         string Part(ScenarioSummary s) =>
-            $"{s.Name} features: held in {s.Held} of {s.Replications}; the lasso zeroes {s.Evidence["lasso_irrelevant_exact_zeros"]:G3} of the 7 irrelevant weights on average "
-            + $"(the largest irrelevant survivor averages {s.Evidence["lasso_largest_irrelevant"]:G2}) and keeps {s.Evidence["lasso_relevant_kept"]:G3} of the 3 relevant ones; ridge zeroes "
-            + $"{s.Evidence["ridge_irrelevant_exact_zeros"]:G3} (its smallest irrelevant weight is {s.Evidence["ridge_smallest_irrelevant"]:G2} in size on average, its largest {s.Evidence["ridge_largest_irrelevant"]:G2}; "
-            + $"and even at λ = {HeavyRidgeLambda} it zeroes {s.Evidence["ridge_heavy_irrelevant_exact_zeros"]:G3}); test RMSE lasso {s.Evidence["lasso_test_rmse"]:G3}, ridge {s.Evidence["ridge_test_rmse"]:G3}";
+            $"{s.Name} features: held in {s.Held} of {s.Replications}; the lasso zeroes {TextNumber.G(s.Evidence["lasso_irrelevant_exact_zeros"], 3)} of the 7 irrelevant weights on average "
+            + $"(the largest irrelevant survivor averages {TextNumber.G(s.Evidence["lasso_largest_irrelevant"], 2)}) and keeps {TextNumber.G(s.Evidence["lasso_relevant_kept"], 3)} of the 3 relevant ones; ridge zeroes "
+            + $"{TextNumber.G(s.Evidence["ridge_irrelevant_exact_zeros"], 3)} (its smallest irrelevant weight is {TextNumber.G(s.Evidence["ridge_smallest_irrelevant"], 2)} in size on average, its largest {TextNumber.G(s.Evidence["ridge_largest_irrelevant"], 2)}; "
+            + $"and even at λ = {HeavyRidgeLambda} it zeroes {TextNumber.G(s.Evidence["ridge_heavy_irrelevant_exact_zeros"], 3)}); test RMSE lasso {TextNumber.G(s.Evidence["lasso_test_rmse"], 3)}, ridge {TextNumber.G(s.Evidence["ridge_test_rmse"], 3)}";
         return $"The guide's \"L1\" here is the L1 penalty on the weights (lasso regularisation), not the L1 (absolute-error) loss on the residuals: the two are unrelated choices, and this experiment fits squared error with each penalty. "
             + $"At λ = {Lambda}, over {summary.Replications} replications: {string.Join("; ", summary.Scenarios.Select(Part))}. "
             + "The lasso's zeros are exact because soft-thresholding sets a coordinate to 0 whenever its correlation with the residual is below nλ; ridge's shrinkage divides by (‖x_j‖² + nλ) and never reaches 0. "

@@ -101,7 +101,7 @@ public sealed class L9Claim : IClaim
         ArgumentNullException.ThrowIfNull(summary);
         ScenarioSummary g = summary["gaussian"], l = summary["laplace"];
         return $"Over {summary.Replications} replications × {DataSets} data sets (n = {N}), the mean squared slope error of L1 over that of least squares is "
-            + $"{EfficiencyRatio(g):G3} under Gaussian noise (asymptotic π/2 = {GaussianEfficiency:G4}) and {EfficiencyRatio(l):G3} under Laplace noise (asymptotic {LaplaceEfficiency:G2}). "
+            + $"{TextNumber.G(EfficiencyRatio(g), 3)} under Gaussian noise (asymptotic π/2 = {TextNumber.G(GaussianEfficiency, 4)}) and {TextNumber.G(EfficiencyRatio(l), 3)} under Laplace noise (asymptotic {TextNumber.G(LaplaceEfficiency, 2)}). "
             + $"Least squares had the smaller error in {g.Held} of {g.Replications} Gaussian replications ({g.Low:P0}–{g.High:P0}); L1 in {l.Held} of {l.Replications} Laplace replications ({l.Low:P0}–{l.High:P0}). "
             + $"On a single data set the efficient estimator wins less often: least squares was closer on {g.Evidence["ols_closer_share"]:P0} of Gaussian data sets and on {l.Evidence["ols_closer_share"]:P0} of Laplace ones. "
             + (g.Low > 0.5 && l.Low > 0.5

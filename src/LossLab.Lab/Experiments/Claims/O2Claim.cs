@@ -117,9 +117,9 @@ public sealed class O2Claim : IClaim
                 ? $" (its rate over the last 20 epochs averages {M("window_rate_share"):P2} of its start, so the decay half is close to automatic)"
                 : string.Empty;
             return $"{s.Name}: {fix} ended closer to the exact L1 optimum than fixed-rate SGD in {s.Held} of {s.Replications} replications "
-                + $"(95% interval {s.Low:P0}–{s.High:P0}){note}; mean distance over the last 20 epochs: fixed SGD {M("sgd_fixed_distance_to_l1_optimum"):G3} "
-                + $"(tuned lr {M("sgd_fixed_lr"):G3}), {fix} {M("fix_distance_to_l1_optimum"):G3} (tuned lr {M("fix_lr"):G3}); jitter fixed SGD "
-                + $"{M("sgd_fixed_jitter"):G3} vs {M("fix_jitter"):G3} (below fixed SGD's in {M("fix_below_sgd_jitter"):P0} of replications)";
+                + $"(95% interval {s.Low:P0}–{s.High:P0}){note}; mean distance over the last 20 epochs: fixed SGD {TextNumber.G(M("sgd_fixed_distance_to_l1_optimum"), 3)} "
+                + $"(tuned lr {TextNumber.G(M("sgd_fixed_lr"), 3)}), {fix} {TextNumber.G(M("fix_distance_to_l1_optimum"), 3)} (tuned lr {TextNumber.G(M("fix_lr"), 3)}); jitter fixed SGD "
+                + $"{TextNumber.G(M("sgd_fixed_jitter"), 3)} vs {TextNumber.G(M("fix_jitter"), 3)} (below fixed SGD's in {M("fix_below_sgd_jitter"):P0} of replications)";
         }
 
         string[] failing = [.. summary.Scenarios.Where(s => !(s.Low > 0.5)).Select(s => s.Name)];

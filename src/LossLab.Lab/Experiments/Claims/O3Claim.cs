@@ -168,12 +168,12 @@ public sealed class O3Claim : IClaim
         {
             double M(string key) => s.Evidence.TryGetValue(key, out double v) ? v : double.NaN;
             string fix = s.Name.EndsWith("_adam", StringComparison.Ordinal) ? "Adam" : "momentum";
-            string muText = fix == "momentum" ? $", μ {M("momentum_mu"):G3} on average" : string.Empty;
-            return $"{s.Name} (condition number {M("design_condition_number"):G3}, {M("budget_steps"):G4} steps, n = {M("rows"):G3}): {fix} ended closer to the exact optimum than plain SGD in {s.Held} of {s.Replications} replications "
-                + $"(95% interval {s.Low:P0}–{s.High:P0}); mean final distance SGD {M("sgd_final_distance"):G3} vs {fix} {M("fix_final_distance"):G3} (start {M("start_distance"):G3}; "
-                + $"SGD already at the float floor in {M("sgd_at_floor"):P0}), excess MSE SGD {M("sgd_excess_objective"):G3} vs {M("fix_excess_objective"):G3}; "
-                + $"SGD took {M("sgd_steps_to_10pct"):G4} steps to 10% and {M("sgd_steps_to_1pct"):G4} to 1% of the start's distance, {fix} {M("fix_steps_to_1pct"):G4} to 1%; "
-                + $"tuned lr SGD {M("sgd_lr"):G3}, {fix} {M("fix_lr"):G3}{muText}";
+            string muText = fix == "momentum" ? $", μ {TextNumber.G(M("momentum_mu"), 3)} on average" : string.Empty;
+            return $"{s.Name} (condition number {TextNumber.G(M("design_condition_number"), 3)}, {TextNumber.G(M("budget_steps"), 4)} steps, n = {TextNumber.G(M("rows"), 3)}): {fix} ended closer to the exact optimum than plain SGD in {s.Held} of {s.Replications} replications "
+                + $"(95% interval {s.Low:P0}–{s.High:P0}); mean final distance SGD {TextNumber.G(M("sgd_final_distance"), 3)} vs {fix} {TextNumber.G(M("fix_final_distance"), 3)} (start {TextNumber.G(M("start_distance"), 3)}; "
+                + $"SGD already at the float floor in {M("sgd_at_floor"):P0}), excess MSE SGD {TextNumber.G(M("sgd_excess_objective"), 3)} vs {TextNumber.G(M("fix_excess_objective"), 3)}; "
+                + $"SGD took {TextNumber.G(M("sgd_steps_to_10pct"), 4)} steps to 10% and {TextNumber.G(M("sgd_steps_to_1pct"), 4)} to 1% of the start's distance, {fix} {TextNumber.G(M("fix_steps_to_1pct"), 4)} to 1%; "
+                + $"tuned lr SGD {TextNumber.G(M("sgd_lr"), 3)}, {fix} {TextNumber.G(M("fix_lr"), 3)}{muText}";
         }
 
         string[] failing = [.. summary.Scenarios.Where(s => !(s.Low > 0.5)).Select(s => s.Name)];

@@ -191,18 +191,18 @@ public sealed class O4Claim : IClaim
         ArgumentNullException.ThrowIfNull(summary);
         ScenarioSummary g = summary["gradient"], e = summary["explosion"];
         double M(string key) => g.Evidence.TryGetValue(key, out double v) ? v : double.NaN;
-        return $"At the true line, 5% outliers made the L2 gradient over 10× larger in {g.Held} of {g.Replications} replications (95% interval {g.Low:P0}–{g.High:P0}; mean ratio {M("grad_norm_ratio"):G3}×). "
-            + $"At the largest rate converging on the clean sample ({M("large_lr"):G3} on average), SGD diverged with 5% leverage outliers (x moved to ±10) in {e.Held} of {e.Replications} (95% interval {e.Low:P0}–{e.High:P0}); "
-            + $"its longest single update was {M("outliers_largest_update"):G3} with outliers against {M("clean_largest_update"):G3} clean, and it ended {(double.IsNaN(M("outliers_final_distance_to_ls_optimum")) ? "infinitely far (every run diverged)" : M("outliers_final_distance_to_ls_optimum").ToString("G3", System.Globalization.CultureInfo.InvariantCulture))} from the exact least-squares optimum of the outlier sample "
-            + $"(clean: {M("clean_final_distance_to_ls_optimum"):G3}). Clipping at norm {Clip} capped the longest update at {M("outliers_clipped_largest_update"):G3} and ended {M("outliers_clipped_final_distance_to_ls_optimum"):G3} from the optimum "
-            + $"(diverged in {M("outliers_clipped_diverged"):P0}); a ten times lower rate ended {M("outliers_lower_lr_final_distance_to_ls_optimum"):G3} away (diverged in {M("outliers_lower_lr_diverged"):P0}). "
+        return $"At the true line, 5% outliers made the L2 gradient over 10× larger in {g.Held} of {g.Replications} replications (95% interval {g.Low:P0}–{g.High:P0}; mean ratio {TextNumber.G(M("grad_norm_ratio"), 3)}×). "
+            + $"At the largest rate converging on the clean sample ({TextNumber.G(M("large_lr"), 3)} on average), SGD diverged with 5% leverage outliers (x moved to ±10) in {e.Held} of {e.Replications} (95% interval {e.Low:P0}–{e.High:P0}); "
+            + $"its longest single update was {TextNumber.G(M("outliers_largest_update"), 3)} with outliers against {TextNumber.G(M("clean_largest_update"), 3)} clean, and it ended {(double.IsNaN(M("outliers_final_distance_to_ls_optimum")) ? "infinitely far (every run diverged)" : M("outliers_final_distance_to_ls_optimum").ToString("G3", System.Globalization.CultureInfo.InvariantCulture))} from the exact least-squares optimum of the outlier sample "
+            + $"(clean: {TextNumber.G(M("clean_final_distance_to_ls_optimum"), 3)}). Clipping at norm {Clip} capped the longest update at {TextNumber.G(M("outliers_clipped_largest_update"), 3)} and ended {TextNumber.G(M("outliers_clipped_final_distance_to_ls_optimum"), 3)} from the optimum "
+            + $"(diverged in {M("outliers_clipped_diverged"):P0}); a ten times lower rate ended {TextNumber.G(M("outliers_lower_lr_final_distance_to_ls_optimum"), 3)} away (diverged in {M("outliers_lower_lr_diverged"):P0}). "
             + (g.Low > 0.5
                 ? "Outliers in the targets clearly make the gradient at the true line larger. "
                 : g.High < 0.5 ? "Outliers did not clearly make the gradient at the true line more than 10× larger. " : "Whether outliers make the gradient more than 10× larger is not settled by these replications. ")
             + (M("outliers_largest_update") > M("clean_largest_update")
                 ? "On average the longest single update was larger with outliers than without. "
                 : "On average the longest single update was not larger with outliers than without. ")
-            + $"Whether plain SGD diverges on a linear model under L2 is set by the features alone (XᵀX): the stability edge 1/λmax was {M("clean_stability_edge_lr"):G3} on the clean sample and {M("outliers_stability_edge_lr"):G3} with the leverage outliers; "
+            + $"Whether plain SGD diverges on a linear model under L2 is set by the features alone (XᵀX): the stability edge 1/λmax was {TextNumber.G(M("clean_stability_edge_lr"), 3)} on the clean sample and {TextNumber.G(M("outliers_stability_edge_lr"), 3)} with the leverage outliers; "
             + (e.Low > 0.5
                 ? "plain SGD clearly diverged with the leverage outliers at the clean sample's largest converging rate."
                 : e.High < 0.5 ? "plain SGD clearly did not diverge with them at the clean sample's largest converging rate." : "whether plain SGD diverges with them at that rate is not settled by these replications.")

@@ -150,13 +150,13 @@ public sealed class O5Claim : IClaim
         string Part(ScenarioSummary s)
         {
             double M(string key) => s.Evidence.TryGetValue(key, out double v) ? v : double.NaN;
-            string ranks = string.Join(", ", Optimizers.Select(o => (o.Name, Rank: M($"{o.Name}_rank"))).OrderBy(o => o.Rank).Select(o => $"{o.Name} {o.Rank:G3} (relative excess {M($"{o.Name}_relative_excess"):G3})"));
-            return $"{s.Name}: Adam left at most {Tolerance:G1} of the starting gap in {s.Held} of {s.Replications} replications (95% interval {s.Low:P0}–{s.High:P0}; mean relative excess {M("adam_relative_excess"):G3}), "
-                + $"below plain SGD in {M("adam_beats_sgd"):P0}, within 10× of it in {M("adam_within_10x_of_sgd"):P0}; mean rank (below {Floor:G1} ties at 0): {ranks}. With {LongSteps} steps (rate re-tuned) Adam's mean relative excess is {M("adam_relative_excess_150_steps"):G3}, within the tolerance in {M("adam_within_tolerance_150_steps"):P0}";
+            string ranks = string.Join(", ", Optimizers.Select(o => (o.Name, Rank: M($"{o.Name}_rank"))).OrderBy(o => o.Rank).Select(o => $"{o.Name} {TextNumber.G(o.Rank, 3)} (relative excess {TextNumber.G(M($"{o.Name}_relative_excess"), 3)})"));
+            return $"{s.Name}: Adam left at most {TextNumber.G(Tolerance, 1)} of the starting gap in {s.Held} of {s.Replications} replications (95% interval {s.Low:P0}–{s.High:P0}; mean relative excess {TextNumber.G(M("adam_relative_excess"), 3)}), "
+                + $"below plain SGD in {M("adam_beats_sgd"):P0}, within 10× of it in {M("adam_within_10x_of_sgd"):P0}; mean rank (below {TextNumber.G(Floor, 1)} ties at 0): {ranks}. With {LongSteps} steps (rate re-tuned) Adam's mean relative excess is {TextNumber.G(M("adam_relative_excess_150_steps"), 3)}, within the tolerance in {M("adam_within_tolerance_150_steps"):P0}";
         }
 
         string[] failing = [.. summary.Scenarios.Where(s => !(s.Low > 0.5)).Select(s => s.Name)];
-        return string.Join(". ", summary.Scenarios.Select(Part)) + $". Budget {Steps} full-batch steps, every rate tuned on the training rows; tolerance {Tolerance:G1} of the starting gap, fixed before the runs. "
+        return string.Join(". ", summary.Scenarios.Select(Part)) + $". Budget {Steps} full-batch steps, every rate tuned on the training rows; tolerance {TextNumber.G(Tolerance, 1)} of the starting gap, fixed before the runs. "
             + (failing.Length == 0 ? $"Adam gets within the tolerance on both losses." : $"Adam does not reliably get within the tolerance on: {string.Join(", ", failing)}.");
     }
 }

@@ -107,7 +107,7 @@ public sealed class O6Claim : IClaim
         ArgumentNullException.ThrowIfNull(summary);
         string Part(ScenarioSummary s) => string.Create(
             CultureInfo.InvariantCulture,
-            $"{s.Name}: RMSprop's gain larger on Huber than on MSE in {s.Held}/{s.Replications} (95% CI {s.Low:P0}–{s.High:P0}); mean gain (log₁₀ of SGD's excess over RMSprop's) Huber {s.Evidence["huber_rmsprop_gain"]:F2}, MSE {s.Evidence["mse_rmsprop_gain"]:F2}, log-cosh {s.Evidence["log_cosh_rmsprop_gain"]:F2}; mean relative excess Huber SGD {s.Evidence["huber_sgd_excess"]:G2} vs RMSprop {s.Evidence["huber_rmsprop_excess"]:G2}, MSE SGD {s.Evidence["mse_sgd_excess"]:G2} vs RMSprop {s.Evidence["mse_rmsprop_excess"]:G2}");
+            $"{s.Name}: RMSprop's gain larger on Huber than on MSE in {s.Held}/{s.Replications} (95% CI {s.Low:P0}–{s.High:P0}); mean gain (log₁₀ of SGD's excess over RMSprop's) Huber {s.Evidence["huber_rmsprop_gain"]:F2}, MSE {s.Evidence["mse_rmsprop_gain"]:F2}, log-cosh {s.Evidence["log_cosh_rmsprop_gain"]:F2}; mean relative excess Huber SGD {TextNumber.G(s.Evidence["huber_sgd_excess"], 2)} vs RMSprop {TextNumber.G(s.Evidence["huber_rmsprop_excess"], 2)}, MSE SGD {TextNumber.G(s.Evidence["mse_sgd_excess"], 2)} vs RMSprop {TextNumber.G(s.Evidence["mse_rmsprop_excess"], 2)}");
         return string.Join(". ", summary.Scenarios.Select(Part))
             + ". A gain below 0 means tuned SGD ends closer to the optimum than tuned RMSprop. Both optimizers get their best grid rate from a separate start, the same budget and the same data; the excess is measured from each loss's exact minimum on that sample.";
     }

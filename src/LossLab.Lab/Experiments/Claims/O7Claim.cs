@@ -105,13 +105,13 @@ public sealed class O7Claim : IClaim
         ArgumentNullException.ThrowIfNull(summary);
         string Part(ScenarioSummary s) => string.Create(
             CultureInfo.InvariantCulture,
-            $"{s.Name}: Adam or RMSprop faster than SGD in {s.Held}/{s.Replications} (95% CI {s.Low:P0}–{s.High:P0}); mean steps SGD {s.Evidence["sgd_escape_steps"]:G3}, momentum {s.Evidence["momentum_escape_steps"]:G3}, Adam {s.Evidence["adam_escape_steps"]:G3}, RMSprop {s.Evidence["rmsprop_escape_steps"]:G3}; mean tuned rates SGD {s.Evidence["sgd_tuned_lr"]:G2}, Adam {s.Evidence["adam_tuned_lr"]:G2}, RMSprop {s.Evidence["rmsprop_tuned_lr"]:G2}");
+            $"{s.Name}: Adam or RMSprop faster than SGD in {s.Held}/{s.Replications} (95% CI {s.Low:P0}–{s.High:P0}); mean steps SGD {TextNumber.G(s.Evidence["sgd_escape_steps"], 3)}, momentum {TextNumber.G(s.Evidence["momentum_escape_steps"], 3)}, Adam {TextNumber.G(s.Evidence["adam_escape_steps"], 3)}, RMSprop {TextNumber.G(s.Evidence["rmsprop_escape_steps"], 3)}; mean tuned rates SGD {TextNumber.G(s.Evidence["sgd_tuned_lr"], 2)}, Adam {TextNumber.G(s.Evidence["adam_tuned_lr"], 2)}, RMSprop {TextNumber.G(s.Evidence["rmsprop_tuned_lr"], 2)}");
         ScenarioSummary weakest = summary.Scenarios.MinBy(s => s.Share)!;
         ScenarioSummary strongest = summary.Scenarios.MaxBy(s => s.Share)!;
         double momentumVsSgd = summary.Scenarios.Average(s => s.Evidence["momentum_escape_steps"] / s.Evidence["sgd_escape_steps"]);
         return string.Join(". ", summary.Scenarios.Select(Part))
             + string.Create(CultureInfo.InvariantCulture, $". The adaptive methods' advantage is largest in {strongest.Name} ({strongest.Share:P0}) and smallest in {weakest.Name} ({weakest.Share:P0}). ")
-            + string.Create(CultureInfo.InvariantCulture, $"SGD with momentum, the guide's other fix, takes on average {momentumVsSgd:G2}× plain SGD's steps. ")
+            + string.Create(CultureInfo.InvariantCulture, $"SGD with momentum, the guide's other fix, takes on average {TextNumber.G(momentumVsSgd, 2)}× plain SGD's steps. ")
             + string.Create(CultureInfo.InvariantCulture, $"Tuned rates, not matched first steps: every optimizer gets the grid rate that escaped fastest from a separate start; plain SGD's mean tuned rate per scenario was {string.Join(", ", summary.Scenarios.Select(s => s.Evidence["sgd_tuned_lr"].ToString("G2", CultureInfo.InvariantCulture)))}. ")
             + Handicap(summary)
             + "A linear regression has no saddle points (its loss is convex); this is a test surface. The statement's aside, that L1's constant push helps leave flat regions, is not tested here.";
@@ -137,7 +137,7 @@ public sealed class O7Claim : IClaim
         double limit = LargestStableSgdRate();
         string[] all = [.. summary.Scenarios.Where(s => s.Evidence["sgd_tuned_lr_is_largest_stable"] == 1).Select(s => s.Name)];
         string[] some = [.. summary.Scenarios.Where(s => s.Evidence["sgd_tuned_lr_is_largest_stable"] < 1).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} ({s.Evidence["sgd_tuned_lr_is_largest_stable"]:P0} of replications)"))];
-        string head = string.Create(CultureInfo.InvariantCulture, $"The largest grid rate at which plain SGD is stable along the upward-curving direction (|1 − rate·curvature| ≤ 1) is {limit:G2}. ");
+        string head = string.Create(CultureInfo.InvariantCulture, $"The largest grid rate at which plain SGD is stable along the upward-curving direction (|1 − rate·curvature| ≤ 1) is {TextNumber.G(limit, 2)}. ");
         if (some.Length == 0)
         {
             return head + "SGD was tuned to that rate in every replication of every scenario, so it is not handicapped by a timid rate. ";

@@ -93,8 +93,8 @@ public sealed class O8Claim : IClaim
         ScenarioSummary size = summary["batch_size"], rate = summary["lower_rate"];
         double M(string key) => size.Evidence.TryGetValue(key, out double v) ? v : double.NaN;
         return $"Jitter fell with every larger batch (4 > 16 > full) in {size.Held} of {size.Replications} replications (95% interval {size.Low:P0}–{size.High:P0}); "
-            + $"mean jitter over the last 100 updates (started at the exact optimum) at the tuned rate ({M("lr"):G3} on average): batch 4 {M("jitter_batch4"):G3}, batch 16 {M("jitter_batch16"):G3}, full batch {M("jitter_full_batch"):G3}. "
-            + $"A ten times lower rate at batch 4 jittered less in {rate.Held} of {rate.Replications} (95% interval {rate.Low:P0}–{rate.High:P0}): mean {M("jitter_batch4_lr_div10"):G3}. "
-            + $"Mean distance from the exact L1 optimum: batch 4 {M("distance_batch4"):G3}, batch 16 {M("distance_batch16"):G3}, full {M("distance_full_batch"):G3}, batch 4 at the lower rate {M("distance_batch4_lr_div10"):G3}.";
+            + $"mean jitter over the last 100 updates (started at the exact optimum) at the tuned rate ({TextNumber.G(M("lr"), 3)} on average): batch 4 {TextNumber.G(M("jitter_batch4"), 3)}, batch 16 {TextNumber.G(M("jitter_batch16"), 3)}, full batch {TextNumber.G(M("jitter_full_batch"), 3)}. "
+            + $"A ten times lower rate at batch 4 jittered less in {rate.Held} of {rate.Replications} (95% interval {rate.Low:P0}–{rate.High:P0}): mean {TextNumber.G(M("jitter_batch4_lr_div10"), 3)}. "
+            + $"Mean distance from the exact L1 optimum: batch 4 {TextNumber.G(M("distance_batch4"), 3)}, batch 16 {TextNumber.G(M("distance_batch16"), 3)}, full {TextNumber.G(M("distance_full_batch"), 3)}, batch 4 at the lower rate {TextNumber.G(M("distance_batch4_lr_div10"), 3)}.";
     }
 }
