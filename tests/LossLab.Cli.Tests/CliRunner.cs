@@ -13,16 +13,22 @@ internal static class CliRunner
         return (code, stdout.ToString(), stderr.ToString());
     }
 
-    public static (int Code, string Out, string Err) RunProcess(params string[] args)
+    /// <summary>Starts the built program as a child process with its output (and, when asked, its input) redirected.</summary>
+    public static Process Start(bool redirectInput, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LossLab.Cli.dll"));
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);
         }
 
-        using var process = Process.Start(info)!;
+        return Process.Start(info)!;
+    }
+
+    public static (int Code, string Out, string Err) RunProcess(params string[] args)
+    {
+        using Process process = Start(false, args);
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         process.WaitForExit();

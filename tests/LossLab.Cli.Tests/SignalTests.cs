@@ -8,14 +8,7 @@ public sealed class SignalTests
     /// <summary>Starts the real program, sends SIGINT after <paramref name="after"/>, and returns how it ended and how long it took after the signal.</summary>
     private static async Task<(int Code, string Out, string Err, TimeSpan Took)> Interrupt(TimeSpan after, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LossLab.Cli.dll"));
-        foreach (string a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
+        using Process process = CliRunner.Start(true, args);
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         await Task.Delay(after);
