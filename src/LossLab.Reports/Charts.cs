@@ -184,6 +184,12 @@ public static class Charts
             LogTicks(plot.Axes.Left, drawn);
         }
 
+        if (list.Length > 0 && list.All(s => s.X.All(x => !double.IsFinite(x) || x == Math.Round(x))))
+        {
+            // Epochs and steps are counts: no tick at 1.5 or 2.5 on a short run.
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        }
+
         if (drawn.Count > 0 && ConstantRange(drawn.Min(), drawn.Max(), logY) is var (low, high))
         {
             plot.Axes.SetLimitsY(low, high);

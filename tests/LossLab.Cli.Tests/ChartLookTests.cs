@@ -22,6 +22,16 @@ public sealed class ChartLookTests
     }
 
     [Fact]
+    public void Epoch_and_step_axes_of_a_short_run_have_whole_number_ticks_only()
+    {
+        ScottPlot.Plot plot = Charts.Style(Charts.Lines("Loss", "epoch", "loss", [new Series("loss", [1, 2, 3, 4, 5, 6, 7, 8], [1.2, 0.05, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04])], logY: true));
+        string[] texts = SvgTexts(plot);
+        Assert.Contains("2", texts);
+        Assert.DoesNotContain("1.5", texts);
+        Assert.DoesNotContain("2.5", texts);
+    }
+
+    [Fact]
     public void A_constant_series_is_drawn_on_an_axis_padded_around_its_value()
     {
         ScottPlot.Plot plot = Charts.Lines("Learning rate", "step", "learning rate", [Line("lr", 0.01, 0.01, 0.01, 0.01)], logY: false);
