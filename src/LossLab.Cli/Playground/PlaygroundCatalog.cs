@@ -24,6 +24,7 @@ internal static class PlaygroundCatalog
         ["beale"] = new("Beale", [1, 1.5], [-4.5, 4.5, -4.5, 4.5], true),
         ["rastrigin"] = new("Rastrigin", [3.2, 2.6], [-5.12, 5.12, -5.12, 5.12], false),
         ["saddle"] = new("Saddle", [-1.8, 0.01], [-2, 2, -2, 2], false),
+        ["rotated_saddle"] = new("Rotated saddle (45°)", [-1.3, -1.25], [-2, 2, -2, 2], false),
         ["quadratic"] = new("Ill-conditioned quadratic", [-8, 2], [-10, 10, -3, 3], true),
     };
 
