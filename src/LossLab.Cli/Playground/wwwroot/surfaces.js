@@ -389,6 +389,11 @@
           return;
         }
         for (const p of run.path || []) {
+          // The path trace starts at the start point: a path that repeats it (step 0) adds it once.
+          const seedOnly = !state.runs[i].extended && xs[i].length === 0;
+          if (seedOnly && p && p[0] === state.raceStart[0] && p[1] === state.raceStart[1]) {
+            continue;
+          }
           if (p && Number.isFinite(p[0]) && Number.isFinite(p[1])) {
             xs[i].push(p[0]);
             ys[i].push(p[1]);
@@ -399,6 +404,7 @@
     }
     const pathIndices = state.runs.map(r => r.pathIndex);
     if (xs.some(a => a.length)) {
+      xs.forEach((a, i) => { state.runs[i].extended = state.runs[i].extended || a.length > 0; });
       Plotly.extendTraces(chart, { x: xs, y: ys }, pathIndices);
     }
     if (last) {
@@ -584,9 +590,8 @@
         }
         break;
       case 'status':
-        if (msg.status === 'done' || msg.status === 'diverged') {
-          paint();
-        }
+        // Every frame sent before a status change is on the chart when the status shows.
+        paint();
         setStatus(msg.status);
         break;
       case 'done':
@@ -679,6 +684,14 @@
     }
   });
   chart.addEventListener('click', onChartClick);
+  // The panel may be drawn while hidden (a tab): fit the chart to its box whenever that box changes.
+  if (typeof ResizeObserver !== 'undefined') {
+    new ResizeObserver(() => {
+      if (state.chartReady && chart.offsetWidth > 0) {
+        Plotly.Plots.resize(chart);
+      }
+    }).observe(chart);
+  }
   window.addEventListener('pagehide', closeSocket);
 
   fetch('/api/catalog')
