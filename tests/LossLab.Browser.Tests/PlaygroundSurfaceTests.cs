@@ -29,11 +29,11 @@ public sealed class PlaygroundSurfaceTests : IClassFixture<PlaygroundSurfaceTest
     public Task Three_optimizers_race_on_rosenbrock_and_each_draws_its_path() => WithPageAsync(async page =>
     {
         await OpenPanelAsync(page);
-        await page.GetByLabel("Function", new() { Exact = true }).SelectOptionAsync("rosenbrock");
+        await Panel(page).GetByLabel("Function", new() { Exact = true }).SelectOptionAsync("rosenbrock");
         await CheckOnlyAsync(page, "sgd", "sgd momentum", "adam");
-        await page.GetByLabel("Steps", new() { Exact = true }).FillAsync("300");
-        await page.GetByLabel("Speed", new() { Exact = true }).SelectOptionAsync("5000");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Race", Exact = true }).ClickAsync();
+        await Panel(page).GetByLabel("Steps", new() { Exact = true }).FillAsync("300");
+        await Panel(page).GetByLabel("Speed", new() { Exact = true }).SelectOptionAsync("5000");
+        await Panel(page).GetByRole(AriaRole.Button, new() { Name = "Race", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("surface-status")).ToHaveTextAsync("done");
 
         JsonElement paths = await page.EvaluateAsync<JsonElement>(
@@ -61,19 +61,19 @@ public sealed class PlaygroundSurfaceTests : IClassFixture<PlaygroundSurfaceTest
     public Task Clicking_the_chart_moves_the_start_and_restarts_a_running_race() => WithPageAsync(async page =>
     {
         await OpenPanelAsync(page);
-        await page.GetByLabel("Function", new() { Exact = true }).SelectOptionAsync("rosenbrock");
+        await Panel(page).GetByLabel("Function", new() { Exact = true }).SelectOptionAsync("rosenbrock");
         await CheckOnlyAsync(page, "adam");
-        await page.GetByLabel("Steps", new() { Exact = true }).FillAsync("100000");
-        await page.GetByLabel("Speed", new() { Exact = true }).SelectOptionAsync("50");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Race", Exact = true }).ClickAsync();
+        await Panel(page).GetByLabel("Steps", new() { Exact = true }).FillAsync("100000");
+        await Panel(page).GetByLabel("Speed", new() { Exact = true }).SelectOptionAsync("50");
+        await Panel(page).GetByRole(AriaRole.Button, new() { Name = "Race", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("surface-status")).ToHaveTextAsync("running");
 
         // A click at a quarter of the plot area's width and height: rosenbrock's bounds x ∈ [-2, 2], y ∈ [-1, 3] map it near (-1, 2).
         LocatorBoundingBoxResult? area = await page.Locator("#surface-chart .nsewdrag").BoundingBoxAsync();
         Assert.NotNull(area);
         await page.Mouse.ClickAsync(area.X + (0.25f * area.Width), area.Y + (0.25f * area.Height));
-        double x = double.Parse(await page.GetByLabel("Start x", new() { Exact = true }).InputValueAsync(), System.Globalization.CultureInfo.InvariantCulture);
-        double y = double.Parse(await page.GetByLabel("Start y", new() { Exact = true }).InputValueAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        double x = double.Parse(await Panel(page).GetByLabel("Start x", new() { Exact = true }).InputValueAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        double y = double.Parse(await Panel(page).GetByLabel("Start y", new() { Exact = true }).InputValueAsync(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(x, -1.05, -0.95);
         Assert.InRange(y, 1.95, 2.05);
 
@@ -85,10 +85,10 @@ public sealed class PlaygroundSurfaceTests : IClassFixture<PlaygroundSurfaceTest
         await Assertions.Expect(page.GetByTestId("surface-status")).ToHaveTextAsync("running");
 
         // Pause holds it; Step advances it by exactly one step while paused.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pause", Exact = true }).ClickAsync();
+        await Panel(page).GetByRole(AriaRole.Button, new() { Name = "Pause", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("surface-status")).ToHaveTextAsync("paused");
         int before = await PathLengthAsync(page);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Step", Exact = true }).ClickAsync();
+        await Panel(page).GetByRole(AriaRole.Button, new() { Name = "Step", Exact = true }).ClickAsync();
         await page.WaitForFunctionAsync("n => document.getElementById('surface-chart').data.find(t => t.meta === 'path').x.length > n", before);
         Assert.Equal(before + 1, await PathLengthAsync(page));
     });
@@ -118,15 +118,18 @@ public sealed class PlaygroundSurfaceTests : IClassFixture<PlaygroundSurfaceTest
 
         // Keyboard only: Enter in the Steps field submits the form (Race).
         await CheckOnlyAsync(page, "adam");
-        await page.GetByLabel("Function", new() { Exact = true }).SelectOptionAsync("quadratic");
-        await page.GetByLabel("Speed", new() { Exact = true }).SelectOptionAsync("5000");
-        await page.GetByLabel("Steps", new() { Exact = true }).FocusAsync();
+        await Panel(page).GetByLabel("Function", new() { Exact = true }).SelectOptionAsync("quadratic");
+        await Panel(page).GetByLabel("Speed", new() { Exact = true }).SelectOptionAsync("5000");
+        await Panel(page).GetByLabel("Steps", new() { Exact = true }).FocusAsync();
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.TypeAsync("50");
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByTestId("surface-status")).ToHaveTextAsync("done");
         Assert.Equal(51, await PathLengthAsync(page));
     });
+
+    /// <summary>Panel 2 (panel 1 has controls of the same names).</summary>
+    private static ILocator Panel(IPage page) => page.Locator("#surfaces-panel");
 
     private static Task<int> PathLengthAsync(IPage page) =>
         page.EvaluateAsync<int>("() => document.getElementById('surface-chart').data.find(t => t.meta === 'path').x.length");
@@ -148,7 +151,7 @@ public sealed class PlaygroundSurfaceTests : IClassFixture<PlaygroundSurfaceTest
 
         foreach (string label in labels)
         {
-            await page.GetByRole(AriaRole.Checkbox, new() { Name = label, Exact = true }).CheckAsync();
+            await Panel(page).GetByRole(AriaRole.Checkbox, new() { Name = label, Exact = true }).CheckAsync();
         }
     }
 
