@@ -31,7 +31,7 @@ public sealed class PlaygroundSurfaceTests : IClassFixture<PlaygroundSurfaceTest
         await OpenPanelAsync(page);
         await Panel(page).GetByLabel("Function", new() { Exact = true }).SelectOptionAsync("rosenbrock");
         await CheckOnlyAsync(page, "sgd", "sgd momentum", "adam");
-        await Panel(page).GetByLabel("Steps", new() { Exact = true }).FillAsync("300");
+        await Panel(page).GetByLabel("Steps", new() { Exact = true }).FillAsync("1000");
         await Panel(page).GetByLabel("Speed", new() { Exact = true }).SelectOptionAsync("5000");
         await Panel(page).GetByRole(AriaRole.Button, new() { Name = "Race", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("surface-status")).ToHaveTextAsync("done");
@@ -55,6 +55,11 @@ public sealed class PlaygroundSurfaceTests : IClassFixture<PlaygroundSurfaceTest
         Assert.Equal(3, await page.Locator("[data-testid=surface-table] tbody tr").CountAsync());
         string adamRow = await page.Locator("[data-testid=surface-table] tbody tr").Nth(2).InnerTextAsync();
         Assert.StartsWith("adam", adamRow, StringComparison.Ordinal);
+
+        // The picture of the panel at 1280×900; with LOSSLAB_DOCS_IMAGES set it is written there for the docs.
+        string? docs = Environment.GetEnvironmentVariable("LOSSLAB_DOCS_IMAGES");
+        byte[] png = await page.ScreenshotAsync(new() { Path = docs is null ? null : Path.Combine(docs, "playground-surfaces.png") });
+        Assert.True(png.Length > 30_000, $"screenshot is only {png.Length} bytes");
     });
 
     [SkippableFact]

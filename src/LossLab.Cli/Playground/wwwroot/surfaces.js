@@ -296,8 +296,8 @@
       type: 'contour', x: message.x, y: message.y, z,
       zmin: lo, zmax: hi, zauto: false,
       autocontour: false, contours: { start: lo, end: hi, size: (hi - lo) / 18, coloring: 'fill', showlines: true },
-      line: { width: 0.5, color: 'rgba(255,255,255,0.35)' },
-      colorscale: [[0, '#253b6e'], [0.35, '#3f7cac'], [0.7, '#a9d3e8'], [1, '#f2f7fa']],
+      line: { width: 0.5, color: 'rgba(255,255,255,0.5)' },
+      colorscale: [[0, '#7a7a7a'], [0.35, '#b4b4b4'], [0.7, '#dcdcdc'], [1, '#f7f7f7']],
       colorbar: { title: { text: message.log ? 'log₁₀(f − min)' : 'f', side: 'right' }, thickness: 12, len: 0.9 },
       hoverinfo: 'skip', showlegend: false, name: 'surface', meta: 'surface',
     };
@@ -355,7 +355,8 @@
     state.runs.forEach((run, i) => {
       data.push({
         type: 'scatter', mode: 'lines', x: [start[0]], y: [start[1]], name: run.label, meta: 'path', legendgroup: run.key,
-        line: { color: run.color, width: 2 }, hoverinfo: 'name',
+        // Earlier runs are drawn wider, so a path that runs under a later one still shows at its sides.
+        line: { color: run.color, width: Math.max(1.5, 4.5 - (0.6 * i)) }, hoverinfo: 'name',
       });
       run.pathIndex = 1 + i;
     });
