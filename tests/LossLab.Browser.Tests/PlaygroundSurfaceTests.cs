@@ -63,6 +63,24 @@ public sealed class PlaygroundSurfaceTests : IClassFixture<PlaygroundSurfaceTest
     });
 
     [SkippableFact]
+    public Task The_surface_is_drawn_before_any_race_and_follows_the_function_select() => WithPageAsync(async page =>
+    {
+        await OpenPanelAsync(page);
+        await Panel(page).GetByLabel("Function", new() { Exact = true }).SelectOptionAsync("rotated_saddle");
+        await page.WaitForFunctionAsync(
+            "() => { const d = document.getElementById('surface-chart').data; return d && d.some(t => t.type === 'contour' && t.x.length === 80); }",
+            null,
+            new() { Timeout = StepTimeoutMs });
+        Assert.Equal("ready", await page.GetByTestId("surface-status").InnerTextAsync());
+
+        // A race afterwards keeps one contour of the same function under its paths.
+        await Panel(page).GetByLabel("Steps", new() { Exact = true }).FillAsync("20");
+        await Panel(page).GetByRole(AriaRole.Button, new() { Name = "Race", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("surface-status")).ToHaveTextAsync("done");
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => document.getElementById('surface-chart').data.filter(t => t.type === 'contour').length"));
+    });
+
+    [SkippableFact]
     public Task Clicking_the_chart_moves_the_start_and_restarts_a_running_race() => WithPageAsync(async page =>
     {
         await OpenPanelAsync(page);

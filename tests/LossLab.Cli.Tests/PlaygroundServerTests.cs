@@ -447,4 +447,19 @@ public sealed class PlaygroundServerTests
         using HttpResponseMessage bad = await h.Http.GetAsync(new Uri("/api/data?outliers=25", UriKind.Relative));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
+
+    [Fact]
+    public async Task The_grid_of_a_surface_is_served_before_any_race_with_the_functions_values()
+    {
+        await using PlaygroundHarness h = await PlaygroundHarness.Start();
+        using JsonDocument grid = JsonDocument.Parse(await h.Http.GetStringAsync(new Uri("/api/surface/grid?function=rotated_saddle", UriKind.Relative)));
+        JsonElement root = grid.RootElement;
+        Assert.Equal("surface", root.GetProperty("type").GetString());
+        double x = root.GetProperty("x")[3].GetDouble(), y = root.GetProperty("y")[70].GetDouble();
+        Assert.Equal(2 * x * y, root.GetProperty("z")[70][3].GetDouble(), 9);
+
+        using HttpResponseMessage unknown = await h.Http.GetAsync(new Uri("/api/surface/grid?function=nope", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("rosenbrock", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using LossLab.Functions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -107,6 +108,14 @@ internal sealed class PlaygroundServer : IAsyncDisposable
         app.MapGet("/static/{**path}", (HttpContext context, string path) => files.Serve(context, path));
         app.MapGet("/api/catalog", (HttpContext context) => Send(context, 200, "application/json", PlaygroundCatalog.Json()));
         app.MapGet("/api/data", (HttpContext context) => Answer(context, () => PointsData.Json(context.Request.Query)));
+        app.MapGet("/api/surface/grid", (HttpContext context) => Answer(context, () =>
+        {
+            string name = context.Request.Query["function"].ToString();
+            ITestFunction function = TestFunctions.Find(name) is { Dimension: 2 } f
+                ? f
+                : throw new PlaygroundException($"function '{name}': unknown; accepted: {string.Join(", ", TestFunctions.All.Where(t => t.Dimension == 2).Select(t => t.Name))}");
+            return Encoding.UTF8.GetString(SurfacePlan.Grid(function));
+        }));
         app.MapPost("/api/fit/trace", async (HttpContext context) =>
         {
             string? body = await ReadBody(context).ConfigureAwait(false);

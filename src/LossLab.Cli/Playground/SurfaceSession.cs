@@ -104,16 +104,20 @@ internal sealed class SurfacePlan
     }
 
     /// <summary>The <c>surface</c> message: the function on a <see cref="GridSize"/>² grid over the plot bounds, z[j][i] at (x[i], y[j]).</summary>
-    public byte[] Surface()
+    public byte[] Surface() => Grid(Function);
+
+    /// <summary>The <c>surface</c> message of a function (also served alone by <c>GET /api/surface/grid?function=NAME</c>).</summary>
+    public static byte[] Grid(ITestFunction function)
     {
-        PlaygroundCatalog.SurfaceView view = PlaygroundCatalog.View(Function);
+        ArgumentNullException.ThrowIfNull(function);
+        PlaygroundCatalog.SurfaceView view = PlaygroundCatalog.View(function);
         double[] x = [.. Enumerable.Range(0, GridSize).Select(i => view.Bounds[0] + ((view.Bounds[1] - view.Bounds[0]) * i / (GridSize - 1)))];
         double[] y = [.. Enumerable.Range(0, GridSize).Select(j => view.Bounds[2] + ((view.Bounds[3] - view.Bounds[2]) * j / (GridSize - 1)))];
         return JsonText.Bytes(w =>
         {
             w.WriteStartObject();
             w.WriteString("type", "surface");
-            w.WriteString("function", Function.Name);
+            w.WriteString("function", function.Name);
             w.Numbers("x", x);
             w.Numbers("y", y);
             w.WriteStartArray("z");
@@ -125,7 +129,7 @@ internal sealed class SurfacePlan
                 {
                     point[0] = xi;
                     point[1] = yj;
-                    w.Number(Function.Evaluate(point, Span<double>.Empty));
+                    w.Number(function.Evaluate(point, Span<double>.Empty));
                 }
 
                 w.WriteEndArray();

@@ -338,7 +338,20 @@
     data.push(...markerTraces(surface, start));
     const layout = layoutFor(surface);
     if (data.length === markerTraces(surface, start).length) {
-      layout.annotations = [{ text: 'Press Race to draw the surface and race the optimizers', showarrow: false, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, font: { size: 14, color: '#444' } }];
+      // The surface of a function not drawn yet comes from the server's grid, then the chart is drawn again.
+      const name = surface.name;
+      fetch('/api/surface/grid?function=' + encodeURIComponent(name))
+        .then(r => (r.ok ? r.json() : null))
+        .then(grid => {
+          const now = currentSurface();
+          if (grid && now && now.name === name && !(state.surface && state.surface.function === name)) {
+            state.surface = { function: name, trace: contourTrace(grid) };
+            if (state.status !== 'running' && state.status !== 'paused' && state.status !== 'starting') {
+              drawIdle();
+            }
+          }
+        })
+        .catch(() => {});
     }
     state.runs = [];
     Plotly.react(chart, data, layout, { displayModeBar: false, responsive: true });
