@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LossLab.Cli.Commands;
+using LossLab.Cli.Playground;
 using LossLab.Specs;
 
 namespace LossLab.Cli;
@@ -23,6 +24,7 @@ internal static partial class App
             CompareCommand.Create(context),
             AdviseCommand.Create(context),
             BenchCommand.Create(context),
+            ServeCommand.Create(context),
         };
 
         string[] names = [.. root.Subcommands.Select(c => c.Name)];
@@ -52,7 +54,8 @@ internal static partial class App
         {
             CheckOutputs(parsed);
             int code = parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
-            if (code == 0 && cancellation.IsCancellationRequested)
+            // serve runs until Ctrl-C: there the signal is its normal end (exit code 0), not an interruption.
+            if (code == 0 && cancellation.IsCancellationRequested && parsed.CommandResult.Command.Name != "serve")
             {
                 // A command that stopped early on Ctrl-C and reported what it finished still ends with the code of a cancel.
                 stderr.WriteLine("losslab: cancelled");
