@@ -60,6 +60,8 @@
   };
   // Starting learning rates that train the guide's data in a few hundred steps (the catalog's defaults are the
   // library's, tuned for other problems).
+  // Values offered for the schedule parameters that have no default (the spec must name them).
+  const REQUIRED_VALUES = { step_size: '100', milestones: '100/300', gamma: '0.995', t_max: '500', t_0: '100', max_lr: '0.1', total_steps: '500' };
   const PAGE_LR = { sgd: 0.05, adam: 0.05, adamw: 0.05, rmsprop: 0.01, adagrad: 0.5, adadelta: 1, adamax: 0.05, nadam: 0.05, radam: 0.05, lbfgs: 0.5 };
 
   // ---- state --------------------------------------------------------------------------------------------------
@@ -134,9 +136,11 @@
       input.id = id;
       input.type = 'text';
       input.inputMode = 'decimal';
-      input.value = p.default;
+      const required = p.default === 'required';
+      input.value = required ? (REQUIRED_VALUES[p.name] ?? '') : p.default;
+      input.required = required;
       input.dataset.param = p.name;
-      input.dataset.default = p.default;
+      input.dataset.default = required ? '' : p.default;
       input.size = Math.max(4, Math.min(10, String(p.default).length + 2));
       if (p.description) {
         input.title = p.description;
@@ -156,7 +160,9 @@
     for (const input of container.querySelectorAll('input[data-param]')) {
       const value = input.value.trim();
       if (value === '') {
-        throw new Error(`${name} ${input.dataset.param}: enter a value (default ${input.dataset.default})`);
+        throw new Error(input.required
+          ? `${name} ${input.dataset.param}: enter a value (it has no default)`
+          : `${name} ${input.dataset.param}: enter a value (default ${input.dataset.default})`);
       }
       if (value !== input.dataset.default) {
         parts.push(`${input.dataset.param}=${value}`);
@@ -186,14 +192,25 @@
     };
   }
 
+  function showSpec(cli, note) {
+    el.spec.textContent = cli;
+    el.specNote.textContent = note || '';
+    el.specNote.hidden = !note;
+  }
+
+  function startNote(start) {
+    return start[0] === 0 && start[1] === 0
+      ? ''
+      : `The command starts at (w, b) = (0, 0) (--init zeros); this run continued from (${fmt(start[0])}, ${fmt(start[1])}).`;
+  }
+
   function localSpec(message) {
     const parts = ['losslab fit --data points.csv --target y --model linear', `--loss ${message.loss}`, `--optimizer ${message.optimizer}`];
     if (message.schedule) {
       parts.push(`--schedule ${message.schedule}`);
     }
     parts.push(`--epochs ${message.steps} --batch-size 0 --standardize false`);
-    parts.push(message.start[0] === 0 && message.start[1] === 0 ? '--init zeros' : `--init ${message.start[0]},${message.start[1]}`);
-    parts.push('--tol 0');
+    parts.push('--init zeros --tol 0 --validation 0');
     return parts.join(' ');
   }
 
@@ -261,7 +278,7 @@
       state.dirty.line = true;
       state.dirty.readouts = true;
       if (m.spec && m.spec.cli) {
-        el.spec.textContent = m.spec.cli;
+        showSpec(m.spec.cli, m.spec.note ? startNote(state.lastStart ? state.lastStart.start : [0, 0]) || m.spec.note : '');
       }
       requestRender();
     }
@@ -317,8 +334,8 @@
       steps,
       start,
       fps: FPS,
-      // A run lasts about three seconds (at least 100 steps a second) so it can be watched.
-      steps_per_second: Math.min(100000, Math.max(100, Math.round(steps / 3))),
+      // A run lasts about three seconds (at least 200 steps a second) so it can be watched.
+      steps_per_second: Math.min(100000, Math.max(200, Math.round(steps / 3))),
     };
     state.lastStart = message;
     state.awaitingLandscape = true;
@@ -331,7 +348,7 @@
     state.pathB = [start[1]];
     state.pull = null;
     state.dirty = { line: true, loss: [], path: [], pull: false, readouts: true };
-    el.spec.textContent = localSpec(message);
+    showSpec(localSpec(message), startNote(start));
     resetRunTraces(start);
     setStatus('running');
     try {
@@ -835,7 +852,7 @@
       optimizerParams: 'fit-optimizer-params', lr: 'fit-lr', steps: 'fit-steps', schedule: 'fit-schedule',
       scheduleParams: 'fit-schedule-params', outliers: 'fit-outliers', outliersValue: 'fit-outliers-value',
       train: 'fit-train', pause: 'fit-pause', step: 'fit-step', pin: 'fit-pin', download: 'fit-download',
-      params: 'fit-params', status: 'fit-status', stepReadout: 'fit-step-readout', error: 'fit-error', spec: 'fit-spec',
+      params: 'fit-params', status: 'fit-status', stepReadout: 'fit-step-readout', error: 'fit-error', spec: 'fit-spec', specNote: 'fit-spec-note',
       fitChart: 'fit-chart', lossChart: 'loss-chart', landChart: 'landscape-chart', pullChart: 'pull-chart',
     })) {
       el[key] = document.getElementById(id);
