@@ -43,6 +43,9 @@ internal sealed class PlaygroundServer : IAsyncDisposable
     /// <summary>The port bound (the real one when 0 was asked).</summary>
     public int Port { get; }
 
+    /// <summary>Cancelled when the server stops of its own (the host's SIGTERM handling, for one).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>The Host/Origin check in force.</summary>
     public HostGuard Guard { get; }
 

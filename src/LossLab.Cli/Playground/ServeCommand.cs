@@ -53,7 +53,7 @@ internal static class ServeCommand
                 }
 
                 context.Error.WriteLine("Press Ctrl-C to stop.");
-                WaitHandle.WaitAny([context.Cancellation.WaitHandle]);
+                WaitHandle.WaitAny([context.Cancellation.WaitHandle, server.Stopping.WaitHandle]);
             }
             finally
             {
