@@ -41,7 +41,7 @@ public sealed class PlaygroundFitTests : IClassFixture<PlaygroundFitTests.Server
         (double W, double B) mse = await ParamsAsync(s.Page);
 
         // The mse run stays on the charts in grey while l1 trains (the screenshot shows both).
-        await s.Page.GetByRole(AriaRole.Button, new() { Name = "Pin run", Exact = true }).ClickAsync();
+        await Fit(s.Page).GetByRole(AriaRole.Button, new() { Name = "Pin run", Exact = true }).ClickAsync();
         await ChooseAsync(s.Page, loss: "l1", optimizer: "adam", lr: "0.05", steps: "500");
         await TrainAndWaitAsync(s.Page);
         (double W, double B) l1 = await ParamsAsync(s.Page);
@@ -51,7 +51,7 @@ public sealed class PlaygroundFitTests : IClassFixture<PlaygroundFitTests.Server
         Assert.True(l1Distance < mseDistance, $"l1 ended at {l1} ({l1Distance:G4} from (2, 1)), mse at {mse} ({mseDistance:G4})");
         Assert.True(mseDistance > 0.1, $"mse ended at {mse}: the 5 % outliers should pull it off (2, 1)");
         Assert.Equal(2, await s.Page.EvaluateAsync<int>("() => document.getElementById('loss-chart').data.filter(t => t.visible !== false && t.y.length > 0).length"));
-        await Expect(s.Page.GetByTestId("spec")).ToContainTextAsync("--loss l1");
+        await Expect(Fit(s.Page).GetByTestId("spec")).ToContainTextAsync("--loss l1");
 
         string? shot = Environment.GetEnvironmentVariable("LOSSLAB_PLAYGROUND_SCREENSHOT");
         await s.Page.ScreenshotAsync(new() { Path = string.IsNullOrEmpty(shot) ? Path.Combine(s.Work, "fit.png") : shot });
@@ -90,14 +90,14 @@ public sealed class PlaygroundFitTests : IClassFixture<PlaygroundFitTests.Server
 
         double movedY = await s.Page.EvaluateAsync<double>($"() => document.getElementById('fit-chart').data[0].y[{index}]");
         Assert.True(movedY < at.GetProperty("y").GetDouble() - 2, $"the point was not dragged down: y {at.GetProperty("y").GetDouble():G4} → {movedY:G4}");
-        await Expect(s.Page.GetByTestId("status")).ToHaveTextAsync("done", new() { Timeout = StepTimeoutMs });
+        await Expect(Fit(s.Page).GetByTestId("status")).ToHaveTextAsync("done", new() { Timeout = StepTimeoutMs });
         (double W, double B) after = await ParamsAsync(s.Page);
         Assert.True(after.W < before.W - 0.01, $"dragging the rightmost point down should flatten the line: {before} → {after}");
 
         // A click on empty space adds a point (and trains again).
         await s.Page.Mouse.ClickAsync((float)(px - 40), (float)(at.GetProperty("bottom").GetDouble() - 5));
         Assert.Equal(101, await s.Page.EvaluateAsync<int>("() => document.getElementById('fit-chart').data[0].x.length"));
-        await Expect(s.Page.GetByTestId("status")).ToHaveTextAsync("done", new() { Timeout = StepTimeoutMs });
+        await Expect(Fit(s.Page).GetByTestId("status")).ToHaveTextAsync("done", new() { Timeout = StepTimeoutMs });
         await s.AssertCleanAsync();
     }
 
@@ -106,18 +106,18 @@ public sealed class PlaygroundFitTests : IClassFixture<PlaygroundFitTests.Server
     {
         await using Session s = await OpenAsync();
         await ChooseAsync(s.Page, loss: "huber", optimizer: "adam", lr: "0.01", steps: "1500");
-        await s.Page.GetByRole(AriaRole.Button, new() { Name = "Train", Exact = true }).ClickAsync();
-        await Expect(s.Page.GetByTestId("status")).ToHaveTextAsync("running");
+        await Fit(s.Page).GetByRole(AriaRole.Button, new() { Name = "Train", Exact = true }).ClickAsync();
+        await Expect(Fit(s.Page).GetByTestId("status")).ToHaveTextAsync("running");
 
         // Wait until the line has left (0, 0), then switch while it is still running.
         await s.Page.WaitForFunctionAsync("() => /^w = (?!0\\.0000,)/.test(document.querySelector('[data-testid=params]').textContent)");
-        await s.Page.GetByLabel("Optimizer", new() { Exact = true }).SelectOptionAsync("sgd");
-        await Expect(s.Page.GetByTestId("status")).ToHaveTextAsync("running");
+        await Fit(s.Page).GetByLabel("Optimizer", new() { Exact = true }).SelectOptionAsync("sgd");
+        await Expect(Fit(s.Page).GetByTestId("status")).ToHaveTextAsync("running");
         (double W, double B) switched = await ParamsAsync(s.Page);
         Assert.True(switched != (0, 0), "the switch restarted from (0, 0)");
 
-        await Expect(s.Page.GetByTestId("status")).ToHaveTextAsync("done", new() { Timeout = StepTimeoutMs });
-        ILocator spec = s.Page.GetByTestId("spec");
+        await Expect(Fit(s.Page).GetByTestId("status")).ToHaveTextAsync("done", new() { Timeout = StepTimeoutMs });
+        ILocator spec = Fit(s.Page).GetByTestId("spec");
         await Expect(spec).ToContainTextAsync("--optimizer sgd");
 
         // The command line starts at (0, 0); the page says this run continued from elsewhere.
@@ -133,7 +133,7 @@ public sealed class PlaygroundFitTests : IClassFixture<PlaygroundFitTests.Server
         await ChooseAsync(s.Page, loss: "l1", optimizer: "adam", lr: "0.05", steps: "200");
         await TrainAndWaitAsync(s.Page);
         IDownload download = await s.Page.RunAndWaitForDownloadAsync(
-            () => s.Page.GetByRole(AriaRole.Button, new() { Name = "Download trace CSV", Exact = true }).ClickAsync());
+            () => Fit(s.Page).GetByRole(AriaRole.Button, new() { Name = "Download trace CSV", Exact = true }).ClickAsync());
         string file = Path.Combine(s.Work, "trace.csv");
         await download.SaveAsAsync(file);
         string[] lines = File.ReadAllLines(file);
@@ -143,11 +143,14 @@ public sealed class PlaygroundFitTests : IClassFixture<PlaygroundFitTests.Server
         await s.AssertCleanAsync();
     }
 
+    /// <summary>Panel 1; the page's other panel has controls of the same names (Steps, Pause, Step).</summary>
+    private static ILocator Fit(IPage page) => page.Locator("#fit-panel");
+
     private static double Distance((double W, double B) a, (double W, double B) b) => Math.Sqrt(((a.W - b.W) * (a.W - b.W)) + ((a.B - b.B) * (a.B - b.B)));
 
     private static async Task SetOutliersAsync(IPage page, int percent)
     {
-        ILocator outliers = page.GetByLabel("Outliers", new() { Exact = true });
+        ILocator outliers = Fit(page).GetByLabel("Outliers", new() { Exact = true });
         await outliers.EvaluateAsync(
             "(input, v) => { input.value = String(v); input.dispatchEvent(new Event('input', { bubbles: true })); input.dispatchEvent(new Event('change', { bubbles: true })); }",
             percent);
@@ -158,21 +161,21 @@ public sealed class PlaygroundFitTests : IClassFixture<PlaygroundFitTests.Server
 
     private static async Task ChooseAsync(IPage page, string loss, string optimizer, string lr, string steps)
     {
-        await page.GetByLabel("Loss", new() { Exact = true }).SelectOptionAsync(loss);
-        await page.GetByLabel("Optimizer", new() { Exact = true }).SelectOptionAsync(optimizer);
-        await page.GetByLabel("Learning rate", new() { Exact = true }).FillAsync(lr);
-        await page.GetByLabel("Steps", new() { Exact = true }).FillAsync(steps);
+        await Fit(page).GetByLabel("Loss", new() { Exact = true }).SelectOptionAsync(loss);
+        await Fit(page).GetByLabel("Optimizer", new() { Exact = true }).SelectOptionAsync(optimizer);
+        await Fit(page).GetByLabel("Learning rate", new() { Exact = true }).FillAsync(lr);
+        await Fit(page).GetByLabel("Steps", new() { Exact = true }).FillAsync(steps);
     }
 
     private static async Task TrainAndWaitAsync(IPage page)
     {
-        await page.GetByRole(AriaRole.Button, new() { Name = "Train", Exact = true }).ClickAsync();
-        await Expect(page.GetByTestId("status")).ToHaveTextAsync("done", new() { Timeout = StepTimeoutMs });
+        await Fit(page).GetByRole(AriaRole.Button, new() { Name = "Train", Exact = true }).ClickAsync();
+        await Expect(Fit(page).GetByTestId("status")).ToHaveTextAsync("done", new() { Timeout = StepTimeoutMs });
     }
 
     private static async Task<(double W, double B)> ParamsAsync(IPage page)
     {
-        string text = await page.GetByTestId("params").TextContentAsync() ?? "";
+        string text = await Fit(page).GetByTestId("params").TextContentAsync() ?? "";
         System.Text.RegularExpressions.Match m = System.Text.RegularExpressions.Regex.Match(text, @"^w = (-?\d+\.\d{4}), b = (-?\d+\.\d{4})$");
         Assert.True(m.Success, $"params readout '{text}' is not 'w = …, b = …' with 4 decimals");
         return (double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
