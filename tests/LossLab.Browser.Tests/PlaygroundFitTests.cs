@@ -127,6 +127,30 @@ public sealed class PlaygroundFitTests : IClassFixture<PlaygroundFitTests.Server
     }
 
     [SkippableFact]
+    public async Task Pause_step_and_resume_drive_the_run_one_step_at_a_time()
+    {
+        await using Session s = await OpenAsync();
+        await ChooseAsync(s.Page, loss: "huber", optimizer: "adam", lr: "0.01", steps: "3000");
+        await Fit(s.Page).GetByRole(AriaRole.Button, new() { Name = "Train", Exact = true }).ClickAsync();
+        await s.Page.WaitForFunctionAsync("() => /^step [1-9]/.test(document.getElementById('fit-step-readout').textContent)");
+        await Fit(s.Page).GetByRole(AriaRole.Button, new() { Name = "Pause", Exact = true }).ClickAsync();
+        ILocator status = Fit(s.Page).GetByTestId("status");
+        await Expect(status).ToHaveTextAsync("paused");
+        ILocator readout = s.Page.Locator("#fit-step-readout");
+        int paused = int.Parse((await readout.TextContentAsync() ?? "").Replace("step ", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        Assert.True(paused < 3000, $"paused at step {paused}");
+
+        await Fit(s.Page).GetByRole(AriaRole.Button, new() { Name = "Step", Exact = true }).ClickAsync();
+        await Expect(readout).ToHaveTextAsync($"step {paused + 1}");
+        await Expect(status).ToHaveTextAsync("paused");
+
+        await Fit(s.Page).GetByRole(AriaRole.Button, new() { Name = "Resume", Exact = true }).ClickAsync();
+        await Expect(status).ToHaveTextAsync("done", new() { Timeout = StepTimeoutMs });
+        await Expect(readout).ToHaveTextAsync("step 3000");
+        await s.AssertCleanAsync();
+    }
+
+    [SkippableFact]
     public async Task Download_trace_CSV_gives_the_CLI_trace_of_the_current_run()
     {
         await using Session s = await OpenAsync();
