@@ -54,12 +54,14 @@
     line: '#c0392b',
     truth: '#2e8b57',
     pinned: '#8c8c8c',
-    path: '#ffffff',
+    path: '#ff5a36',
     up: '#3b6fb6',
     down: '#d0563b',
   };
   // Starting learning rates that train the guide's data in a few hundred steps (the catalog's defaults are the
   // library's, tuned for other problems).
+  // Values offered for the schedule parameters that have no default (the spec must name them).
+  const REQUIRED_VALUES = { step_size: '100', milestones: '100/300', gamma: '0.995', t_max: '500', t_0: '100', max_lr: '0.1', total_steps: '500' };
   const PAGE_LR = { sgd: 0.05, adam: 0.05, adamw: 0.05, rmsprop: 0.01, adagrad: 0.5, adadelta: 1, adamax: 0.05, nadam: 0.05, radam: 0.05, lbfgs: 0.5 };
 
   // ---- state --------------------------------------------------------------------------------------------------
@@ -86,6 +88,7 @@
     socketReady: null,
     ranges: null,
     frameRequested: false,
+    lossTickKey: '',
   };
 
   // ---- helpers ------------------------------------------------------------------------------------------------
@@ -134,9 +137,11 @@
       input.id = id;
       input.type = 'text';
       input.inputMode = 'decimal';
-      input.value = p.default;
+      const required = p.default === 'required';
+      input.value = required ? (REQUIRED_VALUES[p.name] ?? '') : p.default;
+      input.required = required;
       input.dataset.param = p.name;
-      input.dataset.default = p.default;
+      input.dataset.default = required ? '' : p.default;
       input.size = Math.max(4, Math.min(10, String(p.default).length + 2));
       if (p.description) {
         input.title = p.description;
@@ -156,7 +161,9 @@
     for (const input of container.querySelectorAll('input[data-param]')) {
       const value = input.value.trim();
       if (value === '') {
-        throw new Error(`${name} ${input.dataset.param}: enter a value (default ${input.dataset.default})`);
+        throw new Error(input.required
+          ? `${name} ${input.dataset.param}: enter a value (it has no default)`
+          : `${name} ${input.dataset.param}: enter a value (default ${input.dataset.default})`);
       }
       if (value !== input.dataset.default) {
         parts.push(`${input.dataset.param}=${value}`);
@@ -186,14 +193,25 @@
     };
   }
 
+  function showSpec(cli, note) {
+    el.spec.textContent = cli;
+    el.specNote.textContent = note || '';
+    el.specNote.hidden = !note;
+  }
+
+  function startNote(start) {
+    return start[0] === 0 && start[1] === 0
+      ? ''
+      : `The command starts at (w, b) = (0, 0) (--init zeros); this run continued from (${fmt(start[0])}, ${fmt(start[1])}).`;
+  }
+
   function localSpec(message) {
     const parts = ['losslab fit --data points.csv --target y --model linear', `--loss ${message.loss}`, `--optimizer ${message.optimizer}`];
     if (message.schedule) {
       parts.push(`--schedule ${message.schedule}`);
     }
     parts.push(`--epochs ${message.steps} --batch-size 0 --standardize false`);
-    parts.push(message.start[0] === 0 && message.start[1] === 0 ? '--init zeros' : `--init ${message.start[0]},${message.start[1]}`);
-    parts.push('--tol 0');
+    parts.push('--init zeros --tol 0 --validation 0');
     return parts.join(' ');
   }
 
@@ -261,7 +279,7 @@
       state.dirty.line = true;
       state.dirty.readouts = true;
       if (m.spec && m.spec.cli) {
-        el.spec.textContent = m.spec.cli;
+        showSpec(m.spec.cli, m.spec.note ? startNote(state.lastStart ? state.lastStart.start : [0, 0]) || m.spec.note : '');
       }
       requestRender();
     }
@@ -317,8 +335,8 @@
       steps,
       start,
       fps: FPS,
-      // A run lasts about three seconds (at least 100 steps a second) so it can be watched.
-      steps_per_second: Math.min(100000, Math.max(100, Math.round(steps / 3))),
+      // A run lasts about three seconds (at least 200 steps a second) so it can be watched.
+      steps_per_second: Math.min(100000, Math.max(200, Math.round(steps / 3))),
     };
     state.lastStart = message;
     state.awaitingLandscape = true;
@@ -331,7 +349,7 @@
     state.pathB = [start[1]];
     state.pull = null;
     state.dirty = { line: true, loss: [], path: [], pull: false, readouts: true };
-    el.spec.textContent = localSpec(message);
+    showSpec(localSpec(message), startNote(start));
     resetRunTraces(start);
     setStatus('running');
     try {
@@ -460,22 +478,24 @@
         contours: { coloring: 'heatmap', showlines: true }, line: { width: 0.5, color: 'rgba(255,255,255,0.35)' },
         colorbar: { title: { text: 'mean loss', side: 'right' }, thickness: 12, len: 0.9 },
         hovertemplate: 'w %{x:.3f}<br>b %{y:.3f}<extra></extra>' },
-      { name: 'pinned path', type: 'scatter', mode: 'lines', x: [], y: [], line: { color: '#d9d9d9', width: 2, dash: 'dash' }, visible: false },
-      { name: 'path', type: 'scatter', mode: 'lines', x: [], y: [], line: { color: COLORS.path, width: 2 } },
-      { name: 'start', type: 'scatter', mode: 'markers', x: [], y: [], marker: { symbol: 'circle-open', size: 12, color: '#ffffff', line: { width: 2.5 } } },
-      { name: 'now', type: 'scatter', mode: 'markers', x: [], y: [], marker: { symbol: 'circle', size: 10, color: COLORS.line, line: { color: '#ffffff', width: 1.5 } } },
+      { name: 'pinned path', type: 'scatter', mode: 'lines', x: [], y: [], line: { color: '#b3b3b3', width: 2, dash: 'dash' }, visible: false },
+      { name: 'path', type: 'scatter', mode: 'lines', x: [], y: [], line: { color: COLORS.path, width: 2.5 } },
+      { name: 'start', type: 'scatter', mode: 'markers', x: [], y: [], marker: { symbol: 'circle', size: 11, color: '#ffffff', line: { color: '#111111', width: 2 } } },
+      { name: 'now', type: 'scatter', mode: 'markers', x: [], y: [], marker: { symbol: 'circle', size: 11, color: COLORS.path, line: { color: '#111111', width: 1.5 } } },
       { name: 'true (2, 1)', type: 'scatter', mode: 'markers', x: [TRUE_W], y: [TRUE_B], marker: { symbol: 'star', size: 15, color: COLORS.truth, line: { color: '#ffffff', width: 1 } } },
     ], landLayout, CONFIG);
 
-    const pullLayout = baseLayout('points, in order of x', 'pull on the line (up +, down −)');
-    pullLayout.showlegend = false;
+    const pullLayout = baseLayout('points, in order of x', 'pull on the line');
+    pullLayout.barmode = 'relative';
     pullLayout.bargap = 0.15;
     pullLayout.hovermode = 'closest';
     pullLayout.yaxis.zeroline = true;
     pullLayout.yaxis.zerolinecolor = '#666';
     Plotly.newPlot(el.pullChart, [
-      { type: 'bar', x: [], y: [], marker: { color: [], line: { color: [], width: [] } },
-        hovertemplate: 'pull %{y:.4g}<extra></extra>' },
+      { name: 'pulls the line up', type: 'bar', x: [], y: [], marker: { color: COLORS.up }, hovertemplate: 'pull %{y:.4g}<extra></extra>' },
+      { name: 'pulls the line down', type: 'bar', x: [], y: [], marker: { color: COLORS.down }, hovertemplate: 'pull %{y:.4g}<extra></extra>' },
+      { name: 'outlier', type: 'scatter', mode: 'markers', x: [], y: [], marker: { symbol: 'diamond', size: 8, color: COLORS.outlier, line: { color: '#ffffff', width: 1 } },
+        hoverinfo: 'skip' },
     ], pullLayout, CONFIG);
   }
 
@@ -508,18 +528,30 @@
     return { x: [x0, x1], y: [w * x0 + b, w * x1 + b] };
   }
 
+  // One bar per point (left to right in x): the point's pull on the line, −∂loss/∂prediction, so a point above
+  // the line pulls it up (+); outliers carry a diamond just beyond their bar's end.
   function drawPulls() {
     const n = state.points.x.length;
     const order = state.order;
     const pull = state.pull && state.pull.length === n ? state.pull : null;
+    const xs = order.map((_, k) => k + 1);
     const ys = order.map((i) => (pull ? -pull[i] : 0));
+    let span = 0;
+    for (const v of ys) {
+      span = Math.max(span, Math.abs(v));
+    }
+    const ox = [];
+    const oy = [];
+    order.forEach((i, k) => {
+      if (state.points.outlier[i]) {
+        ox.push(k + 1);
+        oy.push(ys[k] + (ys[k] >= 0 ? 1 : -1) * 0.06 * (span || 1));
+      }
+    });
     Plotly.restyle(el.pullChart, {
-      x: [order.map((_, k) => k + 1)],
-      y: [ys],
-      'marker.color': [ys.map((v) => (v >= 0 ? COLORS.up : COLORS.down))],
-      'marker.line.color': [order.map((i) => (state.points.outlier[i] ? '#222' : 'rgba(0,0,0,0)'))],
-      'marker.line.width': [order.map((i) => (state.points.outlier[i] ? 2 : 0))],
-    }, [0]);
+      x: [xs, xs, ox],
+      y: [ys.map((v) => (v > 0 ? v : 0)), ys.map((v) => (v < 0 ? v : 0)), oy],
+    }, [0, 1, 2]);
   }
 
   function resetRunTraces(start) {
@@ -538,6 +570,23 @@
     Plotly.restyle(el.fitChart, { x: [line.x], y: [line.y], visible: [show], name: [p ? p.name.replace('pinned', 'pinned line') : 'pinned line'] }, [2]);
     Plotly.restyle(el.lossChart, { x: [p ? p.lossSteps : []], y: [p ? p.lossValues : []], visible: [show] }, [1]);
     Plotly.restyle(el.landChart, { x: [p ? p.pathW : []], y: [p ? p.pathB : []], visible: [show] }, [1]);
+    updateLossTicks();
+  }
+
+  // A tick label for the log10 value v: plain digits from 0.001 to 99999, m×10ⁿ beyond (no E-notation).
+  function tickLabel(v) {
+    const x = Math.pow(10, v);
+    if (x >= 1e-3 && x < 1e5) {
+      return Number(x.toPrecision(2)).toString();
+    }
+    let k = Math.floor(v + 1e-9);
+    let m = Number((x / Math.pow(10, k)).toPrecision(2));
+    if (m >= 10) {
+      m = Number((m / 10).toPrecision(2));
+      k += 1;
+    }
+    const sup = String(k).replace(/[-0-9]/g, (c) => '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'['-0123456789'.indexOf(c)]);
+    return `${m === 1 ? '' : `${m}×`}10${sup}`;
   }
 
   // Colour-bar ticks for a log10 colour scale: 1, 2, 5 × 10^k inside [lo, hi] (log10 values), thinned to ≤ 7.
@@ -558,7 +607,7 @@
     if (ticks.length < 2) {
       ticks = [lo, (lo + hi) / 2, hi];
     }
-    const text = ticks.map((v) => Number(Math.pow(10, v).toPrecision(2)).toString());
+    const text = ticks.map(tickLabel);
     return { vals: ticks, text };
   }
 
@@ -592,6 +641,34 @@
     });
   }
 
+  // The loss axis is logarithmic; its ticks are 1, 2, 5 × 10^k written out (plotly's own minor labels are bare digits).
+  function updateLossTicks() {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const values of [state.lossValues, state.pinned ? state.pinned.lossValues : []]) {
+      for (const v of values) {
+        if (v > 0 && Number.isFinite(v)) {
+          const l = Math.log10(v);
+          lo = Math.min(lo, l);
+          hi = Math.max(hi, l);
+        }
+      }
+    }
+    if (!Number.isFinite(lo)) {
+      return;
+    }
+    if (hi - lo < 0.3) {
+      lo -= 0.15;
+      hi += 0.15;
+    }
+    const ticks = logTicks(lo, hi);
+    const key = ticks.text.join(' ');
+    if (key !== state.lossTickKey) {
+      state.lossTickKey = key;
+      Plotly.relayout(el.lossChart, { 'yaxis.tickvals': ticks.vals.map((v) => Math.pow(10, v)), 'yaxis.ticktext': ticks.text });
+    }
+  }
+
   function requestRender() {
     if (!state.frameRequested) {
       state.frameRequested = true;
@@ -612,6 +689,7 @@
     if (d.loss.length) {
       Plotly.extendTraces(el.lossChart, { x: [d.loss.map((p) => p[0])], y: [d.loss.map((p) => p[1])] }, [0]);
       d.loss = [];
+      updateLossTicks();
     }
     if (d.path.length) {
       Plotly.extendTraces(el.landChart, { x: [d.path.map((p) => p[0])], y: [d.path.map((p) => p[1])] }, [2]);
@@ -835,7 +913,7 @@
       optimizerParams: 'fit-optimizer-params', lr: 'fit-lr', steps: 'fit-steps', schedule: 'fit-schedule',
       scheduleParams: 'fit-schedule-params', outliers: 'fit-outliers', outliersValue: 'fit-outliers-value',
       train: 'fit-train', pause: 'fit-pause', step: 'fit-step', pin: 'fit-pin', download: 'fit-download',
-      params: 'fit-params', status: 'fit-status', stepReadout: 'fit-step-readout', error: 'fit-error', spec: 'fit-spec',
+      params: 'fit-params', status: 'fit-status', stepReadout: 'fit-step-readout', error: 'fit-error', spec: 'fit-spec', specNote: 'fit-spec-note',
       fitChart: 'fit-chart', lossChart: 'loss-chart', landChart: 'landscape-chart', pullChart: 'pull-chart',
     })) {
       el[key] = document.getElementById(id);
