@@ -167,6 +167,27 @@ public sealed class PlaygroundFitTests : IClassFixture<PlaygroundFitTests.Server
         await s.AssertCleanAsync();
     }
 
+    [SkippableFact]
+    public async Task Clip_norm_and_the_points_reach_the_shown_command_which_names_the_regression_task()
+    {
+        await using Session s = await OpenAsync();
+        await ChooseAsync(s.Page, loss: "mse", optimizer: "sgd", lr: "0.05", steps: "50");
+        await Fit(s.Page).GetByLabel("Clip norm", new() { Exact = true }).FillAsync("0.5");
+        await TrainAndWaitAsync(s.Page);
+        string spec = await s.Page.GetByTestId("spec").InnerTextAsync();
+        Assert.Contains("--task regression", spec, StringComparison.Ordinal);
+        Assert.Contains("--clip-norm 0.5", spec, StringComparison.Ordinal);
+
+        IDownload download = await s.Page.RunAndWaitForDownloadAsync(
+            () => Fit(s.Page).GetByRole(AriaRole.Button, new() { Name = "Download points CSV", Exact = true }).ClickAsync());
+        string file = Path.Combine(s.Work, "points.csv");
+        await download.SaveAsAsync(file);
+        string[] lines = File.ReadAllLines(file);
+        Assert.Equal("x,y", lines[0]);
+        Assert.Equal(101, lines.Length);
+        await s.AssertCleanAsync();
+    }
+
     /// <summary>Panel 1; the page's other panel has controls of the same names (Steps, Pause, Step).</summary>
     private static ILocator Fit(IPage page) => page.Locator("#fit-panel");
 

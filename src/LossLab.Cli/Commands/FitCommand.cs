@@ -245,10 +245,10 @@ internal static class FitCommand
 
     private static void WriteHuman(TextWriter o, string dataText, Dataset dataset, FitResult r)
     {
-        o.WriteLine($"data:      {dataText} ({dataset.Rows} rows × {dataset.Columns} features, {dataset.Task.ToString().ToLowerInvariant()}; {r.TrainRows} train, {r.ValidationRows} validation)");
+        o.WriteLine($"data:      {dataText} ({dataset.Rows} {(dataset.Rows == 1 ? "row" : "rows")} × {dataset.Columns} {(dataset.Columns == 1 ? "feature" : "features")}, {dataset.Task.ToString().ToLowerInvariant()}; {r.TrainRows} train, {r.ValidationRows} validation)");
         string training = r.Run is null
             ? $"solver {r.Optimizer}"
-            : $"optimizer {r.Optimizer}, {r.Epochs} epochs{(r.Converged ? " (converged)" : r.Diverged || r.Cancelled ? string.Empty : " (not converged)")}";
+            : $"optimizer {r.Optimizer}, {r.Epochs} {(r.Epochs == 1 ? "epoch" : "epochs")}{(r.Converged ? " (converged)" : r.Diverged || r.Cancelled ? string.Empty : " (not converged)")}";
         o.WriteLine($"model:     {r.Model}, loss {r.Loss}, {training}");
         o.WriteLine($"params:    {Parameters(r)}");
         if (r.Robust is { } robust)

@@ -161,7 +161,7 @@ internal sealed class FitPlan
     {
         string schedule = Schedule is null ? string.Empty : $" --schedule {Quote(Schedule)}";
         string clip = ClipNorm is double c ? string.Create(CultureInfo.InvariantCulture, $" --clip-norm {c:R}") : string.Empty;
-        return $"losslab fit --data points.csv --target y --model linear --loss {Quote(Loss)} --optimizer {Quote(Optimizer)}{schedule}{clip} --epochs {Steps} --batch-size 0 --standardize false --init zeros --tol 0 --validation 0";
+        return $"losslab fit --data points.csv --target y --task regression --model linear --loss {Quote(Loss)} --optimizer {Quote(Optimizer)}{schedule}{clip} --epochs {Steps} --batch-size 0 --standardize false --init zeros --tol 0 --validation 0";
     }
 
     /// <summary>Whether the run starts where <c>fit --init zeros</c> does.</summary>

@@ -79,7 +79,8 @@ internal sealed class PlaygroundServer : IAsyncDisposable
             options.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         });
         builder.Services.AddRoutingCore();
-        builder.Services.AddLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning).AddProvider(new StderrLoggerProvider(log)));
+        // A failed start (a port in use) comes back as an exception with a one-line message; the host's own log line would repeat it.
+        builder.Services.AddLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None).AddProvider(new StderrLoggerProvider(log)));
         WebApplication app = builder.Build();
         PlaygroundServer? server = null;
         var guard = new HostGuard(address);

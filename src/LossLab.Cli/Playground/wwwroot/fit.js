@@ -185,10 +185,16 @@
     if (!(Number.isInteger(steps) && steps >= 1 && steps <= 1000000)) {
       throw new Error('Steps: enter a whole number from 1 to 1000000');
     }
+    const clipText = el.clip.value.trim();
+    const clip = Number(clipText);
+    if (clipText !== '' && !(Number.isFinite(clip) && clip > 0)) {
+      throw new Error('Clip norm: enter a positive number, or leave it empty for no clipping');
+    }
     return {
       loss: specOf(loss, el.lossParams),
       optimizer: specOf(optimizer, el.optimizerParams, hasLr ? [`lr=${lrText}`] : []),
       schedule: el.schedule.value ? specOf(el.schedule.value, el.scheduleParams) : null,
+      clipNorm: clipText === '' ? null : clip,
       steps,
     };
   }
@@ -206,9 +212,12 @@
   }
 
   function localSpec(message) {
-    const parts = ['losslab fit --data points.csv --target y --model linear', `--loss ${message.loss}`, `--optimizer ${message.optimizer}`];
+    const parts = ['losslab fit --data points.csv --target y --task regression --model linear', `--loss ${message.loss}`, `--optimizer ${message.optimizer}`];
     if (message.schedule) {
       parts.push(`--schedule ${message.schedule}`);
+    }
+    if (message.clip_norm !== null && message.clip_norm !== undefined) {
+      parts.push(`--clip-norm ${message.clip_norm}`);
     }
     parts.push(`--epochs ${message.steps} --batch-size 0 --standardize false`);
     parts.push('--init zeros --tol 0 --validation 0');
@@ -331,7 +340,7 @@
       loss: settings.loss,
       optimizer: settings.optimizer,
       schedule: settings.schedule,
-      clip_norm: null,
+      clip_norm: settings.clipNorm,
       steps,
       start,
       fps: FPS,
@@ -408,6 +417,23 @@
     } catch (e) {
       showError(e.message);
     }
+  }
+
+  // The page's points as the CSV that the shown `losslab fit` command reads (columns x,y).
+  function downloadPoints() {
+    const lines = ['x,y'];
+    for (let i = 0; i < state.points.x.length; i++) {
+      lines.push(`${state.points.x[i]},${state.points.y[i]}`);
+    }
+    const blob = new Blob([lines.join('\n') + '\n'], { type: 'text/csv' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = 'points.csv';
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
 
   function togglePin() {
@@ -904,6 +930,8 @@
     });
     el.pin.addEventListener('click', togglePin);
     el.download.addEventListener('click', downloadTrace);
+    el.downloadPoints.addEventListener('click', downloadPoints);
+    el.clip.addEventListener('change', onSettingsChanged);
   }
 
   async function main() {
@@ -913,6 +941,7 @@
       optimizerParams: 'fit-optimizer-params', lr: 'fit-lr', steps: 'fit-steps', schedule: 'fit-schedule',
       scheduleParams: 'fit-schedule-params', outliers: 'fit-outliers', outliersValue: 'fit-outliers-value',
       train: 'fit-train', pause: 'fit-pause', step: 'fit-step', pin: 'fit-pin', download: 'fit-download',
+      downloadPoints: 'fit-download-points', clip: 'fit-clip',
       params: 'fit-params', status: 'fit-status', stepReadout: 'fit-step-readout', error: 'fit-error', spec: 'fit-spec', specNote: 'fit-spec-note',
       fitChart: 'fit-chart', lossChart: 'loss-chart', landChart: 'landscape-chart', pullChart: 'pull-chart',
     })) {
