@@ -80,6 +80,7 @@ public sealed class StudyTests : IDisposable
         Assert.Equal("rmse", back.Settings.Metric);
 
         StudyDefinition other = StudyDefinition.Create(Data, Settings with { Epochs = 9, Losses = ["mse"] });
+        Assert.Empty(StudyDefinition.Differences(a, back));
         Assert.Equal(["losses (stored [\"mse\",\"l1\"], given [\"mse\"])", "epochs (stored 8, given 9)"], StudyDefinition.Differences(a.Json, other.Json));
         Dataset changed = Data.WithTargets([.. Data.Targets.Select((v, i) => i == 0 ? v + 1 : v)]);
         Assert.Contains(StudyDefinition.Differences(a.Json, StudyDefinition.Create(changed, Settings).Json), d => d.StartsWith("data.sha256 ", StringComparison.Ordinal));
