@@ -611,7 +611,10 @@ public sealed class PostgresStudyStorage : IStudyStorage
             }
             catch (NpgsqlException e)
             {
-                throw new StudyException($"PostgreSQL at {Describe} could not {what}: {OneLine(e)}.", e);
+                string hint = e.Message.Contains("password", StringComparison.OrdinalIgnoreCase)
+                    ? ": set PGPASSWORD or add the password to ~/.pgpass (host:port:database:user:password)"
+                    : string.Empty;
+                throw new StudyException($"PostgreSQL at {Describe} could not {what}: {OneLine(e)}{hint}.", e);
             }
         }
     }
@@ -674,18 +677,20 @@ public sealed class PostgresStudyStorage : IStudyStorage
     private static string OneLine(Exception e) =>
         string.Join(' ', e.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
 
-    /// <summary>A URL with whatever stands between <c>://</c> and <c>@</c> cut to the user name, for messages.</summary>
+    /// <summary>A URL with any password (after <c>user:</c>, or a <c>password=</c> parameter) shown as <c>***</c>, for messages.</summary>
     private static string Redact(string url)
     {
-        int start = url.IndexOf("://", StringComparison.Ordinal);
-        int at = url.LastIndexOf('@');
+        string shown = System.Text.RegularExpressions.Regex.Replace(
+            url, "(?i)(password=)[^&]*", "$1***", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        int start = shown.IndexOf("://", StringComparison.Ordinal);
+        int at = shown.IndexOf('@', Math.Max(start, 0));
         if (start < 0 || at < start)
         {
-            return url;
+            return shown;
         }
 
-        int colon = url.IndexOf(':', start + 3);
-        return colon >= 0 && colon < at ? string.Concat(url.AsSpan(0, colon), ":***", url.AsSpan(at)) : url;
+        int colon = shown.IndexOf(':', start + 3);
+        return colon >= 0 && colon < at ? string.Concat(shown.AsSpan(0, colon), ":***", shown.AsSpan(at)) : shown;
     }
 
     /// <summary>
