@@ -29,7 +29,10 @@ public sealed class PostgresServer : IDisposable
         _bin = FindBin();
         if (_bin is null)
         {
-            Unavailable = "PostgreSQL binaries not found (no /usr/lib/postgresql/*/bin/initdb): install Debian's postgresql package "
+            string where = Environment.GetEnvironmentVariable("LOSSLAB_PG_BIN") is { Length: > 0 } configured
+                ? $"no initdb in LOSSLAB_PG_BIN={configured}"
+                : "no /usr/lib/postgresql/*/bin/initdb";
+            Unavailable = $"PostgreSQL binaries not found ({where}): install Debian's postgresql package "
                 + "(apt-get install postgresql) to run the PostgreSQL study tests.";
             return;
         }
