@@ -300,6 +300,28 @@ public sealed class PostgresStudyStorageTests
         Assert.Contains("postgresql://stranger@127.0.0.1", e.Message, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public void PGPASSWORD_IsTheLoginPassword_AndNeverShown()
+    {
+        _server.SkipIfUnavailable();
+        string? before = Environment.GetEnvironmentVariable("PGPASSWORD");
+        const string Wrong = "not-the-password-4711";
+        try
+        {
+            // PGPASSWORD wins over the pgpass file: a wrong one is refused, with the hint and without the password.
+            Environment.SetEnvironmentVariable("PGPASSWORD", Wrong);
+            using var storage = new PostgresStudyStorage(_server.Url, TimeSpan.FromMilliseconds(1));
+            var e = Assert.Throws<StudyException>(storage.EnsureSchema);
+            Assert.Contains($"PostgreSQL at {_server.Url} refused the login", e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(Wrong, e.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(Wrong, storage.Describe, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PGPASSWORD", before);
+        }
+    }
+
     private static void Work(PostgresStudyStorage storage, string name, string worker, ConcurrentBag<(string, int)> completed, Action<int>? run = null)
     {
         while (storage.Claim(name, worker, "host-" + worker, LongLease) is { } trial)
