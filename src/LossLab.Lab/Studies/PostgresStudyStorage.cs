@@ -297,6 +297,10 @@ public sealed class PostgresStudyStorage : IStudyStorage
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// When a connection drops after the server committed a claim but before the answer arrived, the retry hands back the
+    /// trial that claim leased to <paramref name="worker"/> (so a worker id is meant to run one trial at a time).
+    /// </remarks>
     public ClaimedTrial? Claim(string name, string worker, string host, TimeSpan lease)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -559,7 +563,6 @@ public sealed class PostgresStudyStorage : IStudyStorage
             || p.SqlState is "57P01" or "57P02" or "57P03" or "40001" or "40P01" or "53300",
         NpgsqlException n => n.IsTransient || n.InnerException is IOException or SocketException or TimeoutException,
         IOException or SocketException or TimeoutException => true,
-        InvalidOperationException when exception.Source == "Npgsql" => true, // a connection broken under a command
         _ => false,
     };
 
