@@ -37,6 +37,11 @@ public static class StudyStorage
                 : throw new StudyException($"--storage {url}: no file after 'sqlite:'; write sqlite:PATH, e.g. {DefaultUrl}");
         }
 
+        if (PostgresStudyStorage.IsUrl(url))
+        {
+            return new PostgresStudyStorage(url);
+        }
+
         throw new StudyException($"--storage {Redact(url)}: not a study storage; write sqlite:PATH (one machine) or postgresql://user@host:port/db (several)");
     }
 

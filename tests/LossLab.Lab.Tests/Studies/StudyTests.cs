@@ -213,6 +213,14 @@ public sealed class StudyTests : IDisposable
         Assert.DoesNotContain("secret", e.Message, StringComparison.Ordinal);
         Assert.Contains("sqlite:PATH", e.Message, StringComparison.Ordinal);
         Assert.Throws<StudyException>(() => StudyStorage.Open("sqlite:"));
+        using (IStudyStorage pg = StudyStorage.Create("postgresql://me@127.0.0.1:5999/studies"))
+        {
+            Assert.IsType<PostgresStudyStorage>(pg);
+            Assert.Equal("postgresql://me@127.0.0.1:5999/studies", pg.Describe);
+        }
+
+        StudyException withPassword = Assert.Throws<StudyException>(() => StudyStorage.Create("postgresql://me:hunter2@127.0.0.1/studies"));
+        Assert.DoesNotContain("hunter2", withPassword.Message, StringComparison.Ordinal);
         Assert.Throws<StudyException>(() => Study.Load(StudyStorage.Open("sqlite:" + Path.Combine(_folder, "x.db")), "missing"));
     }
 }
