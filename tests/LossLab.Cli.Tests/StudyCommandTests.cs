@@ -1,0 +1,221 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LossLab.Lab.Data;
+using LossLab.Lab.Experiments;
+using LossLab.Lab.Studies;
+
+namespace LossLab.Cli.Tests;
+
+/// <summary><c>compare --study</c> and <c>losslab study …</c> on SQLite files (issue 16): the same result as <c>compare</c>, resumable, shared.</summary>
+public sealed class StudyCommandTests
+{
+    /// <summary>A small comparison: 2 losses × 1 optimizer × 3 folds = 6 trials.</summary>
+    private static readonly string[] Small =
+        ["compare", "--data", "builtin:seed", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "1", "--epochs", "20"];
+
+    private static string Storage(out string folder)
+    {
+        folder = SpecialFileTests.Folder();
+        return "sqlite:" + Path.Combine(folder, "studies.db");
+    }
+
+    private static string[] With(string[] args, params string[] more) => [.. args, .. more];
+
+    /// <summary>The compare fields of a document (everything but the study's own fields), as one canonical string.</summary>
+    private static string CompareFields(string json)
+    {
+        JsonObject o = JsonNode.Parse(json)!.AsObject();
+        foreach (string key in new[] { "name", "status", "trials", "workers", "throughput_per_minute", "eta_seconds", "data" })
+        {
+            o.Remove(key);
+        }
+
+        return o.ToJsonString();
+    }
+
+    [Fact]
+    public void Compare_with_a_study_prints_exactly_what_compare_prints()
+    {
+        string storage = Storage(out _);
+        var plain = CliRunner.Run(With(Small, "--json"));
+        Assert.True(plain.Code == 0, plain.Err);
+        var study = CliRunner.Run(With(Small, "--json", "--study", "small", "--storage", storage));
+        Assert.True(study.Code == 0, study.Err);
+        Assert.Equal(plain.Out, study.Out);
+        Assert.Contains("study small: created", study.Err, StringComparison.Ordinal);
+
+        // Run again: the study is joined, nothing is re-run, the same document comes back; the text output is compare's too.
+        var again = CliRunner.Run(With(Small, "--study", "small", "--storage", storage));
+        var text = CliRunner.Run(Small);
+        Assert.True(again.Code == 0, again.Err);
+        Assert.Equal(text.Out, again.Out);
+        Assert.Contains("joined", again.Err, StringComparison.Ordinal);
+        Assert.Contains("6 of 6 trials done", again.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Study_show_json_has_the_progress_then_the_compare_fields()
+    {
+        string storage = Storage(out _);
+        var plain = CliRunner.Run(With(Small, "--json"));
+        Assert.True(CliRunner.Run(With(Small, "--study", "s1", "--storage", storage)).Code == 0);
+        var (code, output, error) = CliRunner.Run("study", "show", "--storage", storage, "--name", "s1", "--json");
+        Assert.True(code == 0, error);
+        using JsonDocument doc = JsonDocument.Parse(output);
+        JsonElement root = doc.RootElement;
+        string[] keys = [.. root.EnumerateObject().Select(p => p.Name)];
+        Assert.Equal(["name", "status", "trials", "workers"], keys[..4]);
+        Assert.Equal("done", root.GetProperty("status").GetString());
+        JsonElement trials = root.GetProperty("trials");
+        Assert.Equal(6, trials.GetProperty("total").GetInt32());
+        Assert.Equal(6, trials.GetProperty("done").GetInt32());
+        Assert.Equal(0, trials.GetProperty("queued").GetInt32() + trials.GetProperty("running").GetInt32() + trials.GetProperty("failed").GetInt32());
+        Assert.Equal(6, root.GetProperty("workers").EnumerateArray().Sum(w => w.GetProperty("trials_done").GetInt32()));
+        Assert.Equal(CompareFields(plain.Out), CompareFields(output));
+
+        var list = CliRunner.Run("study", "list", "--storage", storage);
+        Assert.True(list.Code == 0, list.Err);
+        Assert.Contains("s1: done, 6 of 6 trials done", list.Out, StringComparison.Ordinal);
+        var report = CliRunner.Run("study", "report", "--storage", storage, "--name", "s1", "--json");
+        Assert.True(report.Code == 0, report.Err);
+        Assert.Equal(CompareFields(plain.Out), CompareFields(report.Out));
+    }
+
+    [Fact]
+    public void A_different_definition_under_the_same_name_is_one_error_line_naming_the_difference()
+    {
+        string storage = Storage(out _);
+        Assert.Equal(0, CliRunner.Run(With(Small, "--study", "grid", "--storage", storage)).Code);
+        string[] other = [.. Small.Select(a => a == "20" ? "25" : a)];
+        var (code, output, error) = CliRunner.Run(With(other, "--study", "grid", "--storage", storage));
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, output);
+        string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("losslab: error:", StringComparison.Ordinal));
+        Assert.Contains("epochs", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_study_unfinished_report_and_bad_storage_are_one_line_errors()
+    {
+        string storage = Storage(out string folder);
+        var missing = CliRunner.Run("study", "show", "--storage", storage, "--name", "nope");
+        Assert.Equal(1, missing.Code);
+        Assert.StartsWith("losslab: error: --name nope: no such study", missing.Err, StringComparison.Ordinal);
+
+        var bad = CliRunner.Run("study", "list", "--storage", "mysql://x");
+        Assert.Equal(1, bad.Code);
+        Assert.StartsWith("losslab: error:", bad.Err, StringComparison.Ordinal);
+        Assert.Single(bad.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        var badPath = CliRunner.Run("study", "list", "--storage", "sqlite:" + Path.Combine(folder, "no-such-folder", "x.db"));
+        Assert.Equal(1, badPath.Code);
+        Assert.StartsWith("losslab: error:", badPath.Err, StringComparison.Ordinal);
+
+        CreateStudy(storage, "later");
+        var report = CliRunner.Run("study", "report", "--storage", storage, "--name", "later");
+        Assert.Equal(1, report.Code);
+        Assert.Contains("not finished (0 of 6 trials done", report.Err, StringComparison.Ordinal);
+        var show = CliRunner.Run("study", "show", "--storage", storage, "--name", "later");
+        Assert.True(show.Code == 0, show.Err);
+        Assert.Contains("study later", show.Out, StringComparison.Ordinal);
+        Assert.Contains("trials: 6 total, 6 queued, 0 running, 0 done, 0 failed", show.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_study_interrupted_and_resumed_gives_the_same_result_as_compare()
+    {
+        string storage = Storage(out _);
+        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "2", "--epochs", "60", "--threads", "1"];
+        using var cancellation = new CancellationTokenSource();
+        using var watcher = Task.Run(() =>
+        {
+            // Ctrl-C once the first trial is stored.
+            using IStudyStorage store = StudyStorage.Open(storage);
+            while (!cancellation.IsCancellationRequested)
+            {
+                try
+                {
+                    if (store.Find("resume") is not null && store.Counts("resume").Done >= 1)
+                    {
+                        cancellation.Cancel();
+                        return;
+                    }
+                }
+                catch (StudyException)
+                {
+                    // The schema is not there yet.
+                }
+
+                Thread.Sleep(5);
+            }
+        });
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int code = App.Run(With(args, "--json", "--study", "resume", "--storage", storage), stdout, stderr, cancellation.Token);
+        Assert.True(code == 130, stderr.ToString());
+        Assert.Contains("run the same command again to resume", stderr.ToString(), StringComparison.Ordinal);
+        using (IStudyStorage store = StudyStorage.Open(storage))
+        {
+            TrialCounts counts = store.Counts("resume");
+            Assert.Equal(0, counts.Running);
+            Assert.True(counts.Done >= 1 && counts.Done < counts.Total, $"{counts}");
+        }
+
+        var resumed = CliRunner.Run(With(args, "--json", "--study", "resume", "--storage", storage));
+        Assert.True(resumed.Code == 0, resumed.Err);
+        var plain = CliRunner.Run(With(args, "--json"));
+        Assert.Equal(plain.Out, resumed.Out);
+    }
+
+    [Fact]
+    public void Two_study_work_processes_finish_a_study_with_each_trial_counted_once()
+    {
+        string storage = Storage(out _);
+        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1,huber", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "2", "--epochs", "30"];
+        int total = CreateStudy(storage, "shared", "builtin:diabetes", ["mse", "l1", "huber"], folds: 3, repeats: 2, epochs: 30);
+        Assert.Equal(18, total);
+        using Process a = CliRunner.Start(false, "study", "work", "--storage", storage, "--name", "shared", "--threads", "1");
+        using Process b = CliRunner.Start(false, "study", "work", "--storage", storage, "--name", "shared", "--threads", "1");
+        Task<string> outA = a.StandardOutput.ReadToEndAsync(), errA = a.StandardError.ReadToEndAsync();
+        Task<string> outB = b.StandardOutput.ReadToEndAsync(), errB = b.StandardError.ReadToEndAsync();
+        Assert.True(a.WaitForExit(TimeSpan.FromMinutes(3)) && b.WaitForExit(TimeSpan.FromMinutes(3)), "the workers did not finish");
+        Assert.True(a.ExitCode == 0, errA.Result);
+        Assert.True(b.ExitCode == 0, errB.Result);
+        int Completed(string text) => int.Parse(System.Text.RegularExpressions.Regex.Match(text, @"this process completed (\d+) trial").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(total, Completed(outA.Result) + Completed(outB.Result));
+        using (IStudyStorage store = StudyStorage.Open(storage))
+        {
+            Assert.Equal(new TrialCounts(total, 0, 0, total, 0), store.Counts("shared"));
+            IReadOnlyList<WorkerInfo> workers = store.Workers("shared");
+            Assert.Equal(2, workers.Select(w => w.Id.Split(':')[1]).Distinct().Count());
+            Assert.Equal(total, workers.Sum(w => w.TrialsDone));
+            Assert.Equal(total, store.Results("shared").Count);
+        }
+
+        var report = CliRunner.Run("study", "report", "--storage", storage, "--name", "shared", "--json");
+        Assert.True(report.Code == 0, report.Err);
+        var plain = CliRunner.Run(With(args, "--json"));
+        Assert.Equal(CompareFields(plain.Out), CompareFields(report.Out));
+    }
+
+    /// <summary>Creates a study without working on it (as the first process does before its workers start); returns its trial count.</summary>
+    private static int CreateStudy(string storage, string name, string data = "builtin:seed", string[]? losses = null, int folds = 3, int repeats = 1, int epochs = 20)
+    {
+        Dataset dataset = DataSource.Load(data, null, null, null, false, CancellationToken.None);
+        var settings = new CompareSettings
+        {
+            Losses = losses ?? ["mse", "l1"],
+            Optimizers = ["sgd"],
+            LearningRates = [0.01, 0.1],
+            Folds = folds,
+            Repeats = repeats,
+            Epochs = epochs,
+        };
+        StudyDefinition definition = StudyDefinition.Create(dataset, settings);
+        using IStudyStorage store = StudyStorage.Open(storage);
+        store.EnsureSchema();
+        return store.CreateOrJoin(name, definition.Json, definition.Data, definition.Fingerprint, definition.Plan().Trials).Trials;
+    }
+}
