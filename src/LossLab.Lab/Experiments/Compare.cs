@@ -147,6 +147,20 @@ public static class Compare
     /// <exception cref="SpecException">A spec that does not parse or does not fit the task.</exception>
     public static CompareResult Run(Dataset data, CompareSettings settings, Action<int, int>? progress = null, CancellationToken cancellation = default)
     {
+        VerificationPlan plan = Prepare(data, settings);
+        VerificationRun run = Verifier.Run(plan, progress, cancellation);
+        return ToCompareResult(data.Task, run, withOptimizer: settings.Optimizers.Count > 1);
+    }
+
+    /// <summary>
+    /// Checks the settings against the data and builds the verification plan of the comparison: candidates are losses ×
+    /// optimizers (loss-major), trial <c>c · splits + s</c> is candidate c on split s.
+    /// </summary>
+    /// <param name="data">The data set.</param>
+    /// <param name="settings">What to run.</param>
+    /// <exception cref="SpecException">A spec that does not parse or does not fit the task.</exception>
+    public static VerificationPlan Prepare(Dataset data, CompareSettings settings)
+    {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
         string metric = settings.Metric ?? DefaultMetric(data.Task);
@@ -214,8 +228,20 @@ public static class Compare
             Parallelism = settings.Parallelism,
         };
         Candidate[] candidates = [.. settings.Losses.SelectMany(loss => settings.Optimizers.Select(optimizer => new Candidate(loss, optimizer)))];
-        VerificationRun run = Verifier.Run(data, candidates, verification, progress, cancellation);
-        return ToCompareResult(data.Task, run, withOptimizer: settings.Optimizers.Count > 1);
+        return Verifier.Prepare(data, candidates, verification);
+    }
+
+    /// <summary>The comparison's result from the outcomes of its trials (null where a trial did not finish).</summary>
+    /// <param name="settings">The settings the plan was prepared from.</param>
+    /// <param name="plan">The plan from <see cref="Prepare"/>.</param>
+    /// <param name="slots">One outcome per trial, null where missing.</param>
+    /// <param name="cancelled">Whether the run was stopped early.</param>
+    public static CompareResult Assemble(CompareSettings settings, VerificationPlan plan, IReadOnlyList<SplitOutcome?> slots, bool cancelled)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(plan);
+        VerificationRun run = Verifier.Assemble(plan, slots, cancelled);
+        return ToCompareResult(plan.Data.Task, run, withOptimizer: settings.Optimizers.Count > 1);
     }
 
     /// <summary>

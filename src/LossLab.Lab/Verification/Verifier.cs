@@ -118,6 +118,48 @@ public sealed record CandidateOutcome(Candidate Candidate, string Optimizer, IRe
 public sealed record VerificationRun(string Metric, bool LowerIsBetter, ResamplingPlan Plan, double TestToTrainRatio, IReadOnlyList<CandidateOutcome> Candidates, bool Cancelled, int RunsCompleted, int RunsTotal);
 
 /// <summary>
+/// A verification ready to run, from <see cref="Verifier.Prepare"/>: the checked candidates, the splits, the sorted grid of
+/// learning rates, the strata and the metric's direction. Trial <c>c · splits + s</c> is candidate c on split s.
+/// </summary>
+public sealed class VerificationPlan
+{
+    internal VerificationPlan(Dataset data, IReadOnlyList<Candidate> candidates, VerificationSettings settings, IReadOnlyList<Split> splits, double[] rates, int[]? strata, bool lowerIsBetter)
+    {
+        Data = data;
+        Candidates = candidates;
+        Settings = settings;
+        Splits = splits;
+        Rates = rates;
+        Strata = strata;
+        LowerIsBetter = lowerIsBetter;
+    }
+
+    /// <summary>The data set.</summary>
+    public Dataset Data { get; }
+
+    /// <summary>The candidates, in the order given.</summary>
+    public IReadOnlyList<Candidate> Candidates { get; }
+
+    /// <summary>The settings.</summary>
+    public VerificationSettings Settings { get; }
+
+    /// <summary>The splits every candidate is scored on, in plan order.</summary>
+    public IReadOnlyList<Split> Splits { get; }
+
+    /// <summary>The learning rates, distinct and ascending.</summary>
+    public double[] Rates { get; }
+
+    /// <summary>The class of every row for stratified splits (classification), or null.</summary>
+    public int[]? Strata { get; }
+
+    /// <summary>Whether lower values of the metric are better.</summary>
+    public bool LowerIsBetter { get; }
+
+    /// <summary>The number of trials: candidates × splits.</summary>
+    public int Trials => Candidates.Count * Splits.Count;
+}
+
+/// <summary>
 /// The verification engine shared by <c>advise</c> and <c>compare</c>: every candidate (loss × optimizer) is trained and
 /// scored on the same splits of a <see cref="ResamplingPlan"/>. Inside each split the learning rate (and a decision
 /// threshold where the metric needs one) is tuned on an inner hold-out of the training part only; the model is then
@@ -135,7 +177,7 @@ public static class Verifier
     /// <summary>Metrics whose value depends on a decision threshold.</summary>
     public static bool ThresholdMetric(string metric) => metric is "f1" or "balanced_accuracy" or "accuracy";
 
-    /// <summary>Runs the verification.</summary>
+    /// <summary>Runs the verification: <see cref="Prepare"/>, every trial by <see cref="RunTrial"/> in parallel, then <see cref="Assemble"/>.</summary>
     /// <param name="data">The data set.</param>
     /// <param name="candidates">The candidates.</param>
     /// <param name="settings">How.</param>
@@ -143,6 +185,46 @@ public static class Verifier
     /// <param name="cancellation">Stops early; candidates whose splits all finished are kept.</param>
     /// <exception cref="SpecException">A spec that does not parse or does not fit the task; too few rows for the plan.</exception>
     public static VerificationRun Run(Dataset data, IReadOnlyList<Candidate> candidates, VerificationSettings settings, Action<int, int>? progress = null, CancellationToken cancellation = default)
+        => Run(Prepare(data, candidates, settings), progress, cancellation);
+
+    /// <summary>Runs every trial of a prepared plan in parallel (<see cref="RunTrial"/>), then <see cref="Assemble"/>.</summary>
+    /// <param name="plan">The plan from <see cref="Prepare"/>.</param>
+    /// <param name="progress">Called with (finished, total) after each (candidate, split), from any thread.</param>
+    /// <param name="cancellation">Stops early; candidates whose splits all finished are kept.</param>
+    public static VerificationRun Run(VerificationPlan plan, Action<int, int>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        int total = plan.Trials;
+        var slots = new SplitOutcome?[total];
+        int finished = 0;
+        bool cancelled = false;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = plan.Settings.Parallelism ?? Environment.ProcessorCount, CancellationToken = cancellation };
+        try
+        {
+            Parallel.For(0, total, options, index =>
+            {
+                slots[index] = RunTrial(plan, index, cancellation);
+                int count = Interlocked.Increment(ref finished);
+                progress?.Invoke(count, total);
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            cancelled = true;
+        }
+
+        return Assemble(plan, slots, cancelled);
+    }
+
+    /// <summary>
+    /// Checks the candidates against the data and settings, and fixes the splits, the sorted rate grid, the strata and the
+    /// metric's direction: everything a trial needs. Trial <c>c · splits + s</c> is candidate c on split s.
+    /// </summary>
+    /// <param name="data">The data set.</param>
+    /// <param name="candidates">The candidates.</param>
+    /// <param name="settings">How.</param>
+    /// <exception cref="SpecException">A spec that does not parse or does not fit the task; too few rows for the plan.</exception>
+    public static VerificationPlan Prepare(Dataset data, IReadOnlyList<Candidate> candidates, VerificationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(candidates);
@@ -191,43 +273,58 @@ public static class Verifier
         }
 
         double[] rates = [.. settings.LearningRates.Distinct().Order()];
-        bool lower = Scoring.LowerIsBetter(settings.Metric);
-        int total = candidates.Count * splits.Count;
-        var slots = new SplitOutcome?[total];
-        int finished = 0;
-        bool cancelled = false;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism ?? Environment.ProcessorCount, CancellationToken = cancellation };
-        try
+        return new VerificationPlan(data, candidates, settings, splits, rates, strata, Scoring.LowerIsBetter(settings.Metric));
+    }
+
+    /// <summary>Runs one trial of a plan: candidate <c>index / splits</c> on split <c>index % splits</c>.</summary>
+    /// <param name="plan">The plan from <see cref="Prepare"/>.</param>
+    /// <param name="index">The trial, 0 … <see cref="VerificationPlan.Trials"/> − 1.</param>
+    /// <param name="cancellation">Stops the trial (it throws <see cref="OperationCanceledException"/>).</param>
+    /// <exception cref="ArgumentOutOfRangeException">An index outside the plan.</exception>
+    public static SplitOutcome RunTrial(VerificationPlan plan, int index, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, plan.Trials);
+        int c = index / plan.Splits.Count, s = index % plan.Splits.Count;
+        return RunSplit(plan.Data, plan.Candidates[c], plan.Splits[s], plan.Settings, plan.Rates, plan.Strata, plan.LowerIsBetter, cancellation);
+    }
+
+    /// <summary>
+    /// The verification run from the outcomes of the trials (a slot per trial, null where it did not finish): candidates
+    /// whose splits all finished are summarised, in the order given.
+    /// </summary>
+    /// <param name="plan">The plan from <see cref="Prepare"/>.</param>
+    /// <param name="slots">One outcome per trial (<see cref="VerificationPlan.Trials"/> of them), null where missing.</param>
+    /// <param name="cancelled">Whether the run was stopped early.</param>
+    /// <exception cref="ArgumentException">Not one slot per trial.</exception>
+    public static VerificationRun Assemble(VerificationPlan plan, IReadOnlyList<SplitOutcome?> slots, bool cancelled)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(slots);
+        if (slots.Count != plan.Trials)
         {
-            Parallel.For(0, total, options, index =>
-            {
-                int c = index / splits.Count, s = index % splits.Count;
-                slots[index] = RunSplit(data, candidates[c], splits[s], settings, rates, strata, lower, cancellation);
-                int count = Interlocked.Increment(ref finished);
-                progress?.Invoke(count, total);
-            });
-        }
-        catch (OperationCanceledException)
-        {
-            cancelled = true;
+            throw new ArgumentException($"{slots.Count} outcomes for {plan.Trials} trials", nameof(slots));
         }
 
+        int splitCount = plan.Splits.Count;
         var outcomes = new List<CandidateOutcome>();
-        for (int c = 0; c < candidates.Count; c++)
+        for (int c = 0; c < plan.Candidates.Count; c++)
         {
-            SplitOutcome?[] mine = slots[(c * splits.Count)..((c + 1) * splits.Count)];
+            SplitOutcome?[] mine = [.. Enumerable.Range(c * splitCount, splitCount).Select(i => slots[i])];
             if (mine.Any(o => o is null))
             {
                 continue;
             }
 
-            outcomes.Add(Summarise(candidates[c], [.. mine.Select(o => o!)]) with { GridRates = rates });
+            outcomes.Add(Summarise(plan.Candidates[c], [.. mine.Select(o => o!)]) with { GridRates = plan.Rates });
         }
 
         // Nadeau and Bengio's correction is for random splits of a fixed size; forward-chaining splits have nested training
         // parts and disjoint test blocks, so their differences are tested by the plain paired t-test (ratio 0).
-        double ratio = settings.Plan.Scheme == FoldScheme.Time ? 0 : splits.Average(s => (double)s.Test.Length / s.Train.Length);
-        return new VerificationRun(settings.Metric, lower, settings.Plan, ratio, outcomes, cancelled, finished, total);
+        double ratio = plan.Settings.Plan.Scheme == FoldScheme.Time ? 0 : plan.Splits.Average(s => (double)s.Test.Length / s.Train.Length);
+        int finished = slots.Count(o => o is not null);
+        return new VerificationRun(plan.Settings.Metric, plan.LowerIsBetter, plan.Settings.Plan, ratio, outcomes, cancelled, finished, plan.Trials);
     }
 
     /// <summary>An optimizer spec with its <c>lr</c> set last (replacing one given).</summary>
