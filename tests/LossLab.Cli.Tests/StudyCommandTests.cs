@@ -124,12 +124,12 @@ public sealed class StudyCommandTests
     }
 
     [Fact]
-    public void A_study_interrupted_and_resumed_gives_the_same_result_as_compare()
+    public async Task A_study_interrupted_and_resumed_gives_the_same_result_as_compare()
     {
         string storage = Storage(out _);
-        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "2", "--epochs", "60", "--threads", "1"];
+        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "3", "--epochs", "300", "--threads", "1"];
         using var cancellation = new CancellationTokenSource();
-        using var watcher = Task.Run(() =>
+        Task watcher = Task.Run(() =>
         {
             // Ctrl-C once the first trial is stored.
             using IStudyStorage store = StudyStorage.Open(storage);
@@ -154,8 +154,10 @@ public sealed class StudyCommandTests
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         int code = App.Run(With(args, "--json", "--study", "resume", "--storage", storage), stdout, stderr, cancellation.Token);
+        await cancellation.CancelAsync();
+        await watcher;
         Assert.True(code == 130, stderr.ToString());
-        Assert.Contains("run the same command again to resume", stderr.ToString(), StringComparison.Ordinal);
+        Assert.True(stderr.ToString().Contains("run the same command again to resume", StringComparison.Ordinal), stderr.ToString());
         using (IStudyStorage store = StudyStorage.Open(storage))
         {
             TrialCounts counts = store.Counts("resume");
@@ -170,7 +172,7 @@ public sealed class StudyCommandTests
     }
 
     [Fact]
-    public void Two_study_work_processes_finish_a_study_with_each_trial_counted_once()
+    public async Task Two_study_work_processes_finish_a_study_with_each_trial_counted_once()
     {
         string storage = Storage(out _);
         string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1,huber", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "2", "--epochs", "30"];
@@ -180,11 +182,13 @@ public sealed class StudyCommandTests
         using Process b = CliRunner.Start(false, "study", "work", "--storage", storage, "--name", "shared", "--threads", "1");
         Task<string> outA = a.StandardOutput.ReadToEndAsync(), errA = a.StandardError.ReadToEndAsync();
         Task<string> outB = b.StandardOutput.ReadToEndAsync(), errB = b.StandardError.ReadToEndAsync();
-        Assert.True(a.WaitForExit(TimeSpan.FromMinutes(3)) && b.WaitForExit(TimeSpan.FromMinutes(3)), "the workers did not finish");
-        Assert.True(a.ExitCode == 0, errA.Result);
-        Assert.True(b.ExitCode == 0, errB.Result);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await a.WaitForExitAsync(timeout.Token);
+        await b.WaitForExitAsync(timeout.Token);
+        Assert.True(a.ExitCode == 0, await errA);
+        Assert.True(b.ExitCode == 0, await errB);
         int Completed(string text) => int.Parse(System.Text.RegularExpressions.Regex.Match(text, @"this process completed (\d+) trial").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(total, Completed(outA.Result) + Completed(outB.Result));
+        Assert.Equal(total, Completed(await outA) + Completed(await outB));
         using (IStudyStorage store = StudyStorage.Open(storage))
         {
             Assert.Equal(new TrialCounts(total, 0, 0, total, 0), store.Counts("shared"));

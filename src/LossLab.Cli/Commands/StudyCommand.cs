@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using LossLab.Lab.Data;
+using LossLab.Lab;
 using LossLab.Lab.Experiments;
 using LossLab.Lab.Studies;
 using LossLab.Reports;
@@ -15,7 +15,7 @@ namespace LossLab.Cli.Commands;
 internal static class StudyCommand
 {
     /// <summary>The storage when <c>--storage</c> is not given: a SQLite file in the current folder.</summary>
-    internal const string DefaultStorage = "sqlite:losslab-studies.db";
+    internal const string DefaultStorage = StudyStorage.DefaultUrl;
 
     public static Command Create(CliContext context)
     {
@@ -59,10 +59,7 @@ internal static class StudyCommand
             int worked = Work(store, study, definition, t, context);
             TrialCounts counts = store.Counts(study);
             context.Out.WriteLine($"study {study}: this process completed {worked} trial{(worked == 1 ? string.Empty : "s")}; {Describe(counts)}");
-            if (context.Cancellation.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(context.Cancellation);
-            }
+            context.Cancellation.ThrowIfCancellationRequested();
         });
         return command;
     }
@@ -197,17 +194,7 @@ internal static class StudyCommand
             throw new UserException($"--storage: empty; give sqlite:PATH or postgresql://user@host:port/db (default {DefaultStorage})");
         }
 
-        IStudyStorage storage = StudyStorage.Open(url);
-        try
-        {
-            storage.EnsureSchema();
-            return storage;
-        }
-        catch
-        {
-            storage.Dispose();
-            throw;
-        }
+        return StudyStorage.Open(url);
     }
 
     private static StudyInfo Require(IStudyStorage store, string name)
@@ -230,41 +217,24 @@ internal static class StudyCommand
     {
         int count = threads ?? Environment.ProcessorCount;
         string host = Environment.MachineName;
-        TrialCounts start = storage.Counts(name);
+        LossLab.Lab.Verification.VerificationPlan plan = definition.Plan();
         return CompareCommand.WithProgress(context, progress =>
         {
-            int completed = 0;
+            var workers = new StudyWorker[count];
             var tasks = new Task[count];
             for (int k = 0; k < count; k++)
             {
-                string id = $"{host}:{Environment.ProcessId}:{k + 1}";
+                // One worker id per thread: each holds its own leases, and Ctrl-C releases each one's.
+                var worker = workers[k] = new StudyWorker(storage, name, plan, $"{host}:{Environment.ProcessId}:{k + 1}");
                 tasks[k] = Task.Factory.StartNew(
-                    () =>
-                    {
-                        var worker = new StudyWorker(storage, name, definition.Plan(), id, host);
-                        worker.Run(
-                            _ =>
-                            {
-                                int finished = Interlocked.Increment(ref completed);
-                                progress?.Invoke(start.Done + finished, start.Total);
-                            },
-                            context.Cancellation);
-                    },
+                    () => worker.Work(p => progress?.Invoke(p.Counts.Done, p.Counts.Total), context.Cancellation),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default);
             }
 
-            try
-            {
-                Task.WaitAll(tasks);
-            }
-            catch (AggregateException ex) when (ex.Flatten().InnerExceptions.All(e => e is OperationCanceledException))
-            {
-                // Ctrl-C: every worker released its leases; the caller reports the cancel.
-            }
-
-            return completed;
+            Task.WaitAll(tasks);
+            return workers.Sum(w => w.Completed);
         });
     }
 
