@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LossLab.Cli.Commands;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
 using LossLab.Lab.Studies;
@@ -202,6 +203,61 @@ public sealed class StudyCommandTests
         Assert.True(report.Code == 0, report.Err);
         var plain = CliRunner.Run(With(args, "--json"));
         Assert.Equal(CompareFields(plain.Out), CompareFields(report.Out));
+    }
+
+    [Fact]
+    public async Task Sigint_releases_the_leases_with_130_and_the_same_command_resumes_to_compare_s_result()
+    {
+        string storage = Storage(out _);
+        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "3", "--epochs", "1500", "--threads", "1"];
+        using Process process = CliRunner.Start(true, With(args, "--study", "sigint", "--storage", storage));
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        using (IStudyStorage store = StudyStorage.Open(storage))
+        {
+            var clock = Stopwatch.StartNew();
+            while (!(store.Find("sigint") is not null && store.Counts("sigint").Done >= 1))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited, "no trial was stored: " + (process.HasExited ? await error : string.Empty));
+                await Task.Delay(20);
+            }
+        }
+
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(process.ExitCode == 130, await error);
+        Assert.Contains("leases released", await error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await output);
+        using (IStudyStorage store = StudyStorage.Open(storage))
+        {
+            TrialCounts counts = store.Counts("sigint");
+            Assert.Equal(0, counts.Running);
+            Assert.True(counts.Done < counts.Total, $"{counts}");
+        }
+
+        var resumed = CliRunner.Run(With(args, "--json", "--study", "sigint", "--storage", storage));
+        Assert.True(resumed.Code == 0, resumed.Err);
+        var plain = CliRunner.Run(With(args, "--json"));
+        Assert.Equal(plain.Out, resumed.Out);
+    }
+
+    [Fact]
+    public void Status_throughput_and_eta_come_from_the_counts_and_the_workers()
+    {
+        Assert.Equal("queued", StudyCommand.Status(new TrialCounts(10, 10, 0, 0, 0)));
+        Assert.Equal("running", StudyCommand.Status(new TrialCounts(10, 6, 0, 4, 0)));
+        Assert.Equal("failed", StudyCommand.Status(new TrialCounts(10, 0, 0, 9, 1)));
+        Assert.Equal("done", StudyCommand.Status(new TrialCounts(10, 0, 0, 10, 0)));
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        WorkerInfo[] workers = [new("a:1:1", "a", start, start.AddMinutes(2), 6), new("b:2:1", "b", start.AddMinutes(1), start.AddMinutes(3), 6)];
+        (double? perMinute, TimeSpan? eta) = StudyCommand.Pace(new TrialCounts(20, 6, 2, 12, 0), workers);
+        Assert.Equal(4.0, perMinute); // 12 trials from minute 0 to minute 3
+        Assert.Equal(TimeSpan.FromMinutes(2), eta); // 8 left at 4 a minute
+        Assert.Equal((null, null), StudyCommand.Pace(new TrialCounts(20, 20, 0, 0, 0), []));
     }
 
     /// <summary>Creates a study without working on it (as the first process does before its workers start); returns its trial count.</summary>

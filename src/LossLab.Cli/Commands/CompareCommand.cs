@@ -289,9 +289,9 @@ internal static class CompareCommand
         };
     }
 
-    internal static void WriteHuman(TextWriter o, Dataset dataset, CompareResult r)
+    internal static void WriteHuman(TextWriter o, Dataset dataset, CompareResult r, string? name = null)
     {
-        o.WriteLine($"{dataset.Name}: {dataset.Rows} rows, {dataset.Task.ToString().ToLowerInvariant()}; {r.Run?.Plan.Describe() ?? "cross-validation"}, learning rate tuned inside each training part; ranked by test {r.Metric} ({(r.LowerIsBetter ? "lower" : "higher")} is better), mean ± std over the splits");
+        o.WriteLine($"{name ?? dataset.Name}: {dataset.Rows} rows, {dataset.Task.ToString().ToLowerInvariant()}; {r.Run?.Plan.Describe() ?? "cross-validation"}, learning rate tuned inside each training part; ranked by test {r.Metric} ({(r.LowerIsBetter ? "lower" : "higher")} is better), mean ± std over the splits");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"#",3} {"loss",-28} {"optimizer",-30} {"mean",10} {"± std",10}  vs best: difference [95% CI], Holm p"));
         int rank = 1;
         bool bestFailed = r.Ranking.Count > 0 && r.Ranking[0].Diverged > 0;

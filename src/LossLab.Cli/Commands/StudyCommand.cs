@@ -160,7 +160,7 @@ internal static class StudyCommand
         {
             definition = StudyDefinition.Load(info.Definition, store.ReadData(study));
             result = Study.Result(store, study);
-            foreach (var (key, value) in CompareCommand.ToJson(definition.Dataset.Name, definition.Dataset, definition.Settings, result))
+            foreach (var (key, value) in CompareCommand.ToJson($"study:{study}", definition.Dataset, definition.Settings, result))
             {
                 document[key] = value?.DeepClone();
             }
@@ -175,14 +175,14 @@ internal static class StudyCommand
 
             if (result is not null)
             {
-                CompareCommand.WriteHuman(context.Out, definition!.Dataset, result);
+                CompareCommand.WriteHuman(context.Out, definition!.Dataset, result, $"study {study}");
             }
         }
 
         if (result is not null)
         {
             ReportOutput.WriteIfAsked(
-                parsed, outDir, json, () => CompareReport.Build(ReportOutput.CommandLine(parsed), definition!.Dataset.Name, definition.Dataset, definition.Settings, result), document, context);
+                parsed, outDir, json, () => CompareReport.Build(ReportOutput.CommandLine(parsed), $"study:{study}", definition!.Dataset, definition.Settings, result), document, context);
         }
     }
 
@@ -218,8 +218,23 @@ internal static class StudyCommand
         int count = threads ?? Environment.ProcessorCount;
         string host = Environment.MachineName;
         LossLab.Lab.Verification.VerificationPlan plan = definition.Plan();
-        return CompareCommand.WithProgress(context, progress =>
+        return CompareCommand.WithProgress(context, bar =>
         {
+            // Without a progress bar (a log file, a batch job) one line at most every 30 s says how far the study is.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            long next = LogEvery;
+            var gate = new Lock();
+            Action<int, int> progress = bar ?? ((done, total) =>
+            {
+                lock (gate)
+                {
+                    if (clock.ElapsedMilliseconds >= next)
+                    {
+                        next = clock.ElapsedMilliseconds + LogEvery;
+                        context.Error.WriteLine($"losslab: study {name}: {done} of {total} trials done");
+                    }
+                }
+            });
             var workers = new StudyWorker[count];
             var tasks = new Task[count];
             for (int k = 0; k < count; k++)
@@ -227,7 +242,7 @@ internal static class StudyCommand
                 // One worker id per thread: each holds its own leases, and Ctrl-C releases each one's.
                 var worker = workers[k] = new StudyWorker(storage, name, plan, $"{host}:{Environment.ProcessId}:{k + 1}");
                 tasks[k] = Task.Factory.StartNew(
-                    () => worker.Work(p => progress?.Invoke(p.Counts.Done, p.Counts.Total), context.Cancellation),
+                    () => worker.Work(p => progress(p.Counts.Done, p.Counts.Total), context.Cancellation),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default);
@@ -237,6 +252,9 @@ internal static class StudyCommand
             return workers.Sum(w => w.Completed);
         });
     }
+
+    /// <summary>Milliseconds between two progress lines of a worker without a progress bar.</summary>
+    private const long LogEvery = 30_000;
 
     /// <summary>The study's state: queued (nothing started), running, done (every trial), or failed (no trial left to run, some failed).</summary>
     internal static string Status(TrialCounts c)
