@@ -108,6 +108,15 @@ public sealed class StudyDefinition
         }
     }
 
+    /// <summary>The fields in which two definitions differ (see <see cref="Differences(string, string)"/>); <c>data</c> when only the data do.</summary>
+    public static IReadOnlyList<string> Differences(StudyDefinition a, StudyDefinition b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        IReadOnlyList<string> fields = Differences(a.Json, b.Json);
+        return fields.Count == 0 && a.Fingerprint != b.Fingerprint ? ["data"] : fields;
+    }
+
     /// <summary>
     /// The fields in which two definitions differ, each as <c>field (stored A, given B)</c>, in the definition's order;
     /// nested fields are dotted (<c>data.rows</c>). Empty when the JSON texts define the same study.

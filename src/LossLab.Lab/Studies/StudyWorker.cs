@@ -64,8 +64,12 @@ public sealed class StudyWorker
     /// <param name="progress">Called after each trial this worker finished or failed.</param>
     /// <param name="cancellation">Stops: the held trial goes back to the queue.</param>
     /// <returns>Whether the study has no queued or running trial left (false when cancelled).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A lease, poll interval or attempt limit that is not positive.</exception>
     public bool Work(Action<StudyProgress>? progress = null, CancellationToken cancellation = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Lease, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxAttempts);
         TimeSpan poll = PollInterval < Lease / 3 ? PollInterval : Lease / 3;
         while (!cancellation.IsCancellationRequested)
         {
