@@ -128,12 +128,13 @@ public sealed class StudyCommandTests
     public async Task A_study_interrupted_and_resumed_gives_the_same_result_as_compare()
     {
         string storage = Storage(out _);
-        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "3", "--epochs", "300", "--threads", "1"];
+        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "1", "--epochs", "3000", "--threads", "1"];
         using var cancellation = new CancellationTokenSource();
+        // Ctrl-C once the first trial is stored (the storage is opened before the run starts, so the watcher is ready).
+        using IStudyStorage watched = StudyStorage.Open(storage);
         Task watcher = Task.Run(() =>
         {
-            // Ctrl-C once the first trial is stored.
-            using IStudyStorage store = StudyStorage.Open(storage);
+            IStudyStorage store = watched;
             while (!cancellation.IsCancellationRequested)
             {
                 try
@@ -157,7 +158,7 @@ public sealed class StudyCommandTests
         int code = App.Run(With(args, "--json", "--study", "resume", "--storage", storage), stdout, stderr, cancellation.Token);
         await cancellation.CancelAsync();
         await watcher;
-        Assert.True(code == 130, stderr.ToString());
+        Assert.True(code == 130, $"exit {code}: {stderr}{stdout.ToString()[..Math.Min(300, stdout.ToString().Length)]}");
         Assert.True(stderr.ToString().Contains("run the same command again to resume", StringComparison.Ordinal), stderr.ToString());
         using (IStudyStorage store = StudyStorage.Open(storage))
         {
@@ -209,7 +210,7 @@ public sealed class StudyCommandTests
     public async Task Sigint_releases_the_leases_with_130_and_the_same_command_resumes_to_compare_s_result()
     {
         string storage = Storage(out _);
-        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "3", "--epochs", "1500", "--threads", "1"];
+        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "3", "--epochs", "3000", "--threads", "1"];
         using Process process = CliRunner.Start(true, With(args, "--study", "sigint", "--storage", storage));
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
@@ -258,6 +259,53 @@ public sealed class StudyCommandTests
         Assert.Equal(4.0, perMinute); // 12 trials from minute 0 to minute 3
         Assert.Equal(TimeSpan.FromMinutes(2), eta); // 8 left at 4 a minute
         Assert.Equal((null, null), StudyCommand.Pace(new TrialCounts(20, 20, 0, 0, 0), []));
+    }
+
+    [Fact]
+    public async Task Three_workers_one_killed_with_sigkill_mid_study_end_with_every_trial_done_once()
+    {
+        string storage = Storage(out _);
+        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1,huber", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "2", "--epochs", "2000"];
+        int total = CreateStudy(storage, "killed", "builtin:diabetes", ["mse", "l1", "huber"], folds: 3, repeats: 2, epochs: 2000);
+        string[] work = ["study", "work", "--storage", storage, "--name", "killed", "--threads", "1", "--lease", "2"];
+        using Process victim = CliRunner.Start(false, work);
+        using Process a = CliRunner.Start(false, work);
+        using Process b = CliRunner.Start(false, work);
+        Task<string>[] errors = [victim.StandardError.ReadToEndAsync(), a.StandardError.ReadToEndAsync(), b.StandardError.ReadToEndAsync()];
+        Task<string>[] outputs = [victim.StandardOutput.ReadToEndAsync(), a.StandardOutput.ReadToEndAsync(), b.StandardOutput.ReadToEndAsync()];
+        using (IStudyStorage store = StudyStorage.Open(storage))
+        {
+            // Kill the victim once it holds a trial (it is seen when it claims) and the study is not finished.
+            string pid = $":{victim.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}:";
+            var clock = Stopwatch.StartNew();
+            while (!store.Workers("killed").Any(w => w.Id.Contains(pid, StringComparison.Ordinal)))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2) && !victim.HasExited, "the victim never claimed a trial");
+                await Task.Delay(10);
+            }
+
+            victim.Kill();
+            await victim.WaitForExitAsync();
+            Assert.True(store.Counts("killed").Done < total, "the study finished before the kill");
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await a.WaitForExitAsync(timeout.Token);
+        await b.WaitForExitAsync(timeout.Token);
+        Assert.True(a.ExitCode == 0, await errors[1]);
+        Assert.True(b.ExitCode == 0, await errors[2]);
+        using (IStudyStorage store = StudyStorage.Open(storage))
+        {
+            Assert.Equal(new TrialCounts(total, 0, 0, total, 0), store.Counts("killed"));
+            Assert.Equal(total, store.Workers("killed").Sum(w => w.TrialsDone));
+            Assert.Equal(total, store.Results("killed").Count);
+        }
+
+        var report = CliRunner.Run("study", "report", "--storage", storage, "--name", "killed", "--json");
+        Assert.True(report.Code == 0, report.Err);
+        var plain = CliRunner.Run(With(args, "--json"));
+        Assert.Equal(CompareFields(plain.Out), CompareFields(report.Out));
+        _ = await Task.WhenAll(outputs);
     }
 
     /// <summary>Creates a study without working on it (as the first process does before its workers start); returns its trial count.</summary>

@@ -48,15 +48,22 @@ internal static class StudyCommand
         var storage = StorageOption();
         var name = NameOption(true);
         var threads = new Option<int?>("--threads") { Description = "Trials at once in this process (default: all cores)" };
-        var command = new Command("work", "Join a study from any machine and work on its trials until none is left") { storage, name, threads };
+        var lease = new Option<double>("--lease") { Description = "Seconds a claimed trial stays this worker's without a heartbeat (renewed every third of it); a dead worker's trial is claimed again after it", DefaultValueFactory = _ => DefaultLease.TotalSeconds, HelpName = "SECONDS" };
+        var command = new Command("work", "Join a study from any machine and work on its trials until none is left") { storage, name, threads, lease };
         command.SetAction(parsed =>
         {
             int? t = parsed.GetValue(threads) is int n ? (n >= 1 ? n : throw new UserException("--threads: must be >= 1")) : null;
+            double seconds = parsed.GetValue(lease);
+            if (!(seconds >= 1 && seconds <= 86_400))
+            {
+                throw new UserException($"--lease {seconds.ToString(CultureInfo.InvariantCulture)}: must lie in [1, 86400] seconds (default {DefaultLease.TotalSeconds})");
+            }
+
             using IStudyStorage store = Open(parsed.GetValue(storage)!);
             string study = parsed.GetValue(name)!;
             StudyInfo info = Require(store, study);
             StudyDefinition definition = StudyDefinition.Load(info.Definition, store.ReadData(study));
-            int worked = Work(store, study, definition, t, context);
+            int worked = Work(store, study, definition, t, context, TimeSpan.FromSeconds(seconds));
             TrialCounts counts = store.Counts(study);
             context.Out.WriteLine($"study {study}: this process completed {worked} trial{(worked == 1 ? string.Empty : "s")}; {Describe(counts)}");
             context.Cancellation.ThrowIfCancellationRequested();
@@ -213,7 +220,7 @@ internal static class StudyCommand
     /// Works on the study's trials with <paramref name="threads"/> workers in this process (default: all cores) until
     /// none is left to claim or Ctrl-C (the leases held are released); returns the trials this process completed.
     /// </summary>
-    internal static int Work(IStudyStorage storage, string name, StudyDefinition definition, int? threads, CliContext context)
+    internal static int Work(IStudyStorage storage, string name, StudyDefinition definition, int? threads, CliContext context, TimeSpan? lease = null)
     {
         int count = threads ?? Environment.ProcessorCount;
         string host = Environment.MachineName;
@@ -240,7 +247,7 @@ internal static class StudyCommand
             for (int k = 0; k < count; k++)
             {
                 // One worker id per thread: each holds its own leases, and Ctrl-C releases each one's.
-                var worker = workers[k] = new StudyWorker(storage, name, plan, $"{host}:{Environment.ProcessId}:{k + 1}");
+                var worker = workers[k] = new StudyWorker(storage, name, plan, $"{host}:{Environment.ProcessId}:{k + 1}") { Lease = lease ?? DefaultLease };
                 tasks[k] = Task.Factory.StartNew(
                     () => worker.Work(p => progress(p.Counts.Done, p.Counts.Total), context.Cancellation),
                     CancellationToken.None,
@@ -252,6 +259,9 @@ internal static class StudyCommand
             return workers.Sum(w => w.Completed);
         });
     }
+
+    /// <summary>How long a claimed trial stays a worker's without a heartbeat.</summary>
+    private static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(2);
 
     /// <summary>Milliseconds between two progress lines of a worker without a progress bar.</summary>
     private const long LogEvery = 30_000;
