@@ -101,6 +101,12 @@ public sealed class StudyCommandTests
     public void Unknown_study_unfinished_report_and_bad_storage_are_one_line_errors()
     {
         string storage = Storage(out string folder);
+        var noFile = CliRunner.Run("study", "list", "--storage", storage);
+        Assert.Equal(1, noFile.Code);
+        Assert.StartsWith($"losslab: error: --storage {storage}: no such file", noFile.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "studies.db")), "a read created the storage");
+
+        CreateStudy(storage, "later");
         var missing = CliRunner.Run("study", "show", "--storage", storage, "--name", "nope");
         Assert.Equal(1, missing.Code);
         Assert.StartsWith("losslab: error: --name nope: no such study", missing.Err, StringComparison.Ordinal);
@@ -114,7 +120,6 @@ public sealed class StudyCommandTests
         Assert.Equal(1, badPath.Code);
         Assert.StartsWith("losslab: error:", badPath.Err, StringComparison.Ordinal);
 
-        CreateStudy(storage, "later");
         var report = CliRunner.Run("study", "report", "--storage", storage, "--name", "later");
         Assert.Equal(1, report.Code);
         Assert.Contains("not finished (0 of 6 trials done", report.Err, StringComparison.Ordinal);

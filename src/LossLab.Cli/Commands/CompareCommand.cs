@@ -128,7 +128,7 @@ internal static class CompareCommand
         }
 
         StudyDefinition definition = StudyDefinition.Create(dataset, settings);
-        using IStudyStorage storage = StudyCommand.Open(url);
+        using IStudyStorage storage = StudyCommand.Open(url, create: true);
         TrialCounts before = storage.Find(name) is null ? new TrialCounts(0, 0, 0, 0, 0) : storage.Counts(name);
         StudyInfo info = storage.CreateOrJoin(name, definition.Json, definition.Data, definition.Fingerprint, definition.Plan().Trials);
         context.Error.WriteLine(before.Total == 0

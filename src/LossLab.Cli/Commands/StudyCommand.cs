@@ -193,12 +193,21 @@ internal static class StudyCommand
         }
     }
 
-    /// <summary>Opens and prepares a storage; a URL that does not parse or a storage that cannot be reached is one error line.</summary>
-    internal static IStudyStorage Open(string url)
+    /// <summary>
+    /// Opens and prepares a storage; a URL that does not parse or a storage that cannot be reached is one error line. A
+    /// SQLite file is created only when <paramref name="create"/> (compare --study); the study commands need it to exist.
+    /// </summary>
+    internal static IStudyStorage Open(string url, bool create = false)
     {
         if (string.IsNullOrWhiteSpace(url))
         {
             throw new UserException($"--storage: empty; give sqlite:PATH or postgresql://user@host:port/db (default {DefaultStorage})");
+        }
+
+        // Reading a study never creates a SQLite file: a mistyped path is an error, not a new empty storage.
+        if (!create && url.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) && url.Length > "sqlite:".Length && !File.Exists(url["sqlite:".Length..]))
+        {
+            throw new UserException($"--storage {url}: no such file; studies are created by 'losslab compare … --study NAME --storage {url}' (check the path and the current folder)");
         }
 
         return StudyStorage.Open(url);
