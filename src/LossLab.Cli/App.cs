@@ -25,6 +25,7 @@ internal static partial class App
             AdviseCommand.Create(context),
             BenchCommand.Create(context),
             ServeCommand.Create(context),
+            StudyCommand.Create(context),
         };
 
         string[] names = [.. root.Subcommands.Select(c => c.Name)];
@@ -64,7 +65,7 @@ internal static partial class App
 
             return code;
         }
-        catch (Exception ex) when (ex is UserException or SpecException or LossLab.Optim.NonFiniteGradientException or LossLab.Lab.Data.DataException)
+        catch (Exception ex) when (ex is UserException or SpecException or LossLab.Optim.NonFiniteGradientException or LossLab.Lab.Data.DataException or LossLab.Lab.Studies.StudyException)
         {
             stderr.WriteLine($"losslab: error: {Cap(ex.Message)}");
             return 1;

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using LossLab.Lab;
 using LossLab.Lab.Data;
 using LossLab.Lab.Experiments;
+using LossLab.Lab.Studies;
 using LossLab.Reports;
 using Spectre.Console;
 
@@ -34,9 +35,11 @@ internal static class CompareCommand
         var yes = new Option<bool>("--yes") { Description = $"Run even when the plan has more than {MaxRunsWithoutYes:N0} (candidate, split) runs" };
         var json = JsonOutput.CreateOption();
         var outDir = ReportOutput.CreateOption();
+        var study = new Option<string?>("--study") { Description = "Run as a persistent study of this name: resumable, and any number of processes and machines can join it (see docs/STUDIES.md)", HelpName = "NAME" };
+        var storage = StudyCommand.StorageOption();
         var command = new Command("compare", "Fair comparison of losses × optimizers on your data: same learning-rate search, folds and seeds for all")
         {
-            data, target, features, task, losses, optimizers, lrs, folds, repeats, seeds, epochs, batchSize, model, metric, seed, threads, dropMissing, yes, json, outDir,
+            data, target, features, task, losses, optimizers, lrs, folds, repeats, seeds, epochs, batchSize, model, metric, seed, threads, dropMissing, yes, json, outDir, study, storage,
         };
         command.SetAction(parsed =>
         {
@@ -89,7 +92,9 @@ internal static class CompareCommand
                 context.Error.WriteLine("losslab: note: forward-chaining time splits are made once: --repeats and --seeds do not add splits (they apply to shuffled folds)");
             }
 
-            CompareResult result = RunWithProgress(dataset, settings, context);
+            CompareResult result = parsed.GetValue(study) is string name
+                ? RunStudy(name, parsed.GetValue(storage)!, dataset, settings, context)
+                : RunWithProgress(dataset, settings, context);
             JsonObject document = ToJson(parsed.GetValue(data)!, dataset, settings, result);
             if (!JsonOutput.Emit(parsed, json, document, context.Out))
             {
@@ -109,6 +114,50 @@ internal static class CompareCommand
 
     private static CompareResult RunWithProgress(Dataset dataset, CompareSettings settings, CliContext context)
         => WithProgress(context, progress => Compare.Run(dataset, settings, progress, context.Cancellation));
+
+    /// <summary>
+    /// Creates the study (or joins it when one of that name has the same definition and data), works on its trials until
+    /// every one is done (waiting for trials other processes hold), and assembles the same result as <see cref="Compare.Run"/>.
+    /// On Ctrl-C the leases held are released and the command ends with 130; running it again resumes.
+    /// </summary>
+    private static CompareResult RunStudy(string name, string url, Dataset dataset, CompareSettings settings, CliContext context)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new UserException("--study: empty name; give a name such as --study mlp-grid");
+        }
+
+        StudyDefinition definition = StudyDefinition.Create(dataset, settings);
+        using IStudyStorage storage = StudyCommand.Open(url, create: true);
+        TrialCounts before = storage.Find(name) is null ? new TrialCounts(0, 0, 0, 0, 0) : storage.Counts(name);
+        StudyInfo info = storage.CreateOrJoin(name, definition.Json, definition.Data, definition.Fingerprint, definition.Plan().Trials);
+        context.Error.WriteLine(before.Total == 0
+            ? $"losslab: study {name}: created in {storage.Describe} with {info.Trials} trials; other processes can join it with 'losslab study work --storage {storage.Describe} --name {name}'"
+            : $"losslab: study {name}: joined in {storage.Describe} ({StudyCommand.Describe(before)})");
+        while (true)
+        {
+            StudyCommand.Work(storage, name, definition, settings.Parallelism, context);
+            TrialCounts counts = storage.Counts(name);
+            if (context.Cancellation.IsCancellationRequested)
+            {
+                context.Error.WriteLine($"losslab: study {name}: stopped, leases released ({StudyCommand.Describe(counts)}); run the same command again to resume");
+                throw new OperationCanceledException(context.Cancellation);
+            }
+
+            if (counts.Done == counts.Total)
+            {
+                return Study.Result(storage, name);
+            }
+
+            if (counts.Queued == 0 && counts.Running == 0)
+            {
+                throw new UserException($"study {name}: {counts.Failed} trial{(counts.Failed == 1 ? string.Empty : "s")} failed after every attempt ({StudyCommand.Describe(counts)}); see 'losslab study show --storage {storage.Describe} --name {name}'");
+            }
+
+            // Other processes hold the last trials: wait for them (a trial whose worker died is claimed again when its lease expires).
+            context.Cancellation.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> with a progress bar on an interactive stderr (none when it is redirected).</summary>
     internal static T WithProgress<T>(CliContext context, Func<Action<int, int>?, T> work)
@@ -170,7 +219,7 @@ internal static class CompareCommand
                 : throw new UserException($"--lrs: '{part}' is not a positive number; give e.g. 0.001,0.01,0.1 or auto")).ToArray();
     }
 
-    private static JsonObject ToJson(string dataText, Dataset dataset, CompareSettings settings, CompareResult r)
+    internal static JsonObject ToJson(string dataText, Dataset dataset, CompareSettings settings, CompareResult r)
     {
         var ranking = new JsonArray();
         int rank = 1;
@@ -240,9 +289,9 @@ internal static class CompareCommand
         };
     }
 
-    private static void WriteHuman(TextWriter o, Dataset dataset, CompareResult r)
+    internal static void WriteHuman(TextWriter o, Dataset dataset, CompareResult r, string? name = null)
     {
-        o.WriteLine($"{dataset.Name}: {dataset.Rows} rows, {dataset.Task.ToString().ToLowerInvariant()}; {r.Run?.Plan.Describe() ?? "cross-validation"}, learning rate tuned inside each training part; ranked by test {r.Metric} ({(r.LowerIsBetter ? "lower" : "higher")} is better), mean ± std over the splits");
+        o.WriteLine($"{name ?? dataset.Name}: {dataset.Rows} rows, {dataset.Task.ToString().ToLowerInvariant()}; {r.Run?.Plan.Describe() ?? "cross-validation"}, learning rate tuned inside each training part; ranked by test {r.Metric} ({(r.LowerIsBetter ? "lower" : "higher")} is better), mean ± std over the splits");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"#",3} {"loss",-28} {"optimizer",-30} {"mean",10} {"± std",10}  vs best: difference [95% CI], Holm p"));
         int rank = 1;
         bool bestFailed = r.Ranking.Count > 0 && r.Ranking[0].Diverged > 0;
