@@ -24,7 +24,7 @@ public sealed class StudyCommandTests
     private static string[] With(string[] args, params string[] more) => [.. args, .. more];
 
     /// <summary>The compare fields of a document (everything but the study's own fields), as one canonical string.</summary>
-    private static string CompareFields(string json)
+    internal static string CompareFields(string json)
     {
         JsonObject o = JsonNode.Parse(json)!.AsObject();
         foreach (string key in new[] { "name", "status", "trials", "workers", "throughput_per_minute", "eta_seconds", "data" })
@@ -314,7 +314,7 @@ public sealed class StudyCommandTests
     }
 
     /// <summary>Creates a study without working on it (as the first process does before its workers start); returns its trial count.</summary>
-    private static int CreateStudy(string storage, string name, string data = "builtin:seed", string[]? losses = null, int folds = 3, int repeats = 1, int epochs = 20)
+    internal static int CreateStudy(string storage, string name, string data = "builtin:seed", string[]? losses = null, int folds = 3, int repeats = 1, int epochs = 20)
     {
         Dataset dataset = DataSource.Load(data, null, null, null, false, CancellationToken.None);
         var settings = new CompareSettings
