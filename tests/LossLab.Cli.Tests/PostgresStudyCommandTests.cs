@@ -18,7 +18,7 @@ public sealed class PostgresStudyCommandTests
 
     public PostgresStudyCommandTests(PostgresServer server) => _server = server;
 
-    /// <summary>3 losses × 1 optimizer × 2 learning rates × 3 folds = 9 trials of a few hundred milliseconds each.</summary>
+    /// <summary>3 losses × 1 optimizer × 2 learning rates × 3 folds = 9 trials of about half a second each.</summary>
     private static string[] Compare(int epochs) =>
         ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1,huber", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "1",
             "--epochs", epochs.ToString(CultureInfo.InvariantCulture)];
@@ -27,18 +27,32 @@ public sealed class PostgresStudyCommandTests
     public async Task Three_workers_on_postgresql_one_killed_with_sigkill_mid_trial_count_every_trial_once()
     {
         _server.SkipIfUnavailable();
-        const int Epochs = 1500;
+        const int Epochs = 30000;
         string name = "killed-" + Guid.NewGuid().ToString("N")[..8];
         int total = StudyCommandTests.CreateStudy(_server.Url, name, "builtin:diabetes", ["mse", "l1", "huber"], folds: 3, repeats: 1, epochs: Epochs);
         Assert.Equal(9, total);
-        Process[] workers = StartWorkers(name, lease: 2);
-        Process victim = workers[0];
+        // The victim starts first and holds a trial before the two others start (so a slow start cannot leave it no trial).
+        Process victim = StartWorkers(name, lease: 2, count: 1)[0];
+        Process[] workers = [victim];
         try
         {
-            // Kill the victim while it holds a trial (running under its id), then check it still held it when it died.
             string pid = $":{victim.Id.ToString(CultureInfo.InvariantCulture)}:";
             var clock = Stopwatch.StartNew();
             int? held;
+            while (RunningTrialOf(name, pid) is null)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60) && !victim.HasExited, "the victim never claimed a trial");
+                await Task.Delay(10);
+            }
+
+            workers = [victim, .. StartWorkers(name, lease: 2, count: 2)];
+            while (Counts(name).Running < 2)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the other workers never claimed a trial");
+                await Task.Delay(10);
+            }
+
+            // Kill the victim while it holds a trial (running under its id), then check it still held it when it died.
             while ((held = RunningTrialOf(name, pid)) is null)
             {
                 if (victim.HasExited || clock.Elapsed > TimeSpan.FromSeconds(60))
@@ -80,10 +94,10 @@ public sealed class PostgresStudyCommandTests
     public async Task Workers_ride_out_a_postgresql_restart_mid_study_with_nothing_lost_or_counted_twice()
     {
         _server.SkipIfUnavailable();
-        const int Epochs = 1500;
+        const int Epochs = 30000;
         string name = "restart-" + Guid.NewGuid().ToString("N")[..8];
         int total = StudyCommandTests.CreateStudy(_server.Url, name, "builtin:diabetes", ["mse", "l1", "huber"], folds: 3, repeats: 1, epochs: Epochs);
-        Process[] workers = StartWorkers(name, lease: 10);
+        Process[] workers = StartWorkers(name, lease: 10, count: 3);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -95,9 +109,9 @@ public sealed class PostgresStudyCommandTests
 
             // Every connection is cut and the server stays down for 3 s (longer than the old 5-try back-off of ~1.5 s):
             // claims, heartbeats, completions and progress reads fail meanwhile and must be retried.
+            Assert.True(Counts(name).Done < total, "the study finished before the restart");
             DateTimeOffset before = DateTimeOffset.UtcNow;
             _server.Restart(TimeSpan.FromSeconds(3));
-            Assert.True(Counts(name).Done < total, "the study finished before the restart");
             Assert.True(ServerStart() > before, "the server was not restarted");
 
             await FinishAsync(workers);
@@ -111,12 +125,12 @@ public sealed class PostgresStudyCommandTests
         AssertShowEqualsCompare(name, Epochs);
     }
 
-    private Process[] StartWorkers(string name, int lease)
+    private Process[] StartWorkers(string name, int lease, int count)
     {
         // The children find the password the way a user's worker does: PGPASSFILE (set here explicitly, not only inherited).
         var environment = new Dictionary<string, string> { ["PGPASSFILE"] = _server.PassFile };
         string[] work = ["study", "work", "--storage", _server.Url, "--name", name, "--threads", "1", "--lease", lease.ToString(CultureInfo.InvariantCulture)];
-        return [.. Enumerable.Range(0, 3).Select(_ => CliRunner.Start(false, environment, work))];
+        return [.. Enumerable.Range(0, count).Select(_ => CliRunner.Start(false, environment, work))];
     }
 
     /// <summary>Waits for the workers to exit and checks each exited 0 (its output in the message otherwise).</summary>
