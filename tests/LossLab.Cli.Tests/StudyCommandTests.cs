@@ -270,8 +270,9 @@ public sealed class StudyCommandTests
     public async Task Three_workers_one_killed_with_sigkill_mid_study_end_with_every_trial_done_once()
     {
         string storage = Storage(out _);
-        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1,huber", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "2", "--epochs", "2000"];
-        int total = CreateStudy(storage, "killed", "builtin:diabetes", ["mse", "l1", "huber"], folds: 3, repeats: 2, epochs: 2000);
+        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1,huber", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "2", "--epochs", "30000"];
+        // Trials of about half a second, so that the study is still running when the victim is killed.
+        int total = CreateStudy(storage, "killed", "builtin:diabetes", ["mse", "l1", "huber"], folds: 3, repeats: 2, epochs: 30000);
         string[] work = ["study", "work", "--storage", storage, "--name", "killed", "--threads", "1", "--lease", "2"];
         using Process victim = CliRunner.Start(false, work);
         using Process a = CliRunner.Start(false, work);
