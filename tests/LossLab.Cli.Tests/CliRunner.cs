@@ -14,9 +14,17 @@ internal static class CliRunner
     }
 
     /// <summary>Starts the built program as a child process with its output (and, when asked, its input) redirected.</summary>
-    public static Process Start(bool redirectInput, params string[] args)
+    public static Process Start(bool redirectInput, params string[] args) => Start(redirectInput, null, args);
+
+    /// <summary>Starts the built program as a child process, with <paramref name="environment"/> added to this process's environment.</summary>
+    public static Process Start(bool redirectInput, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput };
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LossLab.Cli.dll"));
         foreach (string a in args)
         {

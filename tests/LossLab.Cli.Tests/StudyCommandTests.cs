@@ -24,7 +24,7 @@ public sealed class StudyCommandTests
     private static string[] With(string[] args, params string[] more) => [.. args, .. more];
 
     /// <summary>The compare fields of a document (everything but the study's own fields), as one canonical string.</summary>
-    private static string CompareFields(string json)
+    internal static string CompareFields(string json)
     {
         JsonObject o = JsonNode.Parse(json)!.AsObject();
         foreach (string key in new[] { "name", "status", "trials", "workers", "throughput_per_minute", "eta_seconds", "data" })
@@ -270,8 +270,9 @@ public sealed class StudyCommandTests
     public async Task Three_workers_one_killed_with_sigkill_mid_study_end_with_every_trial_done_once()
     {
         string storage = Storage(out _);
-        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1,huber", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "2", "--epochs", "2000"];
-        int total = CreateStudy(storage, "killed", "builtin:diabetes", ["mse", "l1", "huber"], folds: 3, repeats: 2, epochs: 2000);
+        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1,huber", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "2", "--epochs", "30000"];
+        // Trials of about half a second, so that the study is still running when the victim is killed.
+        int total = CreateStudy(storage, "killed", "builtin:diabetes", ["mse", "l1", "huber"], folds: 3, repeats: 2, epochs: 30000);
         string[] work = ["study", "work", "--storage", storage, "--name", "killed", "--threads", "1", "--lease", "2"];
         using Process victim = CliRunner.Start(false, work);
         using Process a = CliRunner.Start(false, work);
@@ -314,7 +315,7 @@ public sealed class StudyCommandTests
     }
 
     /// <summary>Creates a study without working on it (as the first process does before its workers start); returns its trial count.</summary>
-    private static int CreateStudy(string storage, string name, string data = "builtin:seed", string[]? losses = null, int folds = 3, int repeats = 1, int epochs = 20)
+    internal static int CreateStudy(string storage, string name, string data = "builtin:seed", string[]? losses = null, int folds = 3, int repeats = 1, int epochs = 20)
     {
         Dataset dataset = DataSource.Load(data, null, null, null, false, CancellationToken.None);
         var settings = new CompareSettings

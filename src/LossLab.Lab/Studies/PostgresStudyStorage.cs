@@ -13,7 +13,9 @@ namespace LossLab.Lab.Studies;
 /// The password comes from <c>PGPASSWORD</c> or the password file (<c>~/.pgpass</c>, or <c>PGPASSFILE</c>); it is never
 /// part of the URL, of <see cref="Describe"/> or of any message.
 /// A transient failure (connection refused or dropped, server restarting, serialization conflict) is retried up to
-/// <see cref="MaxTries"/> times with a doubling back-off; then a <see cref="StudyException"/> says what failed.
+/// <see cref="MaxTries"/> times with a back-off that doubles from 100 ms up to <see cref="MaxRetryDelay"/> (plus up to half
+/// of it at random): at least 0.1 + 0.2 + 0.4 + 0.8 + 1.6 + 4 × 2 = 11.1 s of waiting, so a server restart of a few seconds
+/// is ridden out; then a <see cref="StudyException"/> says what failed.
 /// </summary>
 public sealed class PostgresStudyStorage : IStudyStorage
 {
@@ -21,7 +23,10 @@ public sealed class PostgresStudyStorage : IStudyStorage
     public const int SchemaVersion = 1;
 
     /// <summary>How many times one operation is tried before a transient failure is reported.</summary>
-    public const int MaxTries = 5;
+    public const int MaxTries = 10;
+
+    /// <summary>The longest wait between two tries (before the random part); the wait doubles from the first up to it.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     /// <summary>The <c>application_name</c> of LossLab's connections (what <c>pg_stat_activity</c> shows).</summary>
     public const string ApplicationName = "LossLab study";
@@ -610,7 +615,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
                 }
 
                 Thread.Sleep(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, (int)Math.Max(1, delay.TotalMilliseconds / 2))));
-                delay *= 2;
+                delay = delay * 2 < MaxRetryDelay ? delay * 2 : MaxRetryDelay;
             }
             catch (NpgsqlException e)
             {

@@ -59,10 +59,7 @@ public sealed class PostgresServer : IDisposable
         Port = FreePort();
         RunPg("initdb", ["-D", data, "-U", User, "--auth=scram-sha-256", "--pwfile=" + pwFile, "-E", "UTF8", "--no-sync", "--no-instructions"]);
         File.Delete(pwFile);
-        RunPg("pg_ctl", [
-            "-D", data, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60", "-o",
-            $"-c listen_addresses=127.0.0.1 -p {Port} -k {sockets} -c fsync=off -c max_connections=100", "start",
-        ]);
+        StartServer();
         _started = true;
 
         // The password reaches Npgsql the way a user's does: through a pgpass file (PGPASSFILE names it here, ~/.pgpass by
@@ -136,6 +133,23 @@ public sealed class PostgresServer : IDisposable
         return (int)command.ExecuteScalar()!;
     }
 
+    /// <summary>
+    /// Restarts the server on the same port and data: a fast shutdown (every connection is cut, open transactions roll
+    /// back), <paramref name="down"/> with nothing listening, then a start; returns once it accepts connections again.
+    /// </summary>
+    /// <param name="down">How long the server stays down between the stop and the start.</param>
+    public void Restart(TimeSpan down)
+    {
+        if (!_started || _folder is null)
+        {
+            throw new InvalidOperationException("The server is not running: " + Unavailable);
+        }
+
+        RunPg("pg_ctl", ["-D", Path.Combine(_folder, "data"), "-m", "fast", "-w", "-t", "60", "stop"]);
+        Thread.Sleep(down);
+        StartServer();
+    }
+
     /// <summary>Stops the server and deletes its folder.</summary>
     public void Dispose()
     {
@@ -160,6 +174,16 @@ public sealed class PostgresServer : IDisposable
         {
             File.Delete(PassFile);
         }
+    }
+
+    /// <summary>Starts the server on <see cref="Port"/> and waits until it accepts connections.</summary>
+    private void StartServer()
+    {
+        string folder = _folder!;
+        RunPg("pg_ctl", [
+            "-D", Path.Combine(folder, "data"), "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o",
+            $"-c listen_addresses=127.0.0.1 -p {Port} -k {Path.Combine(folder, "sock")} -c fsync=off -c max_connections=100", "start",
+        ]);
     }
 
     private static string? FindBin()

@@ -63,7 +63,7 @@ public sealed class PostgresStudyStorageUrlTests
 
         using var storage = new PostgresStudyStorage($"postgresql://ana@127.0.0.1:{port}/lab", TimeSpan.FromMilliseconds(1));
         var e = Assert.Throws<StudyException>(storage.EnsureSchema);
-        Assert.Contains($"PostgreSQL at postgresql://ana@127.0.0.1:{port}/lab could not create the schema after 5 tries", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"PostgreSQL at postgresql://ana@127.0.0.1:{port}/lab could not create the schema after {PostgresStudyStorage.MaxTries} tries", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', e.Message);
     }
 }
