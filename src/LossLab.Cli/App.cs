@@ -81,10 +81,11 @@ internal static partial class App
             stderr.WriteLine("losslab: cancelled");
             return 130;
         }
-        catch (AggregateException ex) when (ex.Flatten().InnerExceptions is [Exception inner] && inner is UserException or SpecException or LossLab.Lab.Data.DataException or ArgumentException)
+        catch (AggregateException ex) when (ex.Flatten().InnerExceptions is { Count: > 0 } inners && inners.All(IsUserError))
         {
-            // An input error raised inside parallel runs is the same one-line error as anywhere else.
-            stderr.WriteLine($"losslab: error: {Cap(inner.Message.Split(" (Parameter", 2)[0])}");
+            // Input or storage errors raised inside parallel runs (or by several study workers at once) are the same
+            // one-line error as anywhere else: the first one is reported.
+            stderr.WriteLine($"losslab: error: {Cap(ex.Flatten().InnerExceptions[0].Message.Split(" (Parameter", 2)[0])}");
             return 1;
         }
         catch (IOException ex)
@@ -105,6 +106,10 @@ internal static partial class App
             return 2;
         }
     }
+
+    /// <summary>An error in what the user gave or in the study storage they named (a one-line message, exit 1).</summary>
+    private static bool IsUserError(Exception e)
+        => e is UserException or SpecException or LossLab.Lab.Data.DataException or LossLab.Lab.Studies.StudyException or ArgumentException;
 }
 
 /// <summary>Small text helpers of the command line.</summary>
