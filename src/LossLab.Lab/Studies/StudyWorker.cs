@@ -54,7 +54,7 @@ public sealed class StudyWorker
     /// <summary>Whether to wait for trials other workers still run (taking over expired ones) once none is queued; default true.</summary>
     public bool WaitForRunning { get; init; } = true;
 
-    /// <summary>How often to look again while waiting; default a second (or Lease/3 when shorter).</summary>
+    /// <summary>The longest wait between two looks while waiting for others' trials (they start at 20 ms and double); default a second (or Lease/3 when shorter).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Trials this worker completed (results stored by it).</summary>
@@ -70,7 +70,12 @@ public sealed class StudyWorker
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Lease, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxAttempts);
-        TimeSpan poll = PollInterval < Lease / 3 ? PollInterval : Lease / 3;
+        TimeSpan longest = PollInterval < Lease / 3 ? PollInterval : Lease / 3;
+
+        // Waiting for the trials others run starts with short looks that double up to the poll interval: the last
+        // trials of a study usually end within a trial's time, and a fixed second of waiting made two workers slower
+        // than one on a short study.
+        TimeSpan poll = TimeSpan.FromMilliseconds(Math.Min(20, longest.TotalMilliseconds));
         while (!cancellation.IsCancellationRequested)
         {
             ClaimedTrial? claim = _storage.Claim(_study, Id, Host, Lease);
@@ -87,8 +92,11 @@ public sealed class StudyWorker
                     break;
                 }
 
+                poll = poll * 2 < longest ? poll * 2 : longest;
                 continue;
             }
+
+            poll = TimeSpan.FromMilliseconds(Math.Min(20, longest.TotalMilliseconds));
 
             if (claim.Attempt > MaxAttempts)
             {
