@@ -26,7 +26,16 @@ internal static partial class App
             BenchCommand.Create(context),
             ServeCommand.Create(context),
             StudyCommand.Create(context),
+            CompletionCommand.Create(context),
         };
+
+        // The completion scripts ask for candidates with "[suggest:POSITION]" "TEXT"; that directive prints them and
+        // does nothing else, so the checks for a command and for parse errors below do not apply to it.
+        bool suggest = args.Length > 0 && args[0].StartsWith("[suggest", StringComparison.Ordinal);
+        if (suggest && !root.Directives.OfType<System.CommandLine.Completions.SuggestDirective>().Any())
+        {
+            root.Directives.Add(new System.CommandLine.Completions.SuggestDirective());
+        }
 
         string[] names = [.. root.Subcommands.Select(c => c.Name)];
         if (args.Length == 0)
@@ -35,7 +44,7 @@ internal static partial class App
             return 1;
         }
 
-        if (!args[0].StartsWith('-') && !names.Contains(args[0], StringComparer.Ordinal))
+        if (!suggest && !args[0].StartsWith('-') && !names.Contains(args[0], StringComparer.Ordinal))
         {
             string? near = names.OrderBy(n => Distance(n, args[0])).FirstOrDefault(n => Distance(n, args[0]) <= Math.Max(2, n.Length / 3));
             stderr.WriteLine($"losslab: error: unknown command '{Shorten(args[0])}'{(near is null ? string.Empty : $"; did you mean '{near}'?")} (commands: {string.Join(", ", names)}; see 'losslab --help')");
@@ -43,7 +52,7 @@ internal static partial class App
         }
 
         ParseResult parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        if (!suggest && parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command.Name;
             string help = command == root.Name ? "losslab --help" : $"losslab {command} --help";

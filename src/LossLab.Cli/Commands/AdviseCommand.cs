@@ -29,6 +29,7 @@ internal static class AdviseCommand
         var target = new Option<string?>("--target") { Description = "Target column (built-in data have a default)" };
         var features = new Option<string?>("--features") { Description = "Feature columns, comma-separated (default: all but the target and identifier columns)" };
         var task = new Option<string?>("--task") { Description = "regression, binary or multiclass (default: inferred; two distinct values in any coding are binary)" };
+        task.CompletionSources.Add("regression", "binary", "multiclass");
         var targetKind = new Option<string?>("--target-kind") { Description = "continuous, counts, ordinal, zero_heavy or positive_skewed (default: recognised from the values and the name)" };
         var kpi = new Option<string?>("--kpi") { Description = "What matters: mae, rmse, max, quantile:TAU, accuracy, f1, balanced_accuracy or log_loss (default: a metric that fits the target)" };
         var folds = new Option<string>("--folds") { Description = "Folds per repeat (default 5), 'time' or time:K for forward-chaining splits (chosen automatically when the rows are ordered in time), 'shuffled' or shuffled:K to shuffle anyway", DefaultValueFactory = _ => "5" };

@@ -19,6 +19,7 @@ internal static class CompareCommand
         var target = new Option<string?>("--target") { Description = "Target column (built-in data have a default)" };
         var features = new Option<string?>("--features") { Description = "Feature columns, comma-separated" };
         var task = new Option<string?>("--task") { Description = "regression, binary or multiclass (default: inferred)" };
+        task.CompletionSources.Add("regression", "binary", "multiclass");
         var losses = new Option<string>("--losses") { Description = "Loss specs, comma-separated (use ';' when a spec contains commas)", Required = true };
         var optimizers = new Option<string>("--optimizers") { Description = "Optimizer specs, comma-separated (use ';' when a spec contains commas)", Required = true };
         var lrs = new Option<string>("--lrs") { Description = "Learning rates to search, comma-separated, or auto (0.001 … 0.3)", DefaultValueFactory = _ => "auto" };

@@ -19,6 +19,7 @@ internal static class FitCommand
         var target = new Option<string?>("--target") { Description = "Target column (built-in data have a default)" };
         var features = new Option<string?>("--features") { Description = "Feature columns, comma-separated (default: all others)" };
         var task = new Option<string?>("--task") { Description = "regression, binary or multiclass (default: inferred)" };
+        task.CompletionSources.Add("regression", "binary", "multiclass");
         var model = new Option<string>("--model") { Description = "linear, logistic, softmax, mlp:hidden=64/64,activation=relu (l1=, l2= add penalties)", DefaultValueFactory = _ => "linear" };
         var loss = new Option<string?>("--loss") { Description = "Loss spec (default: mse, bce_with_logits or cross_entropy by task)" };
         var optimizer = new Option<string?>("--optimizer") { Description = $"Optimizer spec (default: {Fitter.FullBatchOptimizer} with full batches, {Fitter.MiniBatchOptimizer} with mini-batches)" };
