@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace LossLab.Cli.Tests;
 
 /// <summary>Ctrl-C (SIGINT) ends every command within a few seconds with exit code 130, keeping what finished (issue 14, finding 5).</summary>
+[Collection(TimedProcesses.Name)]
 public sealed class SignalTests
 {
     /// <summary>Starts the real program, sends SIGINT after <paramref name="after"/>, and returns how it ended and how long it took after the signal.</summary>
@@ -84,4 +85,15 @@ public sealed class SignalTests
         Assert.True(took < TimeSpan.FromSeconds(5), $"took {took}");
         Assert.Equal(FileKind.Special, FileKinds.Of(pipe));
     }
+}
+
+/// <summary>
+/// Tests that time how fast a child process reacts run alone, not beside the suite's other process-heavy tests (study
+/// workers, PostgreSQL): on 2 cores those could starve the child for seconds and make a prompt exit look slow.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TimedProcesses
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "timed child processes";
 }
