@@ -405,15 +405,7 @@
       if (!response.ok) {
         throw new Error(`Download trace CSV: ${text.trim()}`);
       }
-      const blob = new Blob([text], { type: 'text/csv' });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = 'losslab-fit-trace.csv';
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      saveCsv(text, 'losslab-fit-trace.csv');
     } catch (e) {
       showError(e.message);
     }
@@ -425,11 +417,15 @@
     for (let i = 0; i < state.points.x.length; i++) {
       lines.push(`${state.points.x[i]},${state.points.y[i]}`);
     }
-    const blob = new Blob([lines.join('\n') + '\n'], { type: 'text/csv' });
-    const url = URL.createObjectURL(blob);
+    saveCsv(lines.join('\n') + '\n', 'points.csv');
+  }
+
+  // Offers CSV text as a file download (a blob link clicked once, released after a while).
+  function saveCsv(text, name) {
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
     const a = document.createElement('a');
     a.href = url;
-    a.download = 'points.csv';
+    a.download = name;
     document.body.append(a);
     a.click();
     a.remove();
