@@ -201,7 +201,7 @@ internal sealed class DenseLayers
                     }
 
                     ws.Job!.SetFloat(a, fanIn, ws.Pre[l], batch, fanIn, fanOut);
-                    IntraOp.Run(ws.Job, split: true);
+                    IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
                 }
                 else
                 {
@@ -307,7 +307,7 @@ internal sealed class DenseLayers
                     }
 
                     ws.Job!.SetDouble(spare, fanOut, b, fanIn, _weightOffsets[l], fanOut, batch, fanIn);
-                    IntraOp.Run(ws.Job, split: true);
+                    IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
                 }
                 else
                 {
@@ -350,7 +350,7 @@ internal sealed class DenseLayers
                     if (deltaInArray && Splits(batch, fanOut, fanIn) && IntraOp.Enabled)
                     {
                         ws.Job!.SetFloat(spare, fanOut, next, batch, fanOut, fanIn);
-                        IntraOp.Run(ws.Job, split: true);
+                        IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
                     }
                     else
                     {
@@ -475,18 +475,29 @@ internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
     public void SetDouble(float[] a, int lda, float[] b, int ldb, int cOffset, int rows, int inner, int cols)
         => (_double, _a, _lda, _b, _ldb, _cOffset, _rows, _inner, _cols) = (true, a, lda, b, ldb, cOffset, rows, inner, cols);
 
+    /// <summary>Float panels per chunk (32 columns).</summary>
+    public const int FloatPanelsPerChunk = 2;
+
+    /// <summary>Double panels per chunk (48 columns: the packed A block is converted once per chunk).</summary>
+    public const int DoublePanelsPerChunk = 6;
+
+    /// <summary>The chunks of the product set last.</summary>
+    public int Chunks => _double
+        ? (PackedGemm.DoublePanels(_cols) + DoublePanelsPerChunk - 1) / DoublePanelsPerChunk
+        : (PackedGemm.FloatPanels(_cols) + FloatPanelsPerChunk - 1) / FloatPanelsPerChunk;
+
     /// <inheritdoc/>
-    public override void Run(int part, int parts)
+    public override void Run(int first, int end, int slot)
     {
         if (_double)
         {
             int panels = PackedGemm.DoublePanels(_cols);
-            PackedGemm.DoubleProduct(_a, _lda, _b, _ldb, workspace.Sums.AsSpan(_cOffset, _rows * _cols), _rows, _inner, _cols, panels * part / parts, panels * (part + 1) / parts, workspace.DoubleScratch[part]);
+            PackedGemm.DoubleProduct(_a, _lda, _b, _ldb, workspace.Sums.AsSpan(_cOffset, _rows * _cols), _rows, _inner, _cols, Math.Min(panels, first * DoublePanelsPerChunk), Math.Min(panels, end * DoublePanelsPerChunk), workspace.DoubleScratch[slot]);
         }
         else
         {
             int panels = PackedGemm.FloatPanels(_cols);
-            PackedGemm.FloatProduct(_a, _lda, _b, _c, _cols, _rows, _inner, _cols, panels * part / parts, panels * (part + 1) / parts, workspace.FloatScratch[part]);
+            PackedGemm.FloatProduct(_a, _lda, _b, _c, _cols, _rows, _inner, _cols, Math.Min(panels, first * FloatPanelsPerChunk), Math.Min(panels, end * FloatPanelsPerChunk), workspace.FloatScratch[slot]);
         }
     }
 }

@@ -2,23 +2,46 @@ using System.Runtime.ExceptionServices;
 
 namespace LossLab.Models;
 
-/// <summary>A piece of work that can be done in parts: part i of n covers a fixed range, and the parts together cover it all.</summary>
+/// <summary>
+/// A piece of work cut in chunks: chunk i covers a fixed range of output columns, so a chunk gives the same bits
+/// whichever thread runs it, and the chunks together cover it all.
+/// </summary>
 internal abstract class IntraOpJob
 {
-    /// <summary>Does part <paramref name="part"/> of <paramref name="parts"/>.</summary>
-    public abstract void Run(int part, int parts);
+    private int _next;
+    private int _chunks;
+
+    /// <summary>Runs the chunks [<paramref name="first"/>, <paramref name="end"/>) with the scratch of <paramref name="slot"/> (0: the calling thread, 1: the helper).</summary>
+    public abstract void Run(int first, int end, int slot);
+
+    /// <summary>Starts a run of <paramref name="chunks"/> chunks.</summary>
+    internal void Reset(int chunks)
+    {
+        _chunks = chunks;
+        Volatile.Write(ref _next, 0);
+    }
+
+    /// <summary>Takes chunks one at a time until none is left.</summary>
+    internal void Work(int slot)
+    {
+        for (int chunk = Interlocked.Increment(ref _next) - 1; chunk < _chunks; chunk = Interlocked.Increment(ref _next) - 1)
+        {
+            Run(chunk, chunk + 1, slot);
+        }
+    }
 }
 
 /// <summary>
-/// Parallelism inside one training step: a large product is split in two parts, the calling thread doing one and a
-/// persistent helper thread the other. The split is by output columns, and every output element is computed by the same
-/// operations in either part, so the results do not depend on whether the helper took part.
+/// Parallelism inside one training step: a large product is cut in chunks of output columns, which the calling thread
+/// and one persistent helper thread take one at a time. Every output element is computed by the same operations in
+/// whichever chunk and thread, so the results do not depend on whether, or how much, the helper took part.
 /// <para>
 /// It stays bounded: there is one helper for the whole process, taken with a compare-and-swap; a step that finds it
-/// busy (another training is using it) does all the work itself instead of waiting. Code that already trains in
-/// parallel (sweeps, compare and advise runs, studies) turns it off around each run with <see cref="Serial"/>, so that
-/// those loops keep one thread per run. <see cref="MaxThreads"/> (default: 2 when the machine has 2 or more
-/// processors) set to 1 turns it off for the whole process.
+/// busy (another training is using it) does all the work itself instead of waiting. A step never splits inside a task
+/// (<see cref="Task.CurrentId"/> set: the body of a <c>Parallel.For</c>, as in sweeps, compare and advise runs and
+/// studies, or a <c>Task.Run</c>), so training that is already parallel keeps one thread per run; a single fit on a
+/// plain thread (the CLI's main thread) splits. <see cref="Serial"/> turns it off on one thread for a region, and
+/// <see cref="MaxThreads"/> (default: 2 when the machine has 2 or more processors) set to 1 for the whole process.
 /// </para>
 /// </summary>
 internal static class IntraOp
@@ -44,14 +67,14 @@ internal static class IntraOp
         }
     }
 
+    /// <summary>How many jobs the helper thread has taken part in (for tests and benchmarks).</summary>
+    public static long SplitRuns => Interlocked.Read(ref s_splitRuns);
+
     /// <summary>Bytes the helper thread has allocated, as of the end of its last job (for the allocation tests).</summary>
     public static long HelperAllocatedBytes => Interlocked.Read(ref s_helperAllocated);
 
-    /// <summary>How many jobs have been run in two parts on two threads (for tests and benchmarks).</summary>
-    public static long SplitRuns => Interlocked.Read(ref s_splitRuns);
-
-    /// <summary>Whether a step on this thread may split now (not inside <see cref="Serial"/>, and more than one thread allowed).</summary>
-    public static bool Enabled => t_serial == 0 && MaxThreads > 1;
+    /// <summary>Whether a step on this thread may split now: more than one thread allowed, not inside <see cref="Serial"/>, not inside a task.</summary>
+    public static bool Enabled => t_serial == 0 && MaxThreads > 1 && Task.CurrentId is null;
 
     /// <summary>Turns splitting off on this thread until the returned scope is disposed (scopes nest).</summary>
     public static SerialScope Serial()
@@ -61,33 +84,39 @@ internal static class IntraOp
     }
 
     /// <summary>
-    /// Runs <paramref name="job"/> in 2 parts (the caller doing part 0, the helper part 1) when <paramref name="split"/>,
-    /// splitting is enabled and the helper is free; otherwise as one part on the calling thread.
+    /// Runs the <paramref name="chunks"/> chunks of <paramref name="job"/>: when <paramref name="split"/>, splitting is
+    /// enabled and the helper is free, the calling thread and the helper take chunks one at a time until none is left
+    /// (a helper that wakes late finds fewer or none); otherwise the calling thread runs them all at once.
     /// </summary>
-    public static void Run(IntraOpJob job, bool split)
+    public static void Run(IntraOpJob job, int chunks, bool split)
     {
-        if (!split || !Enabled || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
+        if (!split || chunks < 2 || !Enabled || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
-            job.Run(0, 1);
+            job.Run(0, chunks, 0);
             return;
         }
 
         try
         {
             Helper helper = s_helper ?? CreateHelper();
-            helper.Start(job);
+            job.Reset(chunks);
+            helper.Post(job);
             Exception? mine = null;
             try
             {
-                job.Run(0, 2);
+                job.Work(0);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 mine = e;
             }
 
-            Exception? theirs = helper.Wait();
-            Interlocked.Increment(ref s_splitRuns);
+            // Take the job back if the helper has not picked it up yet; else wait for its last chunk.
+            if (helper.Retract(job, out Exception? theirs))
+            {
+                Interlocked.Increment(ref s_splitRuns);
+            }
+
             if ((mine ?? theirs) is Exception failure)
             {
                 ExceptionDispatchInfo.Throw(failure);
@@ -114,7 +143,7 @@ internal static class IntraOp
         public void Dispose() => t_serial--;
     }
 
-    /// <summary>The helper thread: waits for a job, runs part 1 of 2, signals.</summary>
+    /// <summary>The helper thread: waits for an offered job, takes its chunks until none is left, signals.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "One helper lives as long as the process; its thread and events are never released.")]
     private sealed class Helper
     {
@@ -129,19 +158,27 @@ internal static class IntraOp
             thread.Start();
         }
 
-        public void Start(IntraOpJob job)
+        /// <summary>Offers <paramref name="job"/> to the helper.</summary>
+        public void Post(IntraOpJob job)
         {
-            _job = job;
             _error = null;
             _done.Reset();
+            Volatile.Write(ref _job, job);
             _start.Set();
         }
 
-        public Exception? Wait()
+        /// <summary>Withdraws the offer; if the helper took it, waits until it is done. Returns whether the helper took part.</summary>
+        public bool Retract(IntraOpJob job, out Exception? error)
         {
+            error = null;
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _job, null, job), job))
+            {
+                return false;
+            }
+
             _done.Wait();
-            _job = null;
-            return _error;
+            error = _error;
+            return true;
         }
 
         private void Loop()
@@ -150,9 +187,15 @@ internal static class IntraOp
             {
                 _start.Wait();
                 _start.Reset();
+                IntraOpJob? job = Interlocked.Exchange(ref _job, null);
+                if (job is null)
+                {
+                    continue; // withdrawn before the helper woke
+                }
+
                 try
                 {
-                    _job!.Run(1, 2);
+                    job.Work(1);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {

@@ -132,7 +132,7 @@ public sealed class PackedGemmTests
 
         (float[] y1, float[] g1) = SerialStep(Step);
         long before = IntraOp.SplitRuns;
-        (float[] y2, float[] g2) = Step();
+        (float[] y2, float[] g2) = OnOwnThread(Step);
         (float[] yRef, float[] gRef) = Naive(inputs, hidden, outputs, batch, theta, x, dy);
         Assert.Equal(yRef, y1);
         Assert.Equal(gRef, g1);
@@ -143,7 +143,7 @@ public sealed class PackedGemmTests
             // Another test may hold the helper for a moment; then the step runs alone, which must give the same bits too.
             for (int i = 0; i < 20 && IntraOp.SplitRuns == before; i++)
             {
-                (y2, g2) = Step();
+                (y2, g2) = OnOwnThread(Step);
                 Assert.Equal(g1, g2);
             }
 
@@ -152,7 +152,7 @@ public sealed class PackedGemmTests
     }
 
     [Fact]
-    public void A_large_split_step_allocates_nothing_on_either_thread()
+    public void A_large_split_step_allocates_nothing_on_either_thread() => OnOwnThread(() =>
     {
         var model = new Mlp(784, [256, 256], 1);
         var random = new Random(3);
@@ -181,10 +181,28 @@ public sealed class PackedGemmTests
         {
             Assert.Equal(helperBefore, IntraOp.HelperAllocatedBytes);
         }
+
+        return true;
+    });
+
+    [Fact]
+    public void Splitting_is_off_in_tasks_and_parallel_loops()
+    {
+        bool plain = OnOwnThread(() => IntraOp.Enabled);
+        Assert.Equal(IntraOp.MaxThreads > 1, plain);
+        bool[] inLoop = new bool[4];
+        Parallel.For(0, inLoop.Length, i => inLoop[i] = IntraOp.Enabled);
+        Assert.All(inLoop, Assert.False);
+        Assert.False(OnOwnThread(() =>
+        {
+            bool any = false;
+            Parallel.Invoke(() => any |= IntraOp.Enabled, () => any |= IntraOp.Enabled);
+            return any;
+        }));
     }
 
     [Fact]
-    public void Serial_scopes_nest_and_turn_splitting_off_on_this_thread_only()
+    public void Serial_scopes_nest_and_turn_splitting_off_on_this_thread_only() => OnOwnThread(() =>
     {
         Assert.True(IntraOp.Enabled || IntraOp.MaxThreads == 1);
         using (IntraOp.Serial())
@@ -195,14 +213,37 @@ public sealed class PackedGemmTests
             }
 
             Assert.False(IntraOp.Enabled);
-            bool other = false;
-            var thread = new Thread(() => other = IntraOp.Enabled);
-            thread.Start();
-            thread.Join();
-            Assert.Equal(IntraOp.MaxThreads > 1, other);
+            Assert.Equal(IntraOp.MaxThreads > 1, OnOwnThread(() => IntraOp.Enabled));
         }
 
         Assert.Equal(IntraOp.MaxThreads > 1, IntraOp.Enabled);
+        return true;
+    });
+
+    /// <summary>Runs <paramref name="work"/> on a new thread outside any task (where a step may split), rethrowing what it throws.</summary>
+    private static T OnOwnThread<T>(Func<T> work)
+    {
+        T result = default!;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = work();
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        return result;
     }
 
     private static T SerialStep<T>(Func<T> step)
