@@ -286,7 +286,6 @@ internal sealed class DenseLayers
         }
 
         Span<double> sums = ws.Sums;
-        sums.Clear();
         ReadOnlySpan<float> delta = outputGradient;
         float[] next = ws.DeltaA, spare = ws.DeltaB;
         for (int l = Layers - 1; l >= 0; l--)
@@ -296,8 +295,10 @@ internal sealed class DenseLayers
             Span<double> weightSums = sums.Slice(_weightOffsets[l], fanIn * fanOut);
             Span<double> biasSums = sums.Slice(_biasOffsets[l], fanOut);
             bool deltaInArray = l < Layers - 1;
-            if (Packs(batch, fanIn, fanOut) && fanOut >= PackedGemm.DoubleRows)
+            biasSums.Clear();
+            if (Packs(batch, fanIn, fanOut) && fanOut >= PackedGemm.DoubleRows && batch > 0)
             {
+                // The packed product writes every sum (starting from 0), so the weight block is not cleared first.
                 if (deltaInArray && Splits(batch, fanIn, fanOut) && IntraOp.Enabled)
                 {
                     float[] b = l == 0 ? ws.InputCopy : ws.Post[l - 1];
@@ -311,15 +312,17 @@ internal sealed class DenseLayers
                 }
                 else
                 {
-                    PackedGemm.DoubleProduct(delta, fanOut, previous, fanIn, weightSums, fanOut, batch, fanIn, 0, PackedGemm.DoublePanels(fanIn), ws.DoubleScratch[0]);
+                    PackedGemm.DoubleProduct(delta, fanOut, previous, fanIn, weightSums, fanOut, batch, fanIn, 0, PackedGemm.DoublePanels(fanIn), ws.DoubleScratch[0], overwrite: true);
                 }
             }
             else if (fanIn == 1 && fanOut == 1)
             {
+                weightSums[0] = 0;
                 weightSums[0] += Kernels.Dot(delta[..batch], previous[..batch]);
             }
             else
             {
+                weightSums.Clear();
                 Kernels.MultiplyAddWide(delta, 1, fanOut, previous, batch, fanIn, weightSums, fanOut);
             }
 
@@ -331,11 +334,7 @@ internal sealed class DenseLayers
             {
                 for (int n = 0; n < batch; n++)
                 {
-                    ReadOnlySpan<float> d = delta.Slice(n * fanOut, fanOut);
-                    for (int o = 0; o < fanOut; o++)
-                    {
-                        biasSums[o] += d[o];
-                    }
+                    Kernels.AddWide(delta.Slice(n * fanOut, fanOut), biasSums);
                 }
             }
 
@@ -367,10 +366,7 @@ internal sealed class DenseLayers
             }
         }
 
-        for (int i = 0; i < sums.Length; i++)
-        {
-            parameterGradient[i] = (float)sums[i];
-        }
+        Kernels.Round(sums, parameterGradient);
     }
 
     private static long Rows(int batch, int width)
@@ -492,7 +488,7 @@ internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
         if (_double)
         {
             int panels = PackedGemm.DoublePanels(_cols);
-            PackedGemm.DoubleProduct(_a, _lda, _b, _ldb, workspace.Sums.AsSpan(_cOffset, _rows * _cols), _rows, _inner, _cols, Math.Min(panels, first * DoublePanelsPerChunk), Math.Min(panels, end * DoublePanelsPerChunk), workspace.DoubleScratch[slot]);
+            PackedGemm.DoubleProduct(_a, _lda, _b, _ldb, workspace.Sums.AsSpan(_cOffset, _rows * _cols), _rows, _inner, _cols, Math.Min(panels, first * DoublePanelsPerChunk), Math.Min(panels, end * DoublePanelsPerChunk), workspace.DoubleScratch[slot], overwrite: true);
         }
         else
         {
@@ -773,6 +769,58 @@ internal static class Kernels
             double sum = 0;
             sum += (double)x[i] * w;
             z[i] = (float)(sum + b);
+        }
+    }
+
+    /// <summary>sᵢ += xᵢ in double for every i (eight at a time, each sum the same as one at a time).</summary>
+    public static void AddWide(ReadOnlySpan<float> x, Span<double> s)
+    {
+        int n = x.Length, i = 0;
+        if (s.Length < n)
+        {
+            throw new ArgumentException("the sums are shorter than the values", nameof(s));
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float x0 = ref MemoryMarshal.GetReference(x);
+            ref double s0 = ref MemoryMarshal.GetReference(s);
+            for (; i <= n - Lanes; i += Lanes)
+            {
+                Vector256<float> v = Vector256.LoadUnsafe(ref x0, (nuint)i);
+                (Vector256.LoadUnsafe(ref s0, (nuint)i) + Vector256.WidenLower(v)).StoreUnsafe(ref s0, (nuint)i);
+                (Vector256.LoadUnsafe(ref s0, (nuint)(i + 4)) + Vector256.WidenUpper(v)).StoreUnsafe(ref s0, (nuint)(i + 4));
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            s[i] += x[i];
+        }
+    }
+
+    /// <summary>yᵢ = (float)sᵢ for every i (round to nearest, eight at a time).</summary>
+    public static void Round(ReadOnlySpan<double> s, Span<float> y)
+    {
+        int n = s.Length, i = 0;
+        if (y.Length < n)
+        {
+            throw new ArgumentException("the output is shorter than the sums", nameof(y));
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double s0 = ref MemoryMarshal.GetReference(s);
+            ref float y0 = ref MemoryMarshal.GetReference(y);
+            for (; i <= n - Lanes; i += Lanes)
+            {
+                Vector256.Narrow(Vector256.LoadUnsafe(ref s0, (nuint)i), Vector256.LoadUnsafe(ref s0, (nuint)(i + 4))).StoreUnsafe(ref y0, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            y[i] = (float)s[i];
         }
     }
 

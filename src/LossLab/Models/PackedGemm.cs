@@ -71,12 +71,23 @@ internal static class PackedGemm
                 panel.Clear();
             }
 
+            ref float dst = ref MemoryMarshal.GetReference(panel);
             for (int t = 0; t < width; t++)
             {
-                ReadOnlySpan<float> row = w.Slice((c0 + t) * inner, inner);
-                for (int j = 0; j < inner; j++)
+                ref float row = ref MemoryMarshal.GetReference(w.Slice((c0 + t) * inner, inner));
+                ref float column = ref Unsafe.Add(ref dst, t);
+                int j = 0;
+                for (; j <= inner - 4; j += 4)
                 {
-                    panel[(j * FloatPanel) + t] = row[j];
+                    Unsafe.Add(ref column, j * FloatPanel) = Unsafe.Add(ref row, j);
+                    Unsafe.Add(ref column, (j + 1) * FloatPanel) = Unsafe.Add(ref row, j + 1);
+                    Unsafe.Add(ref column, (j + 2) * FloatPanel) = Unsafe.Add(ref row, j + 2);
+                    Unsafe.Add(ref column, (j + 3) * FloatPanel) = Unsafe.Add(ref row, j + 3);
+                }
+
+                for (; j < inner; j++)
+                {
+                    Unsafe.Add(ref column, j * FloatPanel) = Unsafe.Add(ref row, j);
                 }
             }
         }
@@ -238,7 +249,11 @@ internal static class PackedGemm
     /// [<paramref name="firstPanel"/>, <paramref name="endPanel"/>) of 8; A (inner × rows, row stride
     /// <paramref name="lda"/>) and B (inner × cols, row stride <paramref name="ldb"/>) float, C row-major double (rows × cols).
     /// </summary>
-    public static void DoubleProduct(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<double> c, int rows, int inner, int cols, int firstPanel, int endPanel, Span<double> scratch)
+    /// <remarks>
+    /// With <paramref name="overwrite"/> the sums start from 0 instead of C's values (C need not be cleared first): the
+    /// same chain, 0 + a₀b₀ + a₁b₁ + …, so the same bits as clearing C and adding.
+    /// </remarks>
+    public static void DoubleProduct(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<double> c, int rows, int inner, int cols, int firstPanel, int endPanel, Span<double> scratch, bool overwrite = false)
     {
         if (rows == 0 || inner == 0 || firstPanel >= endPanel)
         {
@@ -270,19 +285,20 @@ internal static class PackedGemm
                     {
                         int height = Math.Min(DoubleRows, blockRows - r);
                         ref double pa = ref packedA[r * depth];
+                        bool fromZero = overwrite && k0 == 0;
                         if (height == DoubleRows && width == DoublePanel)
                         {
-                            DoubleTile(ref pa, ref MemoryMarshal.GetReference(packedB), depth, ref Unsafe.Add(ref c0, ((m0 + r) * cols) + col), cols);
+                            DoubleTile(ref pa, ref MemoryMarshal.GetReference(packedB), depth, ref Unsafe.Add(ref c0, ((m0 + r) * cols) + col), cols, fromZero);
                         }
                         else
                         {
                             tile.Clear();
-                            for (int i = 0; i < height; i++)
+                            for (int i = 0; i < height && !fromZero; i++)
                             {
                                 c.Slice(((m0 + r + i) * cols) + col, width).CopyTo(tile.Slice(i * DoublePanel, width));
                             }
 
-                            DoubleTile(ref pa, ref MemoryMarshal.GetReference(packedB), depth, ref MemoryMarshal.GetReference(tile), DoublePanel);
+                            DoubleTile(ref pa, ref MemoryMarshal.GetReference(packedB), depth, ref MemoryMarshal.GetReference(tile), DoublePanel, fromZero);
                             for (int i = 0; i < height; i++)
                             {
                                 tile.Slice(i * DoublePanel, width).CopyTo(c.Slice(((m0 + r + i) * cols) + col, width));
@@ -346,19 +362,30 @@ internal static class PackedGemm
     }
 
     /// <summary>The 6 × 8 double tile: 12 accumulators of 4 lanes; products of floats are exact, so FMA is an exact product then one rounding.</summary>
-    private static void DoubleTile(ref double a, ref double b, int depth, ref double c, int ldc)
+    private static void DoubleTile(ref double a, ref double b, int depth, ref double c, int ldc, bool fromZero)
     {
         ref double r1 = ref Unsafe.Add(ref c, ldc);
         ref double r2 = ref Unsafe.Add(ref c, 2 * ldc);
         ref double r3 = ref Unsafe.Add(ref c, 3 * ldc);
         ref double r4 = ref Unsafe.Add(ref c, 4 * ldc);
         ref double r5 = ref Unsafe.Add(ref c, 5 * ldc);
-        Vector256<double> c00 = Vector256.LoadUnsafe(ref c), c01 = Vector256.LoadUnsafe(ref c, 4);
-        Vector256<double> c10 = Vector256.LoadUnsafe(ref r1), c11 = Vector256.LoadUnsafe(ref r1, 4);
-        Vector256<double> c20 = Vector256.LoadUnsafe(ref r2), c21 = Vector256.LoadUnsafe(ref r2, 4);
-        Vector256<double> c30 = Vector256.LoadUnsafe(ref r3), c31 = Vector256.LoadUnsafe(ref r3, 4);
-        Vector256<double> c40 = Vector256.LoadUnsafe(ref r4), c41 = Vector256.LoadUnsafe(ref r4, 4);
-        Vector256<double> c50 = Vector256.LoadUnsafe(ref r5), c51 = Vector256.LoadUnsafe(ref r5, 4);
+        Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        if (!fromZero)
+        {
+            c00 = Vector256.LoadUnsafe(ref c);
+            c01 = Vector256.LoadUnsafe(ref c, 4);
+            c10 = Vector256.LoadUnsafe(ref r1);
+            c11 = Vector256.LoadUnsafe(ref r1, 4);
+            c20 = Vector256.LoadUnsafe(ref r2);
+            c21 = Vector256.LoadUnsafe(ref r2, 4);
+            c30 = Vector256.LoadUnsafe(ref r3);
+            c31 = Vector256.LoadUnsafe(ref r3, 4);
+            c40 = Vector256.LoadUnsafe(ref r4);
+            c41 = Vector256.LoadUnsafe(ref r4, 4);
+            c50 = Vector256.LoadUnsafe(ref r5);
+            c51 = Vector256.LoadUnsafe(ref r5, 4);
+        }
         for (nuint j = 0; j < (nuint)depth; j++)
         {
             Vector256<double> b0 = Vector256.LoadUnsafe(ref b, j * DoublePanel);

@@ -107,6 +107,13 @@ public sealed class PackedGemmTests
         }
 
         Assert.Equal(expected, c);
+
+        // Starting from 0 instead of C's values: the sums of a cleared C, bit for bit.
+        double[] fresh = Enumerable.Repeat(double.NaN, rows * cols).ToArray();
+        double[] cleared = new double[rows * cols];
+        PackedGemm.DoubleProduct(a, rows, b, cols, fresh, rows, inner, cols, 0, panels, scratch, overwrite: true);
+        PackedGemm.DoubleProduct(a, rows, b, cols, cleared, rows, inner, cols, 0, panels, scratch);
+        Assert.Equal(cleared, fresh);
     }
 
     [Theory]
@@ -127,6 +134,12 @@ public sealed class PackedGemmTests
             float[] y = new float[batch * outputs], g = new float[model.ParameterCount];
             model.Forward(theta, x, batch, y, ws);
             model.Backward(theta, x, batch, dy, g, ws);
+
+            // Again on the same workspace: nothing of the first step's sums is left over.
+            float[] again = new float[g.Length];
+            model.Forward(theta, x, batch, y, ws);
+            model.Backward(theta, x, batch, dy, again, ws);
+            Assert.Equal(g, again);
             return (y, g);
         }
 
