@@ -12,6 +12,10 @@ namespace LossLab.Models;
 /// (outputs × inputs). The forward products and the δ passed back are summed in float with fused multiply-adds (as
 /// float32 matrix products are); layers with fewer than 8 outputs sum their forward products in double. The parameter
 /// gradients are summed in double (a product of two floats is exact in double) and rounded to float once.
+/// Products of at least <see cref="PackedMinWork"/> multiply-adds take the packed, cache-blocked kernels of
+/// <see cref="PackedGemm"/> (each element the same chain of multiply-adds as the plain kernels' vector lanes), and those
+/// of at least <see cref="SplitMinWork"/> are shared with a helper thread by output columns (<see cref="IntraOp"/>):
+/// the same bits on one thread or two.
 /// </summary>
 internal sealed class DenseLayers
 {
