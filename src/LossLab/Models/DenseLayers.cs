@@ -316,7 +316,7 @@ internal sealed class DenseLayers
                 }
                 else
                 {
-                    PackedGemm.DoubleProduct(delta, fanOut, previous, fanIn, weightSums, fanOut, batch, fanIn, 0, PackedGemm.DoublePanels(fanIn), ws.DoubleScratch[0], overwrite: true);
+                    PackedGemm.DoubleProduct(delta, fanOut, previous, fanIn, weightSums, fanOut, batch, fanIn, 0, PackedGemm.DoubleBlocks(fanOut), ws.DoubleScratch[0], overwrite: true);
                 }
             }
             else if (fanIn == 1 && fanOut == 1)
@@ -450,7 +450,10 @@ internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][]
     public DenseProductJob? Job { get; set; }
 }
 
-/// <summary>One product of a dense layer in parts by output columns: a float product on packed weights, or a double weight-gradient product.</summary>
+/// <summary>
+/// One product of a dense layer in chunks of its output: a float product on packed weights in chunks of 32 output
+/// columns, or a double weight-gradient product in chunks of 48 rows of ∂W (output neurons).
+/// </summary>
 internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
 {
     private bool _double;
@@ -478,12 +481,9 @@ internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
     /// <summary>Float panels per chunk (32 columns).</summary>
     public const int FloatPanelsPerChunk = 2;
 
-    /// <summary>Double panels per chunk (48 columns: the packed A block is converted once per chunk).</summary>
-    public const int DoublePanelsPerChunk = 6;
-
     /// <summary>The chunks of the product set last.</summary>
     public int Chunks => _double
-        ? (PackedGemm.DoublePanels(_cols) + DoublePanelsPerChunk - 1) / DoublePanelsPerChunk
+        ? PackedGemm.DoubleBlocks(_rows)
         : (PackedGemm.FloatPanels(_cols) + FloatPanelsPerChunk - 1) / FloatPanelsPerChunk;
 
     /// <inheritdoc/>
@@ -491,8 +491,8 @@ internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
     {
         if (_double)
         {
-            int panels = PackedGemm.DoublePanels(_cols);
-            PackedGemm.DoubleProduct(_a, _lda, _b, _ldb, workspace.Sums.AsSpan(_cOffset, _rows * _cols), _rows, _inner, _cols, Math.Min(panels, first * DoublePanelsPerChunk), Math.Min(panels, end * DoublePanelsPerChunk), workspace.DoubleScratch[slot], overwrite: true);
+            // One chunk per block of 48 rows of ∂W (output neurons): each block's δ is converted once, as on one thread.
+            PackedGemm.DoubleProduct(_a, _lda, _b, _ldb, workspace.Sums.AsSpan(_cOffset, _rows * _cols), _rows, _inner, _cols, first, end, workspace.DoubleScratch[slot], overwrite: true);
         }
         else
         {

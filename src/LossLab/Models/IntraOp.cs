@@ -144,11 +144,11 @@ internal static class IntraOp
     }
 
     /// <summary>The helper thread: waits for an offered job, takes its chunks until none is left, signals.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "One helper lives as long as the process; its thread and events are never released.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "One helper lives as long as the process; its thread and event are never released.")]
     private sealed class Helper
     {
         private readonly ManualResetEventSlim _start = new(false, 2000);
-        private readonly ManualResetEventSlim _done = new(false, 2000);
+        private int _finished;
         private IntraOpJob? _job;
         private Exception? _error;
 
@@ -162,7 +162,7 @@ internal static class IntraOp
         public void Post(IntraOpJob job)
         {
             _error = null;
-            _done.Reset();
+            Volatile.Write(ref _finished, 0);
             Volatile.Write(ref _job, job);
             _start.Set();
         }
@@ -176,7 +176,13 @@ internal static class IntraOp
                 return false;
             }
 
-            _done.Wait();
+            // The helper is inside its last chunk: spin, then yield the processor (allocates nothing).
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _finished) == 0)
+            {
+                spinner.SpinOnce();
+            }
+
             error = _error;
             return true;
         }
@@ -203,7 +209,7 @@ internal static class IntraOp
                 }
 
                 Interlocked.Exchange(ref s_helperAllocated, GC.GetAllocatedBytesForCurrentThread());
-                _done.Set();
+                Volatile.Write(ref _finished, 1);
             }
         }
     }

@@ -37,8 +37,8 @@ internal static class PackedGemm
     /// <summary>Inner-index block of the double product (a B panel of 16 KiB).</summary>
     public const int DoubleDepth = 256;
 
-    /// <summary>Rows of A packed at once for the double product (96 × 256 doubles, 192 KiB, in L2).</summary>
-    public const int DoubleBlockRows = 96;
+    /// <summary>Rows of C (and of packed A) per block of the double product (48 × 256 doubles, 96 KiB, in L2); the unit of its split.</summary>
+    public const int DoubleBlockRows = 48;
 
     /// <summary>Floats of scratch one part of <see cref="FloatProduct"/> needs.</summary>
     public const int FloatScratch = (FloatRows * FloatDepth) + (FloatRows * FloatPanel);
@@ -48,6 +48,9 @@ internal static class PackedGemm
 
     /// <summary>Number of 16-column panels of <paramref name="cols"/> columns.</summary>
     public static int FloatPanels(int cols) => (cols + FloatPanel - 1) / FloatPanel;
+
+    /// <summary>Number of row blocks of the double product for <paramref name="rows"/> rows.</summary>
+    public static int DoubleBlocks(int rows) => (rows + DoubleBlockRows - 1) / DoubleBlockRows;
 
     /// <summary>Number of 8-column panels of <paramref name="cols"/> columns.</summary>
     public static int DoublePanels(int cols) => (cols + DoublePanel - 1) / DoublePanel;
@@ -245,23 +248,24 @@ internal static class PackedGemm
     }
 
     /// <summary>
-    /// C[m, n] += Σₖ A[k, m]·B[k, n] in double for k = 0 … inner − 1 in turn, for all m and the columns of the panels
-    /// [<paramref name="firstPanel"/>, <paramref name="endPanel"/>) of 8; A (inner × rows, row stride
-    /// <paramref name="lda"/>) and B (inner × cols, row stride <paramref name="ldb"/>) float, C row-major double (rows × cols).
+    /// C[m, n] += Σₖ A[k, m]·B[k, n] in double for k = 0 … inner − 1 in turn, for the rows of the blocks
+    /// [<paramref name="firstBlock"/>, <paramref name="endBlock"/>) of <see cref="DoubleBlockRows"/> and all columns; A
+    /// (inner × rows, row stride <paramref name="lda"/>) and B (inner × cols, row stride <paramref name="ldb"/>) float, C
+    /// row-major double (rows × cols). A block's rows of A are converted once, B's panels once per block.
     /// </summary>
     /// <remarks>
     /// With <paramref name="overwrite"/> the sums start from 0 instead of C's values (C need not be cleared first): the
     /// same chain, 0 + a₀b₀ + a₁b₁ + …, so the same bits as clearing C and adding.
     /// </remarks>
-    public static void DoubleProduct(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<double> c, int rows, int inner, int cols, int firstPanel, int endPanel, Span<double> scratch, bool overwrite = false)
+    public static void DoubleProduct(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<double> c, int rows, int inner, int cols, int firstBlock, int endBlock, Span<double> scratch, bool overwrite = false)
     {
-        if (rows == 0 || inner == 0 || firstPanel >= endPanel)
+        if (rows == 0 || inner == 0 || cols == 0 || firstBlock >= endBlock)
         {
             return;
         }
 
         if ((long)(inner - 1) * lda + rows > a.Length || (long)(inner - 1) * ldb + cols > b.Length || (long)rows * cols > c.Length
-            || scratch.Length < DoubleScratch || endPanel > DoublePanels(cols))
+            || scratch.Length < DoubleScratch || endBlock > DoubleBlocks(rows))
         {
             throw new ArgumentException("a span is too short for the product's shape");
         }
@@ -273,11 +277,11 @@ internal static class PackedGemm
         for (int k0 = 0; k0 < inner; k0 += DoubleDepth)
         {
             int depth = Math.Min(DoubleDepth, inner - k0);
-            for (int m0 = 0; m0 < rows; m0 += DoubleBlockRows)
+            for (int block = firstBlock; block < endBlock; block++)
             {
-                int blockRows = Math.Min(DoubleBlockRows, rows - m0);
+                int m0 = block * DoubleBlockRows, blockRows = Math.Min(DoubleBlockRows, rows - m0);
                 PackDoubleA(a, lda, k0, depth, m0, blockRows, packedA);
-                for (int p = firstPanel; p < endPanel; p++)
+                for (int p = 0; p < DoublePanels(cols); p++)
                 {
                     int col = p * DoublePanel, width = Math.Min(DoublePanel, cols - col);
                     PackDoubleB(b, ldb, k0, depth, col, width, packedB);
