@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LossLab.Models;
 
@@ -75,6 +76,32 @@ internal static class PackedGemm
             }
 
             ref float dst = ref MemoryMarshal.GetReference(panel);
+            if (width == FloatPanel && Avx.IsSupported && inner >= 8)
+            {
+                // 8 × 8 blocks transposed in registers: two groups of 8 rows of w give the panel's 16 columns.
+                ref float w0 = ref MemoryMarshal.GetReference(w.Slice(c0 * inner, FloatPanel * inner));
+                int full = inner - (inner % 8);
+                for (int half = 0; half < 2; half++)
+                {
+                    ref float rows = ref Unsafe.Add(ref w0, half * 8 * inner);
+                    for (int j = 0; j < full; j += 8)
+                    {
+                        Transpose8(ref Unsafe.Add(ref rows, j), inner, ref Unsafe.Add(ref dst, (j * FloatPanel) + (half * 8)), FloatPanel);
+                    }
+                }
+
+                for (int t = 0; t < FloatPanel; t++)
+                {
+                    ref float row = ref Unsafe.Add(ref w0, t * inner);
+                    for (int j = full; j < inner; j++)
+                    {
+                        Unsafe.Add(ref dst, (j * FloatPanel) + t) = Unsafe.Add(ref row, j);
+                    }
+                }
+
+                continue;
+            }
+
             for (int t = 0; t < width; t++)
             {
                 ref float row = ref MemoryMarshal.GetReference(w.Slice((c0 + t) * inner, inner));
@@ -94,6 +121,31 @@ internal static class PackedGemm
                 }
             }
         }
+    }
+
+    /// <summary>d[k·ldd + r] = s[r·lds + k] for r, k &lt; 8: an 8 × 8 block transposed in eight AVX registers.</summary>
+    private static void Transpose8(ref float s, int lds, ref float d, int ldd)
+    {
+        Vector256<float> r0 = Vector256.LoadUnsafe(ref s), r1 = Vector256.LoadUnsafe(ref s, (nuint)lds);
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref s, (nuint)(2 * lds)), r3 = Vector256.LoadUnsafe(ref s, (nuint)(3 * lds));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref s, (nuint)(4 * lds)), r5 = Vector256.LoadUnsafe(ref s, (nuint)(5 * lds));
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref s, (nuint)(6 * lds)), r7 = Vector256.LoadUnsafe(ref s, (nuint)(7 * lds));
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref d);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref d, (nuint)ldd);
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref d, (nuint)(2 * ldd));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref d, (nuint)(3 * ldd));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref d, (nuint)(4 * ldd));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref d, (nuint)(5 * ldd));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref d, (nuint)(6 * ldd));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref d, (nuint)(7 * ldd));
     }
 
     /// <summary>
