@@ -44,6 +44,23 @@ internal static class BenchGemm
             add(new BenchResult(name, us, "µs", floor, us / floor, note));
             add(new BenchResult(name.Replace("_step", "_gflops", StringComparison.Ordinal), gflops, "GFLOP/s", peak, gflops / peak, "the step above in GFLOP/s; ratio = fraction of the 2-thread FMA peak"));
             add(new BenchResult(name + "_alloc", step.BytesPerStep(hidden >= 1024 ? 2 : 8), "B/step", Note: "bytes allocated per steady-state step"));
+
+            // The same step on one thread against the 1-thread peak: the kernels' efficiency, whatever the other core is doing.
+            int threads = IntraOp.MaxThreads;
+            IntraOp.MaxThreads = 1;
+            double single;
+            try
+            {
+                single = step.MicrosecondsPerStep(steps, repetitions);
+            }
+            finally
+            {
+                IntraOp.MaxThreads = threads;
+            }
+
+            double peakSingle = (peak1 + Peak(1, repetitions)) / 2;
+            double floorSingle = flops / peakSingle / 1000;
+            add(new BenchResult(name + "_1_thread", single, "µs", floorSingle, single / floorSingle, string.Create(CultureInfo.InvariantCulture, $"the step above on one thread (intra-step split off): {flops / single / 1000:F1} GFLOP/s = {floorSingle / single:P0} of the 1-thread FMA peak ({peakSingle:F1} GFLOP/s, mean of the first and a new measurement)")));
         }
     }
 
