@@ -110,6 +110,30 @@ def mlp_step_us(steps, repetitions):
     return median_ms(run, repetitions) * 1000 / steps
 
 
+def mlp_784_step_us(hidden, rows, steps, repetitions):
+    """An mlp 784-H-H-1 (relu, mse, adam, batch 256) as LossLab's mlp_784_H_step: shuffled mini-batches of 256 rows."""
+    g = torch.Generator().manual_seed(11)
+    x = torch.rand(rows, 784, generator=g) * 2 - 1
+    y = torch.rand(rows, 1, generator=g)
+    model = torch.nn.Sequential(torch.nn.Linear(784, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, hidden), torch.nn.ReLU(),
+                                torch.nn.Linear(hidden, 1))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    state = {"order": torch.randperm(rows, generator=g), "cursor": 0}
+
+    def run():
+        for _ in range(steps):
+            if state["cursor"] + 256 > rows:
+                state["order"] = torch.randperm(rows, generator=g)
+                state["cursor"] = 0
+            idx = state["order"][state["cursor"]:state["cursor"] + 256]
+            state["cursor"] += 256
+            opt.zero_grad()
+            loss = F.mse_loss(model(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+    return median_ms(run, repetitions, warmup=1) * 1000 / steps
+
+
 def sweep_configs_per_s(configs):
     x, y = seed_data()
     losses = {"mse": F.mse_loss, "l1": F.l1_loss, "huber": F.huber_loss, "smooth_l1": F.smooth_l1_loss,
@@ -163,6 +187,10 @@ def main():
     torch.set_num_threads(2)
     theirs["mlp_step_2_threads"] = mlp_step_us(16 if quick else 64, reps)
     theirs["sweep_1000_2_threads"] = sweep_configs_per_s(50 if quick else 250)
+    # The 784-H-H-1 steps on 2 threads, as LossLab's single fit splits a large layer's products over 2 threads.
+    for hidden in (256, 1024):
+        steps = (2 if quick else 4) if hidden >= 1024 else (8 if quick else 24)
+        theirs[f"mlp_784_{hidden}_step"] = mlp_784_step_us(hidden, 1024 if quick else 2048, steps, reps)
 
     print(f"machine: {ours['machine']}")
     print("LossLab (losslab bench" + (" --quick" if quick else "") + "):")
@@ -171,7 +199,15 @@ def main():
         ratio = "" if r.get("ratio_to_floor") is None else f"{r['ratio_to_floor']:.2f}"
         print(f"  {r['name']:<26} {r['value']:>10.4g} {r['unit']:<10} {floor:>8} {ratio:>6}")
     print()
+    for hidden in (256, 1024):
+        name = f"mlp_784_{hidden}_gflops"
+        if name in mine:
+            flops = mine[f"mlp_784_{hidden}_step"]["value"] * mine[name]["value"] * 1000
+            print(f"mlp_784_{hidden}: LossLab {mine[name]['value']:.1f} GFLOP/s = {mine[name]['ratio_to_floor']:.0%} of the 2-thread FMA peak "
+                  f"({mine[name]['floor']:.1f} GFLOP/s); PyTorch {flops / theirs[f'mlp_784_{hidden}_step'] / 1000:.1f} GFLOP/s")
+    print()
     print(f"PyTorch {torch.__version__}, float32, eager; 1 thread for kernels and steps (LossLab's are 1 thread too), 2 for the sweep"
+          " and the mlp 784-H-H-1 steps"
           f"{' (quick)' if quick else ''}")
     print(f"{'workload':<24} {'LossLab':>12} {'PyTorch':>12} {'unit':<10} {'PyTorch / LossLab':>18}")
     rows = [("floor (add)", mine["kernel_mse"]["floor"], theirs["floor"], "ms", False)]
@@ -180,6 +216,10 @@ def main():
     rows.append(("linear_step", mine["linear_step"]["value"], theirs["linear_step"], "µs", False))
     rows.append(("mlp_step", mine["mlp_step"]["value"], theirs["mlp_step"], "µs", False))
     rows.append(("mlp_step vs PyTorch 2 thr", mine["mlp_step"]["value"], theirs["mlp_step_2_threads"], "µs", False))
+    for hidden in (256, 1024):
+        name = f"mlp_784_{hidden}_step"
+        if name in mine:
+            rows.append((name + " (2 thr)", mine[name]["value"], theirs[name], "µs", False))
     rows.append(("sweep_1000_2_threads", mine["sweep_1000_2_threads"]["value"], theirs["sweep_1000_2_threads"], "configs/s", True))
     for name, a, b, unit, higher_is_better in rows:
         ratio = (a / b) if higher_is_better else (b / a)

@@ -76,6 +76,7 @@ public static class BenchSuite
         Add(new BenchResult("mlp_step", mlpStep, "µs", Note: "mlp 16→64→64→1 relu, mse, adam, batch 256 (shuffled rows copied in)"));
         Add(new BenchResult("mlp_epoch", mlpStep * 16 / 1000, "ms", Note: "16 steps of batch 256 over 4,096 × 16"));
         Add(new BenchResult("mlp_step_alloc", mlp.BytesPerStep(64), "B/step", Note: "bytes allocated per steady-state step"));
+        BenchGemm.AddRows(quick, repetitions, Add);
 
         IReadOnlyList<SweepConfig> grid = quick ? [.. ThousandGrid.Where((_, i) => i % 4 == 0)] : ThousandGrid;
         var clock = Stopwatch.StartNew();

@@ -12,6 +12,10 @@ namespace LossLab.Models;
 /// (outputs × inputs). The forward products and the δ passed back are summed in float with fused multiply-adds (as
 /// float32 matrix products are); layers with fewer than 8 outputs sum their forward products in double. The parameter
 /// gradients are summed in double (a product of two floats is exact in double) and rounded to float once.
+/// Products of at least <see cref="PackedMinWork"/> multiply-adds take the packed, cache-blocked kernels of
+/// <see cref="PackedGemm"/> (each element the same chain of multiply-adds as the plain kernels' vector lanes), and those
+/// of at least <see cref="SplitMinWork"/> are shared with a helper thread by output columns (<see cref="IntraOp"/>):
+/// the same bits on one thread or two.
 /// </summary>
 internal sealed class DenseLayers
 {
@@ -132,8 +136,39 @@ internal sealed class DenseLayers
 
         float[] deltaA = new float[Rows(maxBatch, hidden > 0 ? widest : Outputs)];
         float[] deltaB = hidden > 0 ? new float[Rows(maxBatch, widest)] : [];
-        return new DenseWorkspace(this, pre, post, deltaA, deltaB, new float[largestMatrix], new double[ParameterCount]) { MaxBatch = maxBatch };
+        var ws = new DenseWorkspace(this, pre, post, deltaA, deltaB, new float[largestMatrix], new double[ParameterCount]) { MaxBatch = maxBatch };
+        long packed = 0;
+        bool any = false;
+        for (int l = 0; l < Layers; l++)
+        {
+            if (Packs(maxBatch, _sizes[l], _sizes[l + 1]) || Packs(maxBatch, _sizes[l + 1], _sizes[l]))
+            {
+                any = true;
+                packed = Math.Max(packed, Math.Max(PackedGemm.PackedLength(_sizes[l], _sizes[l + 1]), PackedGemm.PackedLength(_sizes[l + 1], _sizes[l])));
+            }
+        }
+
+        if (any)
+        {
+            ws.Packed = new float[Math.Min(packed, Array.MaxLength)];
+            ws.FloatScratch = [new float[PackedGemm.FloatScratch], new float[PackedGemm.FloatScratch]];
+            ws.DoubleScratch = [new double[PackedGemm.DoubleScratch], new double[PackedGemm.DoubleScratch]];
+            ws.InputCopy = Splits(maxBatch, _sizes[0], _sizes[1]) ? new float[Rows(maxBatch, _sizes[0])] : [];
+            ws.Job = new DenseProductJob(ws);
+        }
+
+        return ws;
     }
+
+    /// <summary>Products of at least this many multiply-adds take the packed kernels (<see cref="PackedGemm"/>).</summary>
+    internal const long PackedMinWork = 1L << 21;
+
+    /// <summary>Products of at least this many multiply-adds are split over two threads when <see cref="IntraOp"/> allows it.</summary>
+    internal const long SplitMinWork = 1L << 22;
+
+    private static bool Packs(int batch, int fanIn, int fanOut) => fanOut >= Kernels.Lanes && (long)batch * fanIn * fanOut >= PackedMinWork;
+
+    private static bool Splits(int batch, int fanIn, int fanOut) => Packs(batch, fanIn, fanOut) && (long)batch * fanIn * fanOut >= SplitMinWork;
 
     /// <summary>
     /// Forward pass, layer by layer over the whole batch: Z = A·Wᵀ + b as a blocked product (8-wide float lanes with
@@ -152,7 +187,32 @@ internal sealed class DenseLayers
             ReadOnlySpan<float> bias = parameters.Slice(_biasOffsets[l], fanOut);
             bool last = l == Layers - 1;
             Span<float> z = last ? outputs : ws.Pre[l].AsSpan(0, batch * fanOut);
-            if (fanOut >= Kernels.Lanes)
+            if (Packs(batch, fanIn, fanOut))
+            {
+                // The packed product: W packed once per layer in 16-column panels, then the cache-blocked 6 × 16 tiles.
+                PackedGemm.PackTransposed(weights, fanIn, fanOut, ws.Packed, 0, PackedGemm.FloatPanels(fanOut));
+                for (int n = 0; n < batch; n++)
+                {
+                    bias.CopyTo(z.Slice(n * fanOut, fanOut));
+                }
+
+                if (!last && Splits(batch, fanIn, fanOut) && IntraOp.Enabled)
+                {
+                    float[] a = l == 0 ? ws.InputCopy : ws.Post[l - 1];
+                    if (l == 0)
+                    {
+                        inputs.CopyTo(a);
+                    }
+
+                    ws.Job!.SetFloat(a, fanIn, ws.Pre[l], batch, fanIn, fanOut);
+                    IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
+                }
+                else
+                {
+                    PackedGemm.FloatProduct(previous, fanIn, ws.Packed, z, fanOut, batch, fanIn, fanOut, 0, PackedGemm.FloatPanels(fanOut), ws.FloatScratch[0]);
+                }
+            }
+            else if (fanOut >= Kernels.Lanes)
             {
                 Span<float> transposed = ws.Transposed.AsSpan(0, fanIn * fanOut);
                 Kernels.Transpose(weights, fanOut, fanIn, transposed);
@@ -230,7 +290,6 @@ internal sealed class DenseLayers
         }
 
         Span<double> sums = ws.Sums;
-        sums.Clear();
         ReadOnlySpan<float> delta = outputGradient;
         float[] next = ws.DeltaA, spare = ws.DeltaB;
         for (int l = Layers - 1; l >= 0; l--)
@@ -239,12 +298,35 @@ internal sealed class DenseLayers
             ReadOnlySpan<float> previous = l == 0 ? inputs : ws.Post[l - 1].AsSpan(0, batch * fanIn);
             Span<double> weightSums = sums.Slice(_weightOffsets[l], fanIn * fanOut);
             Span<double> biasSums = sums.Slice(_biasOffsets[l], fanOut);
-            if (fanIn == 1 && fanOut == 1)
+            bool deltaInArray = l < Layers - 1;
+            biasSums.Clear();
+            if (Packs(batch, fanIn, fanOut) && fanOut >= PackedGemm.DoubleRows && batch > 0)
             {
+                // The packed product writes every sum (starting from 0), so the weight block is not cleared first.
+                if (deltaInArray && Splits(batch, fanIn, fanOut) && IntraOp.Enabled)
+                {
+                    float[] b = l == 0 ? ws.InputCopy : ws.Post[l - 1];
+                    if (l == 0)
+                    {
+                        inputs.CopyTo(b);
+                    }
+
+                    ws.Job!.SetDouble(spare, fanOut, b, fanIn, _weightOffsets[l], fanOut, batch, fanIn);
+                    IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
+                }
+                else
+                {
+                    PackedGemm.DoubleProduct(delta, fanOut, previous, fanIn, weightSums, fanOut, batch, fanIn, 0, PackedGemm.DoubleBlocks(fanOut), ws.DoubleScratch[0], overwrite: true);
+                }
+            }
+            else if (fanIn == 1 && fanOut == 1)
+            {
+                weightSums[0] = 0;
                 weightSums[0] += Kernels.Dot(delta[..batch], previous[..batch]);
             }
             else
             {
+                weightSums.Clear();
                 Kernels.MultiplyAddWide(delta, 1, fanOut, previous, batch, fanIn, weightSums, fanOut);
             }
 
@@ -256,11 +338,7 @@ internal sealed class DenseLayers
             {
                 for (int n = 0; n < batch; n++)
                 {
-                    ReadOnlySpan<float> d = delta.Slice(n * fanOut, fanOut);
-                    for (int o = 0; o < fanOut; o++)
-                    {
-                        biasSums[o] += d[o];
-                    }
+                    Kernels.AddWide(delta.Slice(n * fanOut, fanOut), biasSums);
                 }
             }
 
@@ -269,17 +347,30 @@ internal sealed class DenseLayers
                 ReadOnlySpan<float> weights = parameters.Slice(_weightOffsets[l], fanIn * fanOut);
                 Span<float> propagated = next.AsSpan(0, batch * fanIn);
                 propagated.Clear();
-                Kernels.MultiplyAdd(delta, fanOut, 1, weights, batch, fanOut, fanIn, propagated);
+                if (Packs(batch, fanOut, fanIn))
+                {
+                    PackedGemm.PackRows(weights, fanOut, fanIn, ws.Packed, 0, PackedGemm.FloatPanels(fanIn));
+                    if (deltaInArray && Splits(batch, fanOut, fanIn) && IntraOp.Enabled)
+                    {
+                        ws.Job!.SetFloat(spare, fanOut, next, batch, fanOut, fanIn);
+                        IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
+                    }
+                    else
+                    {
+                        PackedGemm.FloatProduct(delta, fanOut, ws.Packed, propagated, fanIn, batch, fanOut, fanIn, 0, PackedGemm.FloatPanels(fanIn), ws.FloatScratch[0]);
+                    }
+                }
+                else
+                {
+                    Kernels.MultiplyAdd(delta, fanOut, 1, weights, batch, fanOut, fanIn, propagated);
+                }
                 Activations.MultiplyByDerivative(Activation, ws.Pre[l - 1].AsSpan(0, batch * fanIn), ws.Post[l - 1].AsSpan(0, batch * fanIn), propagated);
                 delta = propagated;
                 (next, spare) = (spare, next);
             }
         }
 
-        for (int i = 0; i < sums.Length; i++)
-        {
-            parameterGradient[i] = (float)sums[i];
-        }
+        Kernels.Round(sums, parameterGradient);
     }
 
     private static long Rows(int batch, int width)
@@ -342,6 +433,73 @@ internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][]
 
     /// <summary>The batch of the last Forward (−1 before the first).</summary>
     public int ForwardBatch { get; set; } = -1;
+
+    /// <summary>A layer's weights packed in panels for <see cref="PackedGemm"/> (empty when no layer is large enough).</summary>
+    public float[] Packed { get; set; } = [];
+
+    /// <summary>The inputs, copied for a first layer whose product is split over two threads.</summary>
+    public float[] InputCopy { get; set; } = [];
+
+    /// <summary>Scratch of the float product, one per part.</summary>
+    public float[][] FloatScratch { get; set; } = [];
+
+    /// <summary>Scratch of the double product (packed A and B blocks), one per part.</summary>
+    public double[][] DoubleScratch { get; set; } = [];
+
+    /// <summary>The product handed to <see cref="IntraOp"/> (created with the workspace, so that a step allocates nothing).</summary>
+    public DenseProductJob? Job { get; set; }
+}
+
+/// <summary>
+/// One product of a dense layer in chunks of its output: a float product on packed weights in chunks of 32 output
+/// columns, or a double weight-gradient product in chunks of 48 rows of ∂W (output neurons).
+/// </summary>
+internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
+{
+    private bool _double;
+    private float[] _a = [];
+    private float[] _b = [];
+    private float[] _c = [];
+    private int _lda;
+    private int _ldb;
+    private int _cOffset;
+    private int _rows;
+    private int _inner;
+    private int _cols;
+
+    /// <summary>C = rows × cols (row-major, in <paramref name="c"/>) plus A·B with A rows × inner (row stride <paramref name="lda"/>) and B the workspace's packed weights.</summary>
+    public void SetFloat(float[] a, int lda, float[] c, int rows, int inner, int cols)
+    {
+        (_double, _a, _lda, _c, _rows, _inner, _cols) = (false, a, lda, c, rows, inner, cols);
+        _b = workspace.Packed;
+    }
+
+    /// <summary>The workspace's sums from <paramref name="cOffset"/> (rows × cols) plus Aᵀ·B in double, A inner × rows (stride <paramref name="lda"/>), B inner × cols (stride <paramref name="ldb"/>).</summary>
+    public void SetDouble(float[] a, int lda, float[] b, int ldb, int cOffset, int rows, int inner, int cols)
+        => (_double, _a, _lda, _b, _ldb, _cOffset, _rows, _inner, _cols) = (true, a, lda, b, ldb, cOffset, rows, inner, cols);
+
+    /// <summary>Float panels per chunk (32 columns).</summary>
+    public const int FloatPanelsPerChunk = 2;
+
+    /// <summary>The chunks of the product set last.</summary>
+    public int Chunks => _double
+        ? PackedGemm.DoubleBlocks(_rows)
+        : (PackedGemm.FloatPanels(_cols) + FloatPanelsPerChunk - 1) / FloatPanelsPerChunk;
+
+    /// <inheritdoc/>
+    public override void Run(int first, int end, int slot)
+    {
+        if (_double)
+        {
+            // One chunk per block of 48 rows of ∂W (output neurons): each block's δ is converted once, as on one thread.
+            PackedGemm.DoubleProduct(_a, _lda, _b, _ldb, workspace.Sums.AsSpan(_cOffset, _rows * _cols), _rows, _inner, _cols, first, end, workspace.DoubleScratch[slot], overwrite: true);
+        }
+        else
+        {
+            int panels = PackedGemm.FloatPanels(_cols);
+            PackedGemm.FloatProduct(_a, _lda, _b, _c, _cols, _rows, _inner, _cols, Math.Min(panels, first * FloatPanelsPerChunk), Math.Min(panels, end * FloatPanelsPerChunk), workspace.FloatScratch[slot]);
+        }
+    }
 }
 
 /// <summary>Float-input kernels with double accumulation (vectorised by widening float lanes to double).</summary>
@@ -615,6 +773,58 @@ internal static class Kernels
             double sum = 0;
             sum += (double)x[i] * w;
             z[i] = (float)(sum + b);
+        }
+    }
+
+    /// <summary>sᵢ += xᵢ in double for every i (eight at a time, each sum the same as one at a time).</summary>
+    public static void AddWide(ReadOnlySpan<float> x, Span<double> s)
+    {
+        int n = x.Length, i = 0;
+        if (s.Length < n)
+        {
+            throw new ArgumentException("the sums are shorter than the values", nameof(s));
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float x0 = ref MemoryMarshal.GetReference(x);
+            ref double s0 = ref MemoryMarshal.GetReference(s);
+            for (; i <= n - Lanes; i += Lanes)
+            {
+                Vector256<float> v = Vector256.LoadUnsafe(ref x0, (nuint)i);
+                (Vector256.LoadUnsafe(ref s0, (nuint)i) + Vector256.WidenLower(v)).StoreUnsafe(ref s0, (nuint)i);
+                (Vector256.LoadUnsafe(ref s0, (nuint)(i + 4)) + Vector256.WidenUpper(v)).StoreUnsafe(ref s0, (nuint)(i + 4));
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            s[i] += x[i];
+        }
+    }
+
+    /// <summary>yᵢ = (float)sᵢ for every i (round to nearest, eight at a time).</summary>
+    public static void Round(ReadOnlySpan<double> s, Span<float> y)
+    {
+        int n = s.Length, i = 0;
+        if (y.Length < n)
+        {
+            throw new ArgumentException("the output is shorter than the sums", nameof(y));
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double s0 = ref MemoryMarshal.GetReference(s);
+            ref float y0 = ref MemoryMarshal.GetReference(y);
+            for (; i <= n - Lanes; i += Lanes)
+            {
+                Vector256.Narrow(Vector256.LoadUnsafe(ref s0, (nuint)i), Vector256.LoadUnsafe(ref s0, (nuint)(i + 4))).StoreUnsafe(ref y0, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            y[i] = (float)s[i];
         }
     }
 
