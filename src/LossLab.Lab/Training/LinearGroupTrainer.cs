@@ -30,6 +30,11 @@ internal static class LinearGroupTrainer
     /// <summary>Whether the grouped path reproduces the one-model arithmetic on this machine (8 float lanes, a known lane-sum order).</summary>
     public static bool Supported { get; } = Vector.IsHardwareAccelerated && Vector<float>.Count == 8 && Vector<double>.Count == 4 && Vector256.IsHardwareAccelerated && SumOrder != 0;
 
+    private static long _membersTrained;
+
+    /// <summary>Members trained by <see cref="Train"/> in this process, for tests that a path was taken.</summary>
+    public static long MembersTrained => Interlocked.Read(ref _membersTrained);
+
     /// <summary>Whether a run of this objective and optimizer can train in a group.</summary>
     public static bool Eligible(TrainingObjective objective, OptimizerRule rule)
     {
@@ -91,14 +96,19 @@ internal static class LinearGroupTrainer
             throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "too many steps");
         }
 
+        Interlocked.Add(ref _membersTrained, count);
         int groups = (count + 3) / 4, stride = groups * 4;
         float[][] theta = [.. members.Select(m => (float[])m.Initial.Clone())];
         float[][] gradient = [.. members.Select(_ => new float[p])];
         Optimizer[] optimizers = [.. members.Select(m => new Optimizer(m.Rule.Transform!, p))];
         bool[] active = [.. members.Select(_ => true)];
         double[] startLoss = new double[count], epochLoss = new double[count];
-        float[] batchX = fullBatch ? train.Features : new float[rows * d];
+        double[] batchX = new double[rows * d];
         float[] batchY = fullBatch ? targets : new float[rows];
+        if (fullBatch)
+        {
+            Widen(train.Features, batchX);
+        }
         float[] outputs = new float[count * rows], outputGradient = new float[count * rows];
         var buffers = new Buffers(d, stride, rows);
         int[] order = [.. Enumerable.Range(0, n)];
@@ -122,7 +132,7 @@ internal static class LinearGroupTrainer
                     Gather(train.Features, targets, order.AsSpan(start, batch), d, batchX, batchY);
                 }
 
-                ReadOnlySpan<float> x = batchX.AsSpan(0, batch * d);
+                ReadOnlySpan<double> x = batchX.AsSpan(0, batch * d);
                 ReadOnlySpan<float> y = batchY.AsSpan(0, batch);
                 Forward(theta, x, batch, d, buffers, outputs, rows);
                 for (int k = 0; k < count; k++)
@@ -196,6 +206,28 @@ internal static class LinearGroupTrainer
         }
     }
 
+    /// <summary>
+    /// One forward and backward pass of the group kernels, allocating its buffers (for tests against <see cref="LinearModel"/>):
+    /// the outputs of every model (outputs[k][n]) and the parameter gradients from the output gradients δ[k][n].
+    /// </summary>
+    internal static (float[][] Outputs, float[][] Gradients) Pass(float[][] theta, float[] inputs, int batch, int d, float[][] outputGradient)
+    {
+        int count = theta.Length, stride = ((count + 3) / 4) * 4;
+        var buffers = new Buffers(d, stride, batch);
+        double[] x = new double[batch * d];
+        Widen(inputs, x);
+        float[] outputs = new float[count * batch], delta = new float[count * batch];
+        Forward(theta, x, batch, d, buffers, outputs, batch);
+        for (int k = 0; k < count; k++)
+        {
+            outputGradient[k].AsSpan(0, batch).CopyTo(delta.AsSpan(k * batch));
+        }
+
+        Backward(x, batch, d, buffers, delta, batch, count);
+        float[][] gradients = [.. Enumerable.Range(0, count).Select(k => Enumerable.Range(0, d + 1).Select(j => (float)buffers.Sums[(j * stride) + k]).ToArray())];
+        return ([.. Enumerable.Range(0, count).Select(k => outputs.AsSpan(k * batch, batch).ToArray())], gradients);
+    }
+
     private static void Drop(Member member, bool[] active, int k, ref int alive)
     {
         member.Diverged = true;
@@ -203,27 +235,37 @@ internal static class LinearGroupTrainer
         alive--;
     }
 
-    /// <summary>Copies the rows of <paramref name="order"/> and their targets into the batch buffers.</summary>
-    private static void Gather(float[] features, float[] targets, ReadOnlySpan<int> order, int d, float[] batchX, float[] batchY)
+    /// <summary>Copies the rows of <paramref name="order"/>, widened to double (exactly), and their targets into the batch buffers.</summary>
+    private static void Gather(float[] features, float[] targets, ReadOnlySpan<int> order, int d, double[] batchX, float[] batchY)
     {
         ref float source = ref MemoryMarshal.GetArrayDataReference(features);
-        ref float destination = ref MemoryMarshal.GetArrayDataReference(batchX);
+        ref double destination = ref MemoryMarshal.GetArrayDataReference(batchX);
         for (int i = 0; i < order.Length; i++)
         {
             int row = order[i];
             batchY[i] = targets[row];
             ref float from = ref Unsafe.Add(ref source, (nint)row * d);
-            ref float to = ref Unsafe.Add(ref destination, i * d);
+            ref double to = ref Unsafe.Add(ref destination, i * d);
             int j = 0;
             for (; j <= d - 8; j += 8)
             {
-                Vector256.LoadUnsafe(ref from, (nuint)j).StoreUnsafe(ref to, (nuint)j);
+                Vector256<float> v = Vector256.LoadUnsafe(ref from, (nuint)j);
+                Vector256.WidenLower(v).StoreUnsafe(ref to, (nuint)j);
+                Vector256.WidenUpper(v).StoreUnsafe(ref to, (nuint)(j + 4));
             }
 
             for (; j < d; j++)
             {
                 Unsafe.Add(ref to, j) = Unsafe.Add(ref from, j);
             }
+        }
+    }
+
+    private static void Widen(float[] values, double[] wide)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            wide[i] = values[i];
         }
     }
 
@@ -239,12 +281,15 @@ internal static class LinearGroupTrainer
         /// <summary>Output gradients of one group of four models, widened: δ[n·4 + l].</summary>
         public double[] Delta { get; } = new double[rows * 4];
 
+        /// <summary>Outputs of one group of four models: y[n·4 + l].</summary>
+        public double[] Lanes { get; } = new double[rows * 4];
+
         /// <summary>Batch-mean loss per model.</summary>
         public double[] Values { get; } = new double[stride];
     }
 
     /// <summary>Every model's output for every row of the batch: outputs[k·rows + n].</summary>
-    private static void Forward(float[][] theta, ReadOnlySpan<float> x, int batch, int d, Buffers buffers, float[] outputs, int rows)
+    private static void Forward(float[][] theta, ReadOnlySpan<double> x, int batch, int d, Buffers buffers, float[] outputs, int rows)
     {
         int count = theta.Length, stride = buffers.Weights.Length / (d + 1);
         double[] w = buffers.Weights;
@@ -256,58 +301,76 @@ internal static class LinearGroupTrainer
             }
         }
 
-        int chunks = d / 8, tail = chunks * 8;
-        ref float x0 = ref MemoryMarshal.GetReference(x);
+        int tail = d - (d % 8);
+        ref double x0 = ref MemoryMarshal.GetReference(x);
         ref double w0 = ref MemoryMarshal.GetArrayDataReference(w);
+        ref double o0 = ref MemoryMarshal.GetArrayDataReference(buffers.Lanes);
         int order = SumOrder;
         for (int group = 0; group < stride; group += 4)
         {
-            Vector256<double> bias = Vector256.LoadUnsafe(ref w0, (nuint)((d * stride) + group));
-            int models = Math.Min(4, count - group);
+            ref double wg = ref Unsafe.Add(ref w0, group);
+            Vector256<double> bias = Vector256.LoadUnsafe(ref wg, (nuint)(d * stride));
             for (int r = 0; r < batch; r++)
             {
-                ref float row = ref Unsafe.Add(ref x0, r * d);
+                ref double row = ref Unsafe.Add(ref x0, r * d);
                 Vector256<double> sum = Vector256<double>.Zero;
-                if (chunks > 0)
+                if (tail > 0)
                 {
-                    Vector256<double> a0 = Vector256<double>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-                    for (int c = 0; c < tail; c += 8)
-                    {
-                        ref double wc = ref Unsafe.Add(ref w0, (c * stride) + group);
-                        a0 += Vector256.Create((double)Unsafe.Add(ref row, c)) * Vector256.LoadUnsafe(ref wc);
-                        a1 += Vector256.Create((double)Unsafe.Add(ref row, c + 1)) * Vector256.LoadUnsafe(ref wc, (nuint)stride);
-                        a2 += Vector256.Create((double)Unsafe.Add(ref row, c + 2)) * Vector256.LoadUnsafe(ref wc, (nuint)(2 * stride));
-                        a3 += Vector256.Create((double)Unsafe.Add(ref row, c + 3)) * Vector256.LoadUnsafe(ref wc, (nuint)(3 * stride));
-                        a4 += Vector256.Create((double)Unsafe.Add(ref row, c + 4)) * Vector256.LoadUnsafe(ref wc, (nuint)(4 * stride));
-                        a5 += Vector256.Create((double)Unsafe.Add(ref row, c + 5)) * Vector256.LoadUnsafe(ref wc, (nuint)(5 * stride));
-                        a6 += Vector256.Create((double)Unsafe.Add(ref row, c + 6)) * Vector256.LoadUnsafe(ref wc, (nuint)(6 * stride));
-                        a7 += Vector256.Create((double)Unsafe.Add(ref row, c + 7)) * Vector256.LoadUnsafe(ref wc, (nuint)(7 * stride));
-                    }
-
-                    sum = LaneSum(a0 + a4, a1 + a5, a2 + a6, a3 + a7, order);
+                    // Lane m of the one-model sum: the products of inputs m, m + 8, m + 16, … added in that order from zero.
+                    sum = LaneSum(
+                        Chunk(ref row, ref wg, stride, tail, 0) + Chunk(ref row, ref wg, stride, tail, 4),
+                        Chunk(ref row, ref wg, stride, tail, 1) + Chunk(ref row, ref wg, stride, tail, 5),
+                        Chunk(ref row, ref wg, stride, tail, 2) + Chunk(ref row, ref wg, stride, tail, 6),
+                        Chunk(ref row, ref wg, stride, tail, 3) + Chunk(ref row, ref wg, stride, tail, 7),
+                        order);
                 }
 
                 for (int j = tail; j < d; j++)
                 {
-                    sum += Vector256.Create((double)Unsafe.Add(ref row, j)) * Vector256.LoadUnsafe(ref w0, (nuint)((j * stride) + group));
+                    sum = Mad(Vector256.Create(Unsafe.Add(ref row, j)), Vector256.LoadUnsafe(ref wg, (nuint)(j * stride)), sum);
                 }
 
-                sum += bias;
-                for (int l = 0; l < models; l++)
+                (sum + bias).StoreUnsafe(ref o0, (nuint)(r * 4));
+            }
+
+            int models = Math.Min(4, count - group);
+            double[] lanes = buffers.Lanes;
+            for (int l = 0; l < models; l++)
+            {
+                Span<float> mine = outputs.AsSpan((group + l) * rows, batch);
+                for (int r = 0; r < mine.Length; r++)
                 {
-                    outputs[((group + l) * rows) + r] = (float)sum.GetElement(l);
+                    mine[r] = (float)lanes[(r * 4) + l];
                 }
             }
         }
     }
 
+    /// <summary>Σ over c of x[c + m]·W[c + m] for c = 0, 8, … below <paramref name="tail"/>, from zero, four models per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Chunk(ref double row, ref double wg, int stride, int tail, int m)
+    {
+        Vector256<double> a = Vector256<double>.Zero;
+        for (int c = m; c < tail; c += 8)
+        {
+            a = Mad(Vector256.Create(Unsafe.Add(ref row, c)), Vector256.LoadUnsafe(ref wg, (nuint)(c * stride)), a);
+        }
+
+        return a;
+    }
+
+    /// <summary>a·b + c; on products of two floats widened to double (exact), fused or not gives the same.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Mad(Vector256<double> a, Vector256<double> b, Vector256<double> c)
+        => System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+
     /// <summary>The gradient sums of every model: Sums[j·stride + k] = Σₙ δ[n, k]·x[n, j] (j &lt; d), Σₙ δ[n, k] (j = d).</summary>
-    private static void Backward(ReadOnlySpan<float> x, int batch, int d, Buffers buffers, float[] outputGradient, int rows, int count)
+    private static void Backward(ReadOnlySpan<double> x, int batch, int d, Buffers buffers, float[] outputGradient, int rows, int count)
     {
         double[] sums = buffers.Sums, delta = buffers.Delta;
         int stride = sums.Length / (d + 1);
         int vectorColumns = d - (d % 4);
-        ref float x0 = ref MemoryMarshal.GetReference(x);
+        ref double x0 = ref MemoryMarshal.GetReference(x);
         ref double s0 = ref MemoryMarshal.GetArrayDataReference(sums);
         ref double dl0 = ref MemoryMarshal.GetArrayDataReference(delta);
         int order = SumOrder;
@@ -330,11 +393,11 @@ internal static class LinearGroupTrainer
                 for (int r = 0; r < batch; r++)
                 {
                     Vector256<double> dv = Vector256.LoadUnsafe(ref dl0, (nuint)(r * 4));
-                    ref float xr = ref Unsafe.Add(ref x0, (r * d) + j);
-                    c0 += dv * Vector256.Create((double)xr);
-                    c1 += dv * Vector256.Create((double)Unsafe.Add(ref xr, 1));
-                    c2 += dv * Vector256.Create((double)Unsafe.Add(ref xr, 2));
-                    c3 += dv * Vector256.Create((double)Unsafe.Add(ref xr, 3));
+                    ref double xr = ref Unsafe.Add(ref x0, (r * d) + j);
+                    c0 = Mad(dv, Vector256.Create(xr), c0);
+                    c1 = Mad(dv, Vector256.Create(Unsafe.Add(ref xr, 1)), c1);
+                    c2 = Mad(dv, Vector256.Create(Unsafe.Add(ref xr, 2)), c2);
+                    c3 = Mad(dv, Vector256.Create(Unsafe.Add(ref xr, 3)), c3);
                 }
 
                 c0.StoreUnsafe(ref s0, (nuint)((j * stride) + group));
@@ -350,15 +413,15 @@ internal static class LinearGroupTrainer
                 int r = 0;
                 for (; r <= batch - 4; r += 4)
                 {
-                    p0 += Vector256.LoadUnsafe(ref dl0, (nuint)(r * 4)) * Vector256.Create((double)Unsafe.Add(ref x0, (r * d) + j));
-                    p1 += Vector256.LoadUnsafe(ref dl0, (nuint)((r + 1) * 4)) * Vector256.Create((double)Unsafe.Add(ref x0, ((r + 1) * d) + j));
-                    p2 += Vector256.LoadUnsafe(ref dl0, (nuint)((r + 2) * 4)) * Vector256.Create((double)Unsafe.Add(ref x0, ((r + 2) * d) + j));
-                    p3 += Vector256.LoadUnsafe(ref dl0, (nuint)((r + 3) * 4)) * Vector256.Create((double)Unsafe.Add(ref x0, ((r + 3) * d) + j));
+                    p0 = Mad(Vector256.LoadUnsafe(ref dl0, (nuint)(r * 4)), Vector256.Create(Unsafe.Add(ref x0, (r * d) + j)), p0);
+                    p1 = Mad(Vector256.LoadUnsafe(ref dl0, (nuint)((r + 1) * 4)), Vector256.Create(Unsafe.Add(ref x0, ((r + 1) * d) + j)), p1);
+                    p2 = Mad(Vector256.LoadUnsafe(ref dl0, (nuint)((r + 2) * 4)), Vector256.Create(Unsafe.Add(ref x0, ((r + 2) * d) + j)), p2);
+                    p3 = Mad(Vector256.LoadUnsafe(ref dl0, (nuint)((r + 3) * 4)), Vector256.Create(Unsafe.Add(ref x0, ((r + 3) * d) + j)), p3);
                 }
 
                 for (; r < batch; r++)
                 {
-                    p0 += Vector256.LoadUnsafe(ref dl0, (nuint)(r * 4)) * Vector256.Create((double)Unsafe.Add(ref x0, (r * d) + j));
+                    p0 = Mad(Vector256.LoadUnsafe(ref dl0, (nuint)(r * 4)), Vector256.Create(Unsafe.Add(ref x0, (r * d) + j)), p0);
                 }
 
                 ((p0 + p1) + (p2 + p3)).StoreUnsafe(ref s0, (nuint)((j * stride) + group));
