@@ -71,6 +71,7 @@ internal static class LinearGroupTrainer
     /// <param name="batchSize">Rows per step; 0 (or ≥ the rows) is full batch.</param>
     /// <param name="seed">Seed of the shuffle.</param>
     /// <param name="cancellation">Throws <see cref="OperationCanceledException"/> between steps.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Train(IReadOnlyList<Member> members, Dataset train, float[] targets, int epochs, int batchSize, int seed, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(members);
@@ -236,6 +237,7 @@ internal static class LinearGroupTrainer
     }
 
     /// <summary>Copies the rows of <paramref name="order"/>, widened to double (exactly), and their targets into the batch buffers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gather(float[] features, float[] targets, ReadOnlySpan<int> order, int d, double[] batchX, float[] batchY)
     {
         ref float source = ref MemoryMarshal.GetArrayDataReference(features);
@@ -289,6 +291,7 @@ internal static class LinearGroupTrainer
     }
 
     /// <summary>Every model's output for every row of the batch: outputs[k·rows + n].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward(float[][] theta, ReadOnlySpan<double> x, int batch, int d, Buffers buffers, float[] outputs, int rows)
     {
         int count = theta.Length, stride = buffers.Weights.Length / (d + 1);
@@ -365,6 +368,7 @@ internal static class LinearGroupTrainer
         => System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : (a * b) + c;
 
     /// <summary>The gradient sums of every model: Sums[j·stride + k] = Σₙ δ[n, k]·x[n, j] (j &lt; d), Σₙ δ[n, k] (j = d).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Backward(ReadOnlySpan<double> x, int batch, int d, Buffers buffers, float[] outputGradient, int rows, int count)
     {
         double[] sums = buffers.Sums, delta = buffers.Delta;
