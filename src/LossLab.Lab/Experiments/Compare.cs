@@ -68,7 +68,7 @@ public sealed record CompareSettings
 /// <param name="Std">Sample standard deviation over the splits.</param>
 /// <param name="Scores">The metric per split (plan order), NaN where every rate diverged.</param>
 /// <param name="Diverged">Splits where every rate diverged.</param>
-/// <param name="Search">Mean metric on the inner validation rows per grid rate (averaged over the splits).</param>
+/// <param name="Search">Mean metric on the inner validation rows per grid rate (averaged over the splits); empty for a single rate, which needs no inner run.</param>
 public sealed record CandidateResult(string Loss, string Optimizer, double LearningRate, double Mean, double Std, double[] Scores, int Diverged, IReadOnlyDictionary<double, double> Search)
 {
     /// <summary>The mean of every metric of the task over the splits.</summary>

@@ -84,7 +84,7 @@ public sealed record VerificationSettings
 /// <param name="Diverged">Whether the run diverged at every rate tried.</param>
 /// <param name="AtEdge">Whether the tuned rate sat at an edge of the grid even after the grid was extended once.</param>
 /// <param name="Extended">Whether the grid was extended (its best rate was at an edge).</param>
-/// <param name="InnerScores">The decision metric on the inner validation rows, per grid rate (in grid order).</param>
+/// <param name="InnerScores">The decision metric on the inner validation rows, per grid rate (in grid order); empty when the grid is a single rate and no threshold is tuned (nothing to choose, so no inner run).</param>
 public sealed record SplitOutcome(double Score, IReadOnlyDictionary<string, double> Metrics, double LearningRate, double? Threshold, bool Diverged, bool AtEdge, bool Extended, double[] InnerScores);
 
 /// <summary>A candidate over all splits.</summary>
@@ -166,7 +166,9 @@ public sealed class VerificationPlan
 /// The verification engine shared by <c>advise</c> and <c>compare</c>: every candidate (loss × optimizer) is trained and
 /// scored on the same splits of a <see cref="ResamplingPlan"/>. Inside each split the learning rate (and a decision
 /// threshold where the metric needs one) is tuned on an inner hold-out of the training part only; the model is then
-/// refitted on the whole training part and scored once on the test part, which tuning never saw (nested resampling).
+/// refitted on the whole training part and scored once on the test part, which tuning never saw (nested resampling);
+/// a single rate with no threshold to tune is fitted on the training part straight away. The candidates of a split
+/// train together where they can (linear models share every mini-batch), each exactly as it would alone.
 /// Each (candidate, split) writes to a slot fixed before the start, so the outcome is the same on any number of threads.
 /// </summary>
 public static class Verifier
@@ -204,11 +206,13 @@ public static class Verifier
         int degree = plan.Settings.Parallelism ?? Environment.ProcessorCount;
         var options = new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellation };
 
-        // Candidates on the same split run in groups (their fits share the splits, the shuffles and, for linear models,
-        // every mini-batch); groups small enough that there are about three per thread. Each trial's outcome is the same
-        // in any group, so the grouping changes only the speed.
+        // Candidates of a one-output linear model on the same split run in groups of up to 8 (their fits share the
+        // splits, the shuffles and every mini-batch), about as many groups as threads; other models run trial by trial.
+        // Each trial's outcome is the same in any group, so the grouping changes only the speed.
         int splits = plan.Splits.Count, candidates = plan.Candidates.Count;
-        int size = Math.Clamp((int)Math.Ceiling(total / (3.0 * Math.Max(1, degree))), 1, 8);
+        bool shared = LinearGroupTrainer.Supported && !plan.Settings.OneModelAtATime
+            && ModelCatalog.Create(plan.Settings.Model, plan.Data.Columns, plan.Data.Outputs) is LinearModel { Outputs: 1, Inputs: >= 2 };
+        int size = shared ? Math.Clamp((int)Math.Ceiling((double)total / Math.Max(1, degree)), 1, 8) : 1;
         var work = new List<(int Split, int First, int Count)>();
         for (int s = 0; s < splits; s++)
         {
