@@ -116,7 +116,8 @@ public sealed record CompareResult(TaskKind Task, string Metric, bool LowerIsBet
 /// <summary>
 /// A fair comparison of losses × optimizers on one data set, on the shared verification engine (<see cref="Verifier"/>):
 /// every combination is scored on the same splits of repeated K-fold cross-validation (or forward-chaining time splits),
-/// with its learning rate tuned inside each training part on an inner hold-out (never on the scored rows). The
+/// with its learning rate tuned inside each training part on an inner hold-out (never on the scored rows; a single rate
+/// leaves nothing to tune and is fitted on the training part straight away). The
 /// candidates are ranked by their mean score; each is compared with the best by the Nadeau–Bengio corrected resampled
 /// t-test with Holm's adjustment, and with 3 or more candidates Friedman's test with Nemenyi's critical difference ranks
 /// them over the splits (Demšar 2006). Every result lands in a slot fixed before the start, so the outcome is the same
