@@ -30,9 +30,16 @@ internal static class CompareBenchmark
 
     private static void Time(string label, Func<CompareResult> run)
     {
+        using var process = Process.GetCurrentProcess();
+        TimeSpan cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         CompareResult result = run();
         clock.Stop();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {label,-26} {clock.Elapsed.TotalSeconds,7:F1} s  ({result.RunsTotal} runs; best {result.Ranking[0].Loss} + {result.Ranking[0].Optimizer}, rmse {result.Ranking[0].Mean:G4})"));
+        process.Refresh();
+        cpu = process.TotalProcessorTime - cpu;
+
+        // The processor time of the whole process alongside the wall time: on a machine shared with other work the wall
+        // time grows with the load, the processor time much less (processor time / threads is the wall time unloaded).
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {label,-26} {clock.Elapsed.TotalSeconds,7:F1} s  (cpu {cpu.TotalSeconds:F1} s; {result.RunsTotal} runs; best {result.Ranking[0].Loss} + {result.Ranking[0].Optimizer}, rmse {result.Ranking[0].Mean:G4})"));
     }
 }

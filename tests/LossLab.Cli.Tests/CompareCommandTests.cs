@@ -29,6 +29,16 @@ public sealed class CompareCommandTests
     }
 
     [Theory]
+    [InlineData("0.01", "one learning rate (nothing to tune)")]
+    [InlineData("0.01,0.1", "learning rate tuned inside each training part")]
+    public void The_header_says_whether_a_rate_was_tuned(string rates, string expected)
+    {
+        var (code, output, error) = CliRunner.Run("compare", "--data", "builtin:seed", "--losses", "mse,l1", "--optimizers", "adam", "--lrs", rates, "--folds", "2", "--repeats", "1", "--epochs", "5");
+        Assert.True(code == 0, error);
+        Assert.Contains(expected, output.Split('\n')[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(new[] { "--folds", "1" }, "--folds 1: must lie in [2, 50] for 100 rows")]
     [InlineData(new[] { "--folds", "often" }, "--folds often: give a whole number of folds")]
     [InlineData(new[] { "--repeats", "0" }, "--repeats and --seeds: must be >= 1")]

@@ -292,7 +292,10 @@ internal static class CompareCommand
 
     internal static void WriteHuman(TextWriter o, Dataset dataset, CompareResult r, string? name = null)
     {
-        o.WriteLine($"{name ?? dataset.Name}: {dataset.Rows} rows, {dataset.Task.ToString().ToLowerInvariant()}; {r.Run?.Plan.Describe() ?? "cross-validation"}, learning rate tuned inside each training part; ranked by test {r.Metric} ({(r.LowerIsBetter ? "lower" : "higher")} is better), mean ± std over the splits");
+        // A single learning rate (and no threshold) leaves nothing to tune: no inner run, no inner scores.
+        bool tuned = r.Run is null || r.Run.Candidates.Any(c => c.Splits.Any(s => s.InnerScores.Length > 0));
+        string rates = tuned ? "learning rate tuned inside each training part" : "one learning rate (nothing to tune)";
+        o.WriteLine($"{name ?? dataset.Name}: {dataset.Rows} rows, {dataset.Task.ToString().ToLowerInvariant()}; {r.Run?.Plan.Describe() ?? "cross-validation"}, {rates}; ranked by test {r.Metric} ({(r.LowerIsBetter ? "lower" : "higher")} is better), mean ± std over the splits");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"#",3} {"loss",-28} {"optimizer",-30} {"mean",10} {"± std",10}  vs best: difference [95% CI], Holm p"));
         int rank = 1;
         bool bestFailed = r.Ranking.Count > 0 && r.Ranking[0].Diverged > 0;

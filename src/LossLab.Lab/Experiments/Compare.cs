@@ -68,7 +68,7 @@ public sealed record CompareSettings
 /// <param name="Std">Sample standard deviation over the splits.</param>
 /// <param name="Scores">The metric per split (plan order), NaN where every rate diverged.</param>
 /// <param name="Diverged">Splits where every rate diverged.</param>
-/// <param name="Search">Mean metric on the inner validation rows per grid rate (averaged over the splits).</param>
+/// <param name="Search">Mean metric on the inner validation rows per grid rate (averaged over the splits); empty for a single rate, which needs no inner run.</param>
 public sealed record CandidateResult(string Loss, string Optimizer, double LearningRate, double Mean, double Std, double[] Scores, int Diverged, IReadOnlyDictionary<double, double> Search)
 {
     /// <summary>The mean of every metric of the task over the splits.</summary>
@@ -116,7 +116,8 @@ public sealed record CompareResult(TaskKind Task, string Metric, bool LowerIsBet
 /// <summary>
 /// A fair comparison of losses × optimizers on one data set, on the shared verification engine (<see cref="Verifier"/>):
 /// every combination is scored on the same splits of repeated K-fold cross-validation (or forward-chaining time splits),
-/// with its learning rate tuned inside each training part on an inner hold-out (never on the scored rows). The
+/// with its learning rate tuned inside each training part on an inner hold-out (never on the scored rows; a single rate
+/// leaves nothing to tune and is fitted on the training part straight away). The
 /// candidates are ranked by their mean score; each is compared with the best by the Nadeau–Bengio corrected resampled
 /// t-test with Holm's adjustment, and with 3 or more candidates Friedman's test with Nemenyi's critical difference ranks
 /// them over the splits (Demšar 2006). Every result lands in a slot fixed before the start, so the outcome is the same

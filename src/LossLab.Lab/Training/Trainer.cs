@@ -32,7 +32,7 @@ public sealed record TrainOptions
     public int NoChangeEpochs { get; init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException("n_iter_no_change", value, "n_iter_no_change must be >= 1"); } = 5;
 
     /// <summary>A loss above this multiple of the starting loss (and of 1) counts as an explosion.</summary>
-    public double ExplosionFactor { get; init; } = 1e8;
+    public double ExplosionFactor { get; init; } = Trainer.DefaultExplosionFactor;
 
     /// <summary>Keep the parameters of every step when the model has at most this many.</summary>
     public int RecordParametersUpTo { get; init; } = 256;
@@ -299,6 +299,13 @@ public static class Trainer
         return run;
     }
 
+    /// <summary>The default of <see cref="TrainOptions.ExplosionFactor"/>.</summary>
+    internal const double DefaultExplosionFactor = 1e8;
+
+    /// <summary>Whether a loss is not finite or exploded past <paramref name="factor"/> × max(1, |start|) (the test of every step).</summary>
+    internal static bool Diverging(double loss, double start, double factor)
+        => !double.IsFinite(loss) || (double.IsFinite(start) && Math.Abs(loss) > factor * Math.Max(1, Math.Abs(start)));
+
     private static bool Diverging(double loss, double start, TrainOptions options, out string? why)
     {
         if (!double.IsFinite(loss))
@@ -318,7 +325,7 @@ public static class Trainer
         return false;
     }
 
-    private static bool AllFinite(float[] values)
+    internal static bool AllFinite(float[] values)
     {
         foreach (float v in values)
         {

@@ -56,6 +56,9 @@ public sealed class TrainingObjective
     /// <summary>Targets per row: the model's outputs for boxes and masks, else 1.</summary>
     public int TargetWidth { get; }
 
+    /// <summary>Whether the loss reads probabilities through a sigmoid of the model's outputs.</summary>
+    internal bool SigmoidLink => _sigmoidLink;
+
     /// <summary>
     /// Starts the output bias where training should start from, for a <see cref="DenseModel"/> (linear or MLP):
     /// <list type="bullet">

@@ -71,6 +71,9 @@ public sealed record VerificationSettings
 
     /// <summary>Largest number of runs at once (null: all cores). Results do not depend on it.</summary>
     public int? Parallelism { get; init; }
+
+    /// <summary>Train every fit alone with <see cref="Trainer"/>, never in a group (the reference the grouped path is tested against).</summary>
+    internal bool OneModelAtATime { get; init; }
 }
 
 /// <summary>One candidate on one split.</summary>
@@ -81,7 +84,7 @@ public sealed record VerificationSettings
 /// <param name="Diverged">Whether the run diverged at every rate tried.</param>
 /// <param name="AtEdge">Whether the tuned rate sat at an edge of the grid even after the grid was extended once.</param>
 /// <param name="Extended">Whether the grid was extended (its best rate was at an edge).</param>
-/// <param name="InnerScores">The decision metric on the inner validation rows, per grid rate (in grid order).</param>
+/// <param name="InnerScores">The decision metric on the inner validation rows, per grid rate (in grid order); empty when the grid is a single rate and no threshold is tuned (nothing to choose, so no inner run).</param>
 public sealed record SplitOutcome(double Score, IReadOnlyDictionary<string, double> Metrics, double LearningRate, double? Threshold, bool Diverged, bool AtEdge, bool Extended, double[] InnerScores);
 
 /// <summary>A candidate over all splits.</summary>
@@ -163,7 +166,9 @@ public sealed class VerificationPlan
 /// The verification engine shared by <c>advise</c> and <c>compare</c>: every candidate (loss × optimizer) is trained and
 /// scored on the same splits of a <see cref="ResamplingPlan"/>. Inside each split the learning rate (and a decision
 /// threshold where the metric needs one) is tuned on an inner hold-out of the training part only; the model is then
-/// refitted on the whole training part and scored once on the test part, which tuning never saw (nested resampling).
+/// refitted on the whole training part and scored once on the test part, which tuning never saw (nested resampling);
+/// a single rate with no threshold to tune is fitted on the training part straight away. The candidates of a split
+/// train together where they can (linear models share every mini-batch), each exactly as it would alone.
 /// Each (candidate, split) writes to a slot fixed before the start, so the outcome is the same on any number of threads.
 /// </summary>
 public static class Verifier
@@ -198,14 +203,38 @@ public static class Verifier
         var slots = new SplitOutcome?[total];
         int finished = 0;
         bool cancelled = false;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = plan.Settings.Parallelism ?? Environment.ProcessorCount, CancellationToken = cancellation };
+        int degree = plan.Settings.Parallelism ?? Environment.ProcessorCount;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellation };
+
+        // Candidates of a one-output linear model on the same split run in groups of up to 8 (their fits share the
+        // splits, the shuffles and every mini-batch), about as many groups as threads; other models run trial by trial.
+        // Each trial's outcome is the same in any group, so the grouping changes only the speed.
+        int splits = plan.Splits.Count, candidates = plan.Candidates.Count;
+        bool shared = LinearGroupTrainer.Supported && !plan.Settings.OneModelAtATime
+            && ModelCatalog.Create(plan.Settings.Model, plan.Data.Columns, plan.Data.Outputs) is LinearModel { Outputs: 1, Inputs: >= 2 };
+        int size = shared ? Math.Clamp((int)Math.Ceiling((double)total / Math.Max(1, degree)), 1, 8) : 1;
+        var work = new List<(int Split, int First, int Count)>();
+        for (int s = 0; s < splits; s++)
+        {
+            for (int first = 0; first < candidates; first += size)
+            {
+                work.Add((s, first, Math.Min(size, candidates - first)));
+            }
+        }
+
         try
         {
-            Parallel.For(0, total, options, index =>
+            Parallel.For(0, work.Count, options, index =>
             {
-                slots[index] = RunTrial(plan, index, cancellation);
-                int count = Interlocked.Increment(ref finished);
-                progress?.Invoke(count, total);
+                (int s, int first, int count) = work[index];
+                Candidate[] group = [.. Enumerable.Range(first, count).Select(c => plan.Candidates[c])];
+                SplitOutcome[] outcomes = RunGroup(plan.Data, group, plan.Splits[s], plan.Settings, plan.Rates, plan.Strata, plan.LowerIsBetter, cancellation);
+                for (int i = 0; i < count; i++)
+                {
+                    slots[((first + i) * splits) + s] = outcomes[i];
+                    int done = Interlocked.Increment(ref finished);
+                    progress?.Invoke(done, total);
+                }
             });
         }
         catch (OperationCanceledException)
@@ -287,7 +316,7 @@ public static class Verifier
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, plan.Trials);
         int c = index / plan.Splits.Count, s = index % plan.Splits.Count;
-        return RunSplit(plan.Data, plan.Candidates[c], plan.Splits[s], plan.Settings, plan.Rates, plan.Strata, plan.LowerIsBetter, cancellation);
+        return RunGroup(plan.Data, [plan.Candidates[c]], plan.Splits[s], plan.Settings, plan.Rates, plan.Strata, plan.LowerIsBetter, cancellation)[0];
     }
 
     /// <summary>
@@ -355,71 +384,146 @@ public static class Verifier
         return new CandidateOutcome(candidate, optimizer, splits, scores, mean, std, metricMeans, modal, share);
     }
 
-    private static SplitOutcome RunSplit(Dataset data, Candidate candidate, Split split, VerificationSettings settings, double[] rates, int[]? strata, bool lower, CancellationToken cancellation)
+    /// <summary>
+    /// Candidates on one split. A single rate with no threshold to tune needs no inner tuning (there is nothing to
+    /// choose): the candidate is fitted at it on the training part straight away. Otherwise every rate is tuned on the
+    /// inner split, an edge rate gets one more rate beyond it, and the tuned rate is refitted on the whole training part
+    /// (the next smaller rate that trained in tuning taking its place should it diverge there). The fits of each stage
+    /// run together (<see cref="FitMany"/>); every candidate's outcome is what it would be alone.
+    /// </summary>
+    private static SplitOutcome[] RunGroup(Dataset data, Candidate[] candidates, Split split, VerificationSettings settings, double[] rates, int[]? strata, bool lower, CancellationToken cancellation)
     {
         int seed = unchecked((settings.Plan.Seed * 7919) + split.Index + 1);
-        if (candidate.IsSolver)
+        int count = candidates.Length;
+        var outcomes = new SplitOutcome?[count];
+        for (int c = 0; c < count; c++)
         {
-            return SolveSplit(data, candidate, split, settings, seed);
-        }
-
-        (int[] innerTrain, int[] innerValidation) = settings.Plan.Inner(split.Train, settings.InnerShare, settings.TuningRows, seed, strata);
-        Dataset tuneTrain = data.Subset(innerTrain), tuneValidation = data.Subset(innerValidation);
-
-        // Tune the rate on the inner split; a rate at either edge of the grid gets one more rate beyond it.
-        var tried = new List<(double Rate, double Score, float[]? Outputs)>();
-        foreach (double rate in rates)
-        {
-            tried.Add(TuneAt(data, candidate, settings, tuneTrain, tuneValidation, rate, seed, lower, cancellation));
-        }
-
-        double[] innerScores = [.. tried.Select(t => t.Score)];
-        int best = Best(tried, lower);
-        bool extended = false, atEdge = false;
-        if (best >= 0 && rates.Length >= 2 && (best == 0 || best == rates.Length - 1))
-        {
-            extended = true;
-            double step = best == 0 ? rates[0] / rates[1] : rates[^1] / rates[^2];
-            double rate = RoundSignificant((best == 0 ? rates[0] : rates[^1]) * step);
-            var extra = TuneAt(data, candidate, settings, tuneTrain, tuneValidation, rate, seed, lower, cancellation);
-            tried.Add(extra);
-            if (Better(extra.Score, tried[best].Score, lower))
+            if (candidates[c].IsSolver)
             {
-                best = tried.Count - 1;
-                atEdge = true;
+                cancellation.ThrowIfCancellationRequested();
+                outcomes[c] = SolveSplit(data, candidates[c], split, settings, seed);
             }
         }
 
-        if (best < 0)
+        int[] fitted = [.. Enumerable.Range(0, count).Where(c => outcomes[c] is null)];
+        if (fitted.Length == 0)
         {
-            return new SplitOutcome(double.NaN, new Dictionary<string, double>(), double.NaN, null, true, false, extended, innerScores);
+            return [.. outcomes.Select(o => o!)];
         }
 
-        double? threshold = settings.TuneThreshold && data.Task == TaskKind.Binary && tried[best].Outputs is float[] inner
-            ? Thresholds.Best(inner, tuneValidation.Targets, settings.Metric)
-            : null;
+        var tried = new List<(double Rate, double Score, float[]? Outputs)>[count];
+        double[][] innerScores = new double[count][];
+        int[] best = new int[count];
+        bool[] extended = new bool[count], atEdge = new bool[count];
+        Dataset? tuneValidation = null;
+        bool tune = rates.Length > 1 || (settings.TuneThreshold && data.Task == TaskKind.Binary);
+        if (!tune)
+        {
+            foreach (int c in fitted)
+            {
+                tried[c] = [(rates[0], double.NaN, null)];
+                innerScores[c] = [];
+            }
+        }
+        else
+        {
+            // Tune the rate on the inner split; a rate at either edge of the grid gets one more rate beyond it.
+            (int[] innerTrain, int[] innerValidation) = settings.Plan.Inner(split.Train, settings.InnerShare, settings.TuningRows, seed, strata);
+            Dataset tuneTrain = data.Subset(innerTrain);
+            tuneValidation = data.Subset(innerValidation);
+            var jobs = new List<(Candidate Candidate, double Rate)>();
+            foreach (int c in fitted)
+            {
+                jobs.AddRange(rates.Select(rate => (candidates[c], rate)));
+            }
+
+            float[]?[] outputs = FitMany(data, jobs, settings, tuneTrain, tuneValidation, seed, cancellation);
+            for (int i = 0; i < fitted.Length; i++)
+            {
+                int c = fitted[i];
+                tried[c] = [.. rates.Select((rate, r) => Tuned(data, settings, tuneValidation, rate, outputs[(i * rates.Length) + r]))];
+                innerScores[c] = [.. tried[c].Select(t => t.Score)];
+                best[c] = Best(tried[c], lower);
+            }
+
+            int[] edge = [.. fitted.Where(c => best[c] >= 0 && rates.Length >= 2 && (best[c] == 0 || best[c] == rates.Length - 1))];
+            var extra = new List<(Candidate Candidate, double Rate)>();
+            foreach (int c in edge)
+            {
+                extended[c] = true;
+                double step = best[c] == 0 ? rates[0] / rates[1] : rates[^1] / rates[^2];
+                extra.Add((candidates[c], RoundSignificant((best[c] == 0 ? rates[0] : rates[^1]) * step)));
+            }
+
+            float[]?[] extraOutputs = FitMany(data, extra, settings, tuneTrain, tuneValidation, seed, cancellation);
+            for (int i = 0; i < edge.Length; i++)
+            {
+                int c = edge[i];
+                var result = Tuned(data, settings, tuneValidation, extra[i].Rate, extraOutputs[i]);
+                tried[c].Add(result);
+                if (Better(result.Score, tried[c][best[c]].Score, lower))
+                {
+                    best[c] = tried[c].Count - 1;
+                    atEdge[c] = true;
+                }
+            }
+        }
+
+        var thresholds = new double?[count];
+        var queue = new int[count][];
+        foreach (int c in fitted)
+        {
+            if (best[c] < 0)
+            {
+                outcomes[c] = new SplitOutcome(double.NaN, new Dictionary<string, double>(), double.NaN, null, true, false, extended[c], innerScores[c]);
+                continue;
+            }
+
+            thresholds[c] = settings.TuneThreshold && data.Task == TaskKind.Binary && tried[c][best[c]].Outputs is float[] inner
+                ? Thresholds.Best(inner, tuneValidation!.Targets, settings.Metric)
+                : null;
+            var mine = tried[c];
+            int b = best[c];
+            queue[c] = [.. Enumerable.Range(0, mine.Count).Where(i => double.IsFinite(mine[i].Score) || i == b).OrderBy(i => i == b ? 0 : 1).ThenByDescending(i => mine[i].Rate).Where(i => i == b || mine[i].Rate < mine[b].Rate)];
+        }
 
         // Refit on the whole training part at the tuned rate; should it diverge there, the next smaller rate that did not
         // diverge in tuning takes its place.
         Dataset train = data.Subset(split.Train), test = data.Subset(split.Test);
-        foreach (int index in Enumerable.Range(0, tried.Count).Where(i => double.IsFinite(tried[i].Score) || i == best).OrderBy(i => i == best ? 0 : 1).ThenByDescending(i => tried[i].Rate).Where(i => i == best || tried[i].Rate < tried[best].Rate))
+        int[] next = new int[count];
+        while (true)
         {
-            float[]? outputs = FitAndPredict(data, candidate, settings, train, test, tried[index].Rate, seed, cancellation);
-            if (outputs is null)
+            int[] pending = [.. fitted.Where(c => outcomes[c] is null && next[c] < queue[c].Length)];
+            if (pending.Length == 0)
             {
-                continue;
+                break;
             }
 
-            if (index != best && threshold is not null && tried[index].Outputs is float[] fallbackInner)
+            float[]?[] outputs = FitMany(data, [.. pending.Select(c => (candidates[c], tried[c][queue[c][next[c]]].Rate))], settings, train, test, seed, cancellation);
+            for (int i = 0; i < pending.Length; i++)
             {
-                threshold = Thresholds.Best(fallbackInner, tuneValidation.Targets, settings.Metric);
-            }
+                int c = pending[i], index = queue[c][next[c]++];
+                if (outputs[i] is not float[] predictions)
+                {
+                    continue;
+                }
 
-            SortedDictionary<string, double> metrics = Scoring.All(data, outputs, test.Targets, settings.Metric, threshold);
-            return new SplitOutcome(metrics[settings.Metric], metrics, tried[index].Rate, threshold, false, atEdge, extended, innerScores);
+                if (index != best[c] && thresholds[c] is not null && tried[c][index].Outputs is float[] fallbackInner)
+                {
+                    thresholds[c] = Thresholds.Best(fallbackInner, tuneValidation!.Targets, settings.Metric);
+                }
+
+                SortedDictionary<string, double> metrics = Scoring.All(data, predictions, test.Targets, settings.Metric, thresholds[c]);
+                outcomes[c] = new SplitOutcome(metrics[settings.Metric], metrics, tried[c][index].Rate, thresholds[c], false, atEdge[c], extended[c], innerScores[c]);
+            }
         }
 
-        return new SplitOutcome(double.NaN, new Dictionary<string, double>(), double.NaN, threshold, true, atEdge, extended, innerScores);
+        foreach (int c in fitted)
+        {
+            outcomes[c] ??= new SplitOutcome(double.NaN, new Dictionary<string, double>(), double.NaN, thresholds[c], true, atEdge[c], extended[c], innerScores[c]);
+        }
+
+        return [.. outcomes.Select(o => o!)];
     }
 
     /// <summary>The MM-estimate on the training part (no tuning: the estimator is affine equivariant and has no rate).</summary>
@@ -453,9 +557,9 @@ public static class Verifier
         return new SplitOutcome(metrics[settings.Metric], metrics, double.NaN, null, false, false, false, []);
     }
 
-    private static (double Rate, double Score, float[]? Outputs) TuneAt(Dataset data, Candidate candidate, VerificationSettings settings, Dataset train, Dataset validation, double rate, int seed, bool lower, CancellationToken cancellation)
+    /// <summary>The score of a tuning fit on the inner validation rows (with its own tuned threshold where one is tuned); NaN when it diverged.</summary>
+    private static (double Rate, double Score, float[]? Outputs) Tuned(Dataset data, VerificationSettings settings, Dataset validation, double rate, float[]? outputs)
     {
-        float[]? outputs = FitAndPredict(data, candidate, settings, train, validation, rate, seed, cancellation);
         if (outputs is null)
         {
             return (rate, double.NaN, null);
@@ -487,19 +591,107 @@ public static class Verifier
     private static bool Better(double a, double b, bool lower) => double.IsFinite(a) && (!double.IsFinite(b) || (lower ? a < b : a > b));
 
     /// <summary>
-    /// Trains on <paramref name="train"/> and predicts <paramref name="test"/> on the target's scale (logits for
-    /// classification); null when the run diverged. Features are standardised on the training rows; a regression target
-    /// is standardised for losses of the residual (δ, β, c in target SDs), divided by its training mean for log-link
-    /// losses (the log-rate then starts at 0), and left as it is for the others; predictions return to the original units.
+    /// Trains each job (a candidate at a rate) on <paramref name="train"/> and predicts <paramref name="test"/> on the
+    /// target's scale (logits for classification); null where the run diverged. Features are standardised on the training
+    /// rows; a regression target is standardised for losses of the residual (δ, β, c in target SDs), divided by its
+    /// training mean for log-link losses (the log-rate then starts at 0), and left as it is for the others; predictions
+    /// return to the original units. Every job starts from the same seeded initialisation and sees the same mini-batches,
+    /// so one-output linear models on the same targets train together (<see cref="LinearGroupTrainer"/>: each batch
+    /// gathered once, the same arithmetic as alone); the others train one by one.
     /// </summary>
-    private static float[]? FitAndPredict(Dataset data, Candidate candidate, VerificationSettings settings, Dataset train, Dataset test, double rate, int seed, CancellationToken cancellation)
+    private static float[]?[] FitMany(Dataset data, List<(Candidate Candidate, double Rate)> jobs, VerificationSettings settings, Dataset train, Dataset test, int seed, CancellationToken cancellation)
     {
+        var results = new float[]?[jobs.Count];
+        if (jobs.Count == 0)
+        {
+            return results;
+        }
+
         cancellation.ThrowIfCancellationRequested();
         int outputs = data.Outputs;
         int classes = data.Task == TaskKind.Multiclass ? data.Classes : 0;
         Standardizer scaler = settings.Standardize ? Standardizer.Fit(train) : Standardizer.Identity(train.Columns);
-        Dataset scaledTrain = scaler.Apply(train), scaledTest = scaler.Apply(test);
-        ILoss loss = LossCatalog.Create(candidate.PerSplit?.Invoke(train) ?? candidate.Loss, classes);
+        Dataset scaledFeatures = scaler.Apply(train), scaledTest = scaler.Apply(test);
+        var scaledTrains = new Dictionary<(double Center, double Spread), Dataset>();
+        int batch = settings.BatchSize > 0 ? settings.BatchSize : scaledFeatures.Rows <= 2048 ? 0 : 256;
+        int rowsPerStep = batch == 0 ? scaledFeatures.Rows : batch;
+        long stepsPerEpoch = (scaledFeatures.Rows + rowsPerStep - 1) / rowsPerStep;
+        int epochs = (int)Math.Max(1, Math.Min(settings.Epochs, settings.StepBudget / Math.Max(1, stepsPerEpoch)));
+        var fits = new Fit[jobs.Count];
+        var groups = new Dictionary<(double Center, double Spread, bool Signed), List<int>>();
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            (Candidate candidate, double rate) = jobs[i];
+            ILoss loss = LossCatalog.Create(candidate.PerSplit?.Invoke(train) ?? candidate.Loss, classes);
+            (double center, double spread) = TargetScale(data, settings, candidate, loss, train);
+            if (!scaledTrains.TryGetValue((center, spread), out Dataset? scaledTrain))
+            {
+                scaledTrain = center != 0 || spread != 1
+                    ? scaledFeatures.WithTargets([.. scaledFeatures.Targets.Select(v => (float)((v - center) / spread))])
+                    : scaledFeatures;
+                scaledTrains[(center, spread)] = scaledTrain;
+            }
+
+            Model model = ModelCatalog.Create(settings.Model, data.Columns, outputs);
+            var objective = new TrainingObjective(model, loss, data.Task, rowsPerStep);
+            float[] initial = new float[model.ParameterCount];
+            model.Initialize(initial, Init.Default, new Random(seed));
+            objective.ApplyPrior(initial, scaledTrain);
+            OptimizerRule rule = OptimizerCatalog.Create(WithRate(candidate.Optimizer, rate));
+            fits[i] = new Fit(objective, rule, initial, scaledTrain, center, spread);
+            if (!settings.OneModelAtATime && LinearGroupTrainer.Eligible(objective, rule))
+            {
+                var key = (center, spread, objective.Kind == InputKind.SignedLabels);
+                if (!groups.TryGetValue(key, out List<int>? members))
+                {
+                    groups[key] = members = [];
+                }
+
+                members.Add(i);
+            }
+        }
+
+        var done = new bool[jobs.Count];
+        foreach (List<int> group in groups.Values)
+        {
+            Fit first = fits[group[0]];
+            float[] targets = first.Objective.EncodeTargets(first.Train.Targets);
+            LinearGroupTrainer.Member[] members = [.. group.Select(i => new LinearGroupTrainer.Member(fits[i].Objective, fits[i].Rule, fits[i].Initial))];
+            LinearGroupTrainer.Train(members, first.Train, targets, epochs, batch, seed, cancellation);
+            for (int m = 0; m < group.Count; m++)
+            {
+                int i = group[m];
+                done[i] = true;
+                results[i] = members[m].Diverged ? null : Predict(data, fits[i], members[m].Parameters!, scaledTest, train);
+            }
+        }
+
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            if (done[i])
+            {
+                continue;
+            }
+
+            Fit fit = fits[i];
+            TrainingRun run = Trainer.Train(fit.Objective, fit.Rule, fit.Initial, fit.Train, null, new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = seed, RecordParametersUpTo = 0 }, cancellation);
+            if (run.Cancelled)
+            {
+                throw new OperationCanceledException(cancellation);
+            }
+
+            results[i] = run.Diverged ? null : Predict(data, fit, run.Parameters, scaledTest, train);
+        }
+
+        return results;
+    }
+
+    /// <summary>One job of <see cref="FitMany"/>, ready to train: its objective, optimizer, start, scaled training rows and target scale.</summary>
+    private sealed record Fit(TrainingObjective Objective, OptimizerRule Rule, float[] Initial, Dataset Train, double Center, double Spread);
+
+    /// <summary>The (center, spread) a regression target is trained in: standardised for losses of the residual, over its mean for log-link losses.</summary>
+    private static (double Center, double Spread) TargetScale(Dataset data, VerificationSettings settings, Candidate candidate, ILoss loss, Dataset train)
+    {
         (double center, double spread) = (0, 1);
         if (data.Task == TaskKind.Regression && settings.Standardize)
         {
@@ -514,39 +706,20 @@ public static class Verifier
                 double mean = train.Targets.Average(v => (double)v);
                 spread = mean > 0 ? mean : 1;
             }
-
-            if (center != 0 || spread != 1)
-            {
-                scaledTrain = scaledTrain.WithTargets([.. scaledTrain.Targets.Select(v => (float)((v - center) / spread))]);
-            }
         }
 
-        Model model = ModelCatalog.Create(settings.Model, data.Columns, outputs);
-        int batch = settings.BatchSize > 0 ? settings.BatchSize : scaledTrain.Rows <= 2048 ? 0 : 256;
-        int rowsPerStep = batch == 0 ? scaledTrain.Rows : batch;
-        long stepsPerEpoch = (scaledTrain.Rows + rowsPerStep - 1) / rowsPerStep;
-        int epochs = (int)Math.Max(1, Math.Min(settings.Epochs, settings.StepBudget / Math.Max(1, stepsPerEpoch)));
-        var objective = new TrainingObjective(model, loss, data.Task, rowsPerStep);
-        float[] initial = new float[model.ParameterCount];
-        model.Initialize(initial, Init.Default, new Random(seed));
-        objective.ApplyPrior(initial, scaledTrain);
-        TrainingRun run = Trainer.Train(objective, OptimizerCatalog.Create(WithRate(candidate.Optimizer, rate)), initial, scaledTrain, null, new TrainOptions { Epochs = epochs, BatchSize = batch, Seed = seed, RecordParametersUpTo = 0 }, cancellation);
-        if (run.Cancelled)
-        {
-            throw new OperationCanceledException(cancellation);
-        }
+        return (center, spread);
+    }
 
-        if (run.Diverged)
-        {
-            return null;
-        }
-
-        float[] predictions = objective.ToResponse(objective.Predict(run.Parameters, scaledTest));
-        if (data.Task == TaskKind.Regression && (center != 0 || spread != 1))
+    /// <summary>The test predictions of trained parameters, in the original units; null when not finite or off the data's scale.</summary>
+    private static float[]? Predict(Dataset data, Fit fit, float[] parameters, Dataset scaledTest, Dataset train)
+    {
+        float[] predictions = fit.Objective.ToResponse(fit.Objective.Predict(parameters, scaledTest));
+        if (data.Task == TaskKind.Regression && (fit.Center != 0 || fit.Spread != 1))
         {
             for (int i = 0; i < predictions.Length; i++)
             {
-                predictions[i] = (float)((predictions[i] * spread) + center);
+                predictions[i] = (float)((predictions[i] * fit.Spread) + fit.Center);
             }
         }
 
