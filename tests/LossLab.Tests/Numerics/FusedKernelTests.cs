@@ -97,6 +97,70 @@ public sealed class FusedKernelTests
     }
 
     [Fact]
+    public void Log1p_on_the_unit_interval_is_within_1_6_ulp_on_a_dense_grid_of_every_binade()
+    {
+        // Every 61st float from the smallest normal to 1 (about 17 million values, every binade densely covered), then
+        // 0 and 1 exactly, against double math (log(1 + e) is exact to double rounding here, since 1 + e is exact for
+        // e ≥ 2⁻²⁹; below, the series). The bound is what tools/fit_log1p.py reports for its float32 evaluation.
+        double worst = 0;
+        float worstAt = 0;
+        float[] lanes = new float[8];
+        int filled = 0;
+        for (int bits = 0x00800000; ; bits += 61)
+        {
+            bool last = bits >= 0x3F800000;
+            lanes[filled++] = last ? 1f : BitConverter.Int32BitsToSingle(bits);
+            if (filled == 8 || last)
+            {
+                Vector256<float> y = VectorMath.Log1PUnit(Vector256.Create(lanes));
+                for (int k = 0; k < filled; k++)
+                {
+                    double e = lanes[k];
+                    double reference = e < 1.0 / (1 << 29) ? e - (e * e / 2) + (e * e * e / 3) : Math.Log(1 + e);
+                    float rounded = (float)reference;
+                    double ulp = MathF.BitIncrement(rounded) - rounded;
+                    double error = Math.Abs(y[k] - reference) / ulp;
+                    if (error > worst)
+                    {
+                        worst = error;
+                        worstAt = lanes[k];
+                    }
+                }
+
+                filled = 0;
+            }
+
+            if (last)
+            {
+                break;
+            }
+        }
+
+        Assert.True(worst <= 1.6, $"log1p: {worst} ulp at {worstAt}");
+        Assert.Equal(0f, VectorMath.Log1PUnit(Vector256<float>.Zero)[0]);
+        Assert.True(float.IsNaN(VectorMath.Log1PUnit(Vector256.Create(float.NaN))[0]));
+    }
+
+    [Fact]
+    public void The_reciprocal_of_the_sigmoid_and_the_softmax_is_within_1_ulp()
+    {
+        // 1/a on a dense grid of [1, 2] (every 7th float) and on [2, 1024] (every 4099th), against the division.
+        double worst = 0;
+        for (int bits = 0x3F800000; bits <= 0x44800000; bits += bits < 0x40000000 ? 7 * 8 : 4099 * 8)
+        {
+            Vector256<float> a = Vector256.Create(bits, bits + 1, bits + 2, bits + 3, bits + 4, bits + 5, bits + 6, bits + 7).AsSingle();
+            Vector256<float> r = VectorMath.Reciprocal(a);
+            for (int k = 0; k < 8; k++)
+            {
+                float exact = 1f / a[k];
+                worst = Math.Max(worst, Math.Abs(r[k] - (1.0 / a[k])) / (MathF.BitIncrement(exact) - exact));
+            }
+        }
+
+        Assert.True(worst <= 1.0, $"reciprocal: {worst} ulp");
+    }
+
+    [Fact]
     public void Exp_of_non_positive_arguments_is_as_accurate_and_keeps_nan()
     {
         double worst = 0;

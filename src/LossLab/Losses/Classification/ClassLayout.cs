@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using LossLab.Numerics;
 
 namespace LossLab.Losses;
@@ -122,8 +123,8 @@ internal static class ClassLayout
     public static void CheckUnitTargets<T>(string name, ReadOnlySpan<T> targets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // The common case (every target valid) in two vectorised passes; TensorPrimitives.Min/Max return NaN when a
-        // NaN is present, which fails the comparison and falls through to the loop that names the first bad target.
+        // The common case (every target valid) in one vectorised pass (float32) or two (double; TensorPrimitives.Min/Max
+        // return NaN when a NaN is present); any failure, NaN included, falls through to the loop that names the first bad target.
         if (targets.IsEmpty || InUnitInterval(targets))
         {
             return;
@@ -144,8 +145,7 @@ internal static class ClassLayout
     {
         if (typeof(T) == typeof(float))
         {
-            ReadOnlySpan<float> f = MemoryMarshal.Cast<T, float>(targets);
-            return TensorPrimitives.Min(f) >= 0f && TensorPrimitives.Max(f) <= 1f;
+            return InUnitInterval(MemoryMarshal.Cast<T, float>(targets));
         }
 
         if (typeof(T) == typeof(double))
@@ -155,6 +155,47 @@ internal static class ClassLayout
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether 0 ≤ t ≤ 1 for every float32 target (false for NaN): one pass of two comparisons per 8 lanes, the
+    /// lanes' results and-ed together (a tail shorter than a vector overlaps the last one).
+    /// </summary>
+    private static bool InUnitInterval(ReadOnlySpan<float> targets)
+    {
+        int n = targets.Length;
+        if (!Vector256.IsHardwareAccelerated || n < Vector256<float>.Count)
+        {
+            foreach (float y in targets)
+            {
+                if (!(y >= 0f && y <= 1f))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        ref float r = ref MemoryMarshal.GetReference(targets);
+        Vector256<float> zero = Vector256<float>.Zero, one = Vector256<float>.One;
+        Vector256<float> ok0 = Vector256<float>.AllBitsSet, ok1 = Vector256<float>.AllBitsSet;
+        int i = 0;
+        for (; i <= n - (2 * Vector256<float>.Count); i += 2 * Vector256<float>.Count)
+        {
+            Vector256<float> a = Vector256.LoadUnsafe(ref r, (nuint)i);
+            Vector256<float> b = Vector256.LoadUnsafe(ref r, (nuint)(i + Vector256<float>.Count));
+            ok0 &= Vector256.GreaterThanOrEqual(a, zero) & Vector256.LessThanOrEqual(a, one);
+            ok1 &= Vector256.GreaterThanOrEqual(b, zero) & Vector256.LessThanOrEqual(b, one);
+        }
+
+        for (; i < n; i += Vector256<float>.Count)
+        {
+            Vector256<float> a = Vector256.LoadUnsafe(ref r, (nuint)Math.Min(i, n - Vector256<float>.Count));
+            ok0 &= Vector256.GreaterThanOrEqual(a, zero) & Vector256.LessThanOrEqual(a, one);
+        }
+
+        return (ok0 & ok1).AsInt32() == Vector256<int>.AllBitsSet;
     }
 
     /// <summary>Checks that every target is exactly −1 or +1 (margin losses).</summary>
