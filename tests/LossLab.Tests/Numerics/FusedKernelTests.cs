@@ -44,6 +44,11 @@ public sealed class FusedKernelTests
     [InlineData(10, 1031)]
     [InlineData(13, 64)]
     [InlineData(37, 20)]
+    [InlineData(2, 203)]
+    [InlineData(7, 64)]
+    [InlineData(16, 41)]
+    [InlineData(64, 19)]
+    [InlineData(65, 17)]
     public void Cross_entropy_fused_kernel_matches_the_double_path(int classes, int rows)
     {
         var random = new Random(classes);
@@ -61,6 +66,56 @@ public sealed class FusedKernelTests
         float[] g = new float[p.Length];
         LossCatalog.Create("cross_entropy", classes).Evaluate(p, t, g, Reduction.Mean);
         Assert.All(g.AsSpan(classes, classes).ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(10)]
+    [InlineData(17)]
+    public void Cross_entropy_with_an_ignore_index_among_the_classes_and_non_finite_ignored_rows(int classes)
+    {
+        // ignore_index = 1 is a valid class number: rows targeting it contribute nothing, and their gradient is exactly 0
+        // even when their logits are infinite or NaN.
+        int rows = 40;
+        var random = new Random(classes + 100);
+        float[] p = Enumerable.Range(0, rows * classes).Select(_ => (float)((random.NextDouble() * 8) - 4)).ToArray();
+        float[] t = Enumerable.Range(0, rows).Select(_ => (float)random.Next(classes)).ToArray();
+        t[5] = 1;
+        t[9] = 1;
+        p[(5 * classes) + 2] = float.PositiveInfinity;
+        p[9 * classes] = float.NaN;
+        var loss = new CrossEntropy(ignoreIndex: 1, classes: classes);
+        float[] g = new float[p.Length];
+        double value = loss.Evaluate(p, t, g, Reduction.Mean);
+        Assert.All(g.AsSpan(5 * classes, classes).ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(g.AsSpan(9 * classes, classes).ToArray(), v => Assert.Equal(0f, v));
+        Assert.True(double.IsFinite(value));
+
+        // The same as the double path on the finite rows.
+        p[(5 * classes) + 2] = 0;
+        p[9 * classes] = 0;
+        foreach (Reduction r in new[] { Reduction.Mean, Reduction.Sum })
+        {
+            AssertAgree(loss, p, t, r);
+        }
+    }
+
+    [Fact]
+    public void Cross_entropy_class_index_check_names_the_first_bad_target_on_the_vector_path()
+    {
+        float[] p = new float[40 * 10];
+        float[] t = Enumerable.Range(0, 40).Select(i => (float)(i % 10)).ToArray();
+        t[3] = -100;
+        foreach (float bad in new[] { 2.5f, 10f, -1f, float.NaN })
+        {
+            t[21] = bad;
+            var error = Assert.Throws<ArgumentException>(() => LossCatalog.Create("cross_entropy", 10).Evaluate(p, t, new float[p.Length], Reduction.Mean));
+            Assert.Contains("target 21", error.Message, StringComparison.Ordinal);
+        }
+
+        t[21] = 0;
+        t[39] = 10;
+        Assert.Throws<ArgumentException>(() => LossCatalog.Create("cross_entropy", 10).Evaluate(p, t, new float[p.Length], Reduction.Mean));
     }
 
     [Fact]

@@ -116,6 +116,64 @@ internal static class ClassLayout
     }
 
     /// <summary>
+    /// Whether every float32 target is a class index in [0, C) or equal to <paramref name="ignoreIndex"/> (the check of
+    /// <see cref="Index"/>, 8 lanes at a time); <paramref name="kept"/> = the targets not ignored. False when any
+    /// target is invalid (NaN included) or ignore_index is not exactly a float32: the caller then runs
+    /// <see cref="Index"/> on each target, which names the first bad one.
+    /// </summary>
+    public static bool TryCountClassIndices(ReadOnlySpan<float> targets, int classes, int ignoreIndex, out int kept)
+    {
+        kept = 0;
+        float ignored = ignoreIndex;
+        if ((double)ignored != ignoreIndex)
+        {
+            return false;
+        }
+
+        int n = targets.Length;
+        int i = 0;
+        int ignoredCount = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float r = ref MemoryMarshal.GetReference(targets);
+            Vector256<float> vc = Vector256.Create((float)classes), vi = Vector256.Create(ignored);
+            Vector256<float> ok = Vector256<float>.AllBitsSet;
+            Vector256<int> count = Vector256<int>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> t = Vector256.LoadUnsafe(ref r, (nuint)i);
+                Vector256<float> skip = Vector256.Equals(t, vi);
+                Vector256<float> index = Vector256.Equals(Vector256.Floor(t), t) & Vector256.GreaterThanOrEqual(t, Vector256<float>.Zero) & Vector256.LessThan(t, vc);
+                ok &= index | skip;
+                count -= skip.AsInt32();
+            }
+
+            if (ok.AsInt32() != Vector256<int>.AllBitsSet)
+            {
+                return false;
+            }
+
+            ignoredCount = Vector256.Sum(count);
+        }
+
+        for (; i < n; i++)
+        {
+            float t = targets[i];
+            if (t == ignored)
+            {
+                ignoredCount++;
+            }
+            else if (!(MathF.Floor(t) == t && t >= 0 && t < classes))
+            {
+                return false;
+            }
+        }
+
+        kept = n - ignoredCount;
+        return true;
+    }
+
+    /// <summary>
     /// Checks that every target is a probability in [0, 1] (binary, soft-label and mask losses): a target outside
     /// makes the cross-entropy unbounded below (a negative loss) or rewards the wrong side.
     /// </summary>

@@ -98,12 +98,19 @@ public sealed record CrossEntropy : Loss
 
         // Validate every target first (no partial output on error) and gather the weighted-mean normaliser.
         double norm = 0;
-        for (int i = 0; i < n; i++)
+        if (typeof(T) == typeof(float) && w is null && ClassLayout.TryCountClassIndices(MemoryMarshal.Cast<T, float>(targets), c, IgnoreIndex, out int kept))
         {
-            int y = ClassLayout.Index(Name, targets, i, c, IgnoreIndex);
-            if (y >= 0)
+            norm = kept;
+        }
+        else
+        {
+            for (int i = 0; i < n; i++)
             {
-                norm += w is null ? 1 : w[y];
+                int y = ClassLayout.Index(Name, targets, i, c, IgnoreIndex);
+                if (y >= 0)
+                {
+                    norm += w is null ? 1 : w[y];
+                }
             }
         }
 
