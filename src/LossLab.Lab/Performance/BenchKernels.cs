@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using LossLab.Losses;
 using LossLab.Numerics;
 
 namespace LossLab.Lab.Performance;
@@ -16,8 +18,10 @@ internal static class BenchKernels
     public static IReadOnlyList<string> TranscendentalLosses { get; } = ["bce_with_logits", "cross_entropy"];
 
     /// <summary>
-    /// The rows <c>floor_exp_log</c> and <c>kernel_{loss}_vs_exp_log</c> (value = the kernel's median time, floor =
-    /// the compute floor's median measured alternately with it).
+    /// The rows <c>floor_exp_log</c>, <c>kernel_{loss}_vs_exp_log</c> (value = the kernel's median time, floor = the
+    /// compute floor's median measured alternately with it) and <c>kernel_cross_entropy_probabilities_vs_exp_log</c>
+    /// (cross_entropy with N×C soft-label targets on the same logits; its memory floor, read 2 arrays and write 1,
+    /// in the note).
     /// </summary>
     public static IEnumerable<BenchResult> Rows(KernelWorkload kernels, int repetitions)
     {
@@ -35,7 +39,41 @@ internal static class BenchKernels
         rows.Insert(0, new BenchResult(
             "floor_exp_log", floorFirst!.Value, "ms",
             Note: $"one VectorMath exp and one VectorMath log per element on {kernels.Elements:N0} float32 elements (read 2 arrays, write 1): the compute floor of bce_with_logits and cross_entropy"));
+
+        (float[] logits, float[] gradient) = kernels.Buffers;
+        float[] soft = SoftLabels(logits.Length / KernelWorkload.Classes, KernelWorkload.Classes);
+        ILoss crossEntropy = LossCatalog.Create("cross_entropy", KernelWorkload.Classes);
+        void Probabilities() => crossEntropy.Evaluate(logits, soft, gradient);
+        var (pms, pfloor) = BenchSuite.MedianPair(Probabilities, kernels.FloorExpLog, repetitions);
+        var (pms2, memory) = BenchSuite.MedianPair(Probabilities, kernels.Floor, repetitions);
+        rows.Add(new BenchResult(
+            "kernel_cross_entropy_probabilities_vs_exp_log", pms, "ms", pfloor, pms / pfloor,
+            string.Create(CultureInfo.InvariantCulture, $"value + gradient of cross_entropy with {logits.Length / KernelWorkload.Classes:N0} × {KernelWorkload.Classes} soft-label targets; against the memory floor (read 2 arrays, write 1) measured alternately: {pms2:F3} ms / {memory:F3} ms = {pms2 / memory:F2}")));
         return rows;
+    }
+
+    /// <summary>Soft labels: each row a random distribution over the classes (seed 7).</summary>
+    private static float[] SoftLabels(int rows, int classes)
+    {
+        var random = new Random(7);
+        float[] t = new float[rows * classes];
+        for (int r = 0; r < rows; r++)
+        {
+            Span<float> row = t.AsSpan(r * classes, classes);
+            float total = 0;
+            for (int k = 0; k < classes; k++)
+            {
+                row[k] = (float)random.NextDouble();
+                total += row[k];
+            }
+
+            for (int k = 0; k < classes; k++)
+            {
+                row[k] = Math.Min(1f, row[k] / total);
+            }
+        }
+
+        return t;
     }
 
     /// <summary>g = eᵖ + log(1 + |t|), 8 lanes at a time (the element count is a multiple of 8 in the suite; a tail is done by the scalar functions).</summary>

@@ -379,6 +379,9 @@ public sealed class KernelWorkload
     /// <summary>Elements per array.</summary>
     public int Elements { get; }
 
+    /// <summary>The predictions (logits) and the gradient buffer, for the rows of <see cref="BenchKernels"/>.</summary>
+    internal (float[] Predictions, float[] Gradient) Buffers => (_predictions, _gradient);
+
     /// <summary>The floor of the element-wise losses: read two arrays, write one, one add per element.</summary>
     public void Floor() => TensorPrimitives.Add(_predictions, _targets, _gradient);
 

@@ -150,7 +150,6 @@ internal static class FusedSoftmax
         int tailAt = c >= 8 ? c - 8 : 0;
         Vector256<int> lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         Vector256<float> tailMask = (c >= 8 ? Vector256.GreaterThanOrEqual(lane, Vector256.Create(8 - rem)) : Vector256.LessThan(lane, Vector256.Create(c))).AsSingle();
-        Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
         Vector256<float> vscale = Vector256.Create(scale);
         Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
         Span<Vector256<float>> perRow = stackalloc Vector256<float>[8];
@@ -162,43 +161,7 @@ internal static class FusedSoftmax
                 ref float bx = ref Unsafe.Add(ref rx, r0 * c);
                 ref float bg = ref Unsafe.Add(ref rg, r0 * c);
 
-                // Row maxima, one row per lane (a tail vector overlaps, which a maximum does not mind; C < 8 masks).
-                for (int j = 0; j < 8; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref bx, j * c);
-                    Vector256<float> m = Vector256.ConditionalSelect(tailMask, Vector256.LoadUnsafe(ref row, (nuint)tailAt), negInf);
-                    for (int k = 0; k < full; k += 8)
-                    {
-                        m = Vector256.Max(m, Vector256.LoadUnsafe(ref row, (nuint)k));
-                    }
-
-                    perRow[j] = m;
-                }
-
-                Vector256<float> max = Reduce8<MaxOp>(perRow);
-
-                // e = exp(x − max) element-wise into the scratch.
-                for (int v = 0; v < c; v++)
-                {
-                    Vector256<int> rowIndex = Vector256.LoadUnsafe(ref rRowOf, (nuint)(8 * v));
-                    Vector256<float> shifted = Vector256.LoadUnsafe(ref bx, (nuint)(8 * v)) - Avx2.PermuteVar8x32(max, rowIndex);
-                    VectorMath.ExpNonPositive(shifted).StoreUnsafe(ref re, (nuint)(8 * v));
-                }
-
-                // Row sums (the tail masked so that no element counts twice), one row per lane.
-                for (int j = 0; j < 8; j++)
-                {
-                    ref float row = ref Unsafe.Add(ref re, j * c);
-                    Vector256<float> sum = Vector256.LoadUnsafe(ref row, (nuint)tailAt) & tailMask;
-                    for (int k = 0; k < full; k += 8)
-                    {
-                        sum += Vector256.LoadUnsafe(ref row, (nuint)k);
-                    }
-
-                    perRow[j] = sum;
-                }
-
-                Vector256<float> sums = Reduce8<AddOp>(perRow);
+                Vector256<float> sums = GroupExp(ref bx, ref re, c, full, tailAt, tailMask, ref rRowOf, perRow, out Vector256<float> max);
 
                 // Targets: the class of each row (−1 when ignored) and its logit.
                 for (int j = 0; j < 8; j++)
@@ -228,6 +191,163 @@ internal static class FusedSoftmax
 
                     // An ignored row's gradient is exactly 0, whatever its logits.
                     g &= Vector256.GreaterThanOrEqual(y, Vector256<int>.Zero).AsSingle();
+                    g.StoreUnsafe(ref bg, (nuint)(8 * v));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+
+        return Vector256.Sum(acc0 + acc1);
+    }
+
+    /// <summary>
+    /// Steps shared by the lanes kernels for one group of 8 rows at <paramref name="bx"/>: the row maxima (lane j =
+    /// row j; a tail vector overlaps, which a maximum does not mind, and C &lt; 8 masks the next rows out),
+    /// e = exp(x − max) element-wise into <paramref name="re"/>, and the row sums of e (the tail masked so that no
+    /// element counts twice), returned one row per lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> GroupExp(ref float bx, ref float re, int c, int full, int tailAt, Vector256<float> tailMask, ref int rRowOf, Span<Vector256<float>> perRow, out Vector256<float> max)
+    {
+        Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
+        for (int j = 0; j < 8; j++)
+        {
+            ref float row = ref Unsafe.Add(ref bx, j * c);
+            Vector256<float> m = Vector256.ConditionalSelect(tailMask, Vector256.LoadUnsafe(ref row, (nuint)tailAt), negInf);
+            for (int k = 0; k < full; k += 8)
+            {
+                m = Vector256.Max(m, Vector256.LoadUnsafe(ref row, (nuint)k));
+            }
+
+            perRow[j] = m;
+        }
+
+        max = Reduce8<MaxOp>(perRow);
+        for (int v = 0; v < c; v++)
+        {
+            Vector256<int> rowIndex = Vector256.LoadUnsafe(ref rRowOf, (nuint)(8 * v));
+            Vector256<float> shifted = Vector256.LoadUnsafe(ref bx, (nuint)(8 * v)) - Avx2.PermuteVar8x32(max, rowIndex);
+            VectorMath.ExpNonPositive(shifted).StoreUnsafe(ref re, (nuint)(8 * v));
+        }
+
+        return RowSums(ref re, c, full, tailAt, tailMask, perRow);
+    }
+
+    /// <summary>The sums of the 8 rows of C values at <paramref name="rv"/>, one row per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> RowSums(ref float rv, int c, int full, int tailAt, Vector256<float> tailMask, Span<Vector256<float>> perRow)
+    {
+        for (int j = 0; j < 8; j++)
+        {
+            ref float row = ref Unsafe.Add(ref rv, j * c);
+            Vector256<float> sum = Vector256.LoadUnsafe(ref row, (nuint)tailAt) & tailMask;
+            for (int k = 0; k < full; k += 8)
+            {
+                sum += Vector256.LoadUnsafe(ref row, (nuint)k);
+            }
+
+            perRow[j] = sum;
+        }
+
+        return Reduce8<AddOp>(perRow);
+    }
+
+    /// <summary>
+    /// Cross-entropy with N×C probability targets t (no class weights), 8 rows at a time as in
+    /// <see cref="CrossEntropyLanes"/>: t' = (1 − ε)·t + ε/C, lₙ = T·log Σ − Σ_k t'_k·(x_k − max) (every term ≥ 0),
+    /// gradient (e_k·T/Σ − t'_k)·scale with T = Σ_k t'_k. Returns the value sum of the groups done;
+    /// <paramref name="done"/> = the rows done (the caller does the rest).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double CrossEntropyProbabilities(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int classes, float smoothing, Span<float> gradient, float scale, out int done)
+    {
+        int c = classes;
+        int rows = logits.Length / c;
+        done = 0;
+        if (!Avx2.IsSupported || !Fma.IsSupported || c < 2 || c > MaxLaneClasses || gradient.Overlaps(logits) || gradient.Overlaps(targets))
+        {
+            return 0;
+        }
+
+        int groups = c >= Vector256<float>.Count ? rows / 8 : Math.Max(0, (logits.Length - Vector256<float>.Count) / (8 * c));
+        groups = Math.Min(groups, rows / 8);
+        done = groups * 8;
+        if (groups == 0)
+        {
+            return 0;
+        }
+
+        Span<int> rowOf = stackalloc int[8 * MaxLaneClasses];
+        for (int i = 0; i < 8 * c; i++)
+        {
+            rowOf[i] = i / c;
+        }
+
+        float[] scratch = ArrayPool<float>.Shared.Rent(2 * ((8 * c) + Vector256<float>.Count));
+        ref int rRowOf = ref MemoryMarshal.GetReference(rowOf);
+        ref float rx = ref MemoryMarshal.GetReference(logits);
+        ref float rt = ref MemoryMarshal.GetReference(targets);
+        ref float rg = ref MemoryMarshal.GetReference(gradient);
+        ref float re = ref MemoryArrayRef(scratch);
+        ref float rm = ref Unsafe.Add(ref re, (8 * c) + Vector256<float>.Count);
+        scratch.AsSpan().Clear();
+
+        int full = c / 8 * 8;
+        int tailAt = c >= 8 ? c - 8 : 0;
+        Vector256<int> lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        Vector256<float> tailMask = (c >= 8 ? Vector256.GreaterThanOrEqual(lane, Vector256.Create(8 - (c - full))) : Vector256.LessThan(lane, Vector256.Create(c))).AsSingle();
+        Vector256<float> vscale = Vector256.Create(scale);
+        Vector256<float> keep = Vector256.Create(1 - smoothing), uniform = Vector256.Create(smoothing / c);
+        Vector256<float> negInf = Vector256.Create(float.NegativeInfinity);
+        Vector256<double> acc0 = Vector256<double>.Zero, acc1 = Vector256<double>.Zero;
+        Span<Vector256<float>> perRow = stackalloc Vector256<float>[8];
+        try
+        {
+            for (int group = 0; group < groups; group++)
+            {
+                ref float bx = ref Unsafe.Add(ref rx, group * 8 * c);
+                ref float bt = ref Unsafe.Add(ref rt, group * 8 * c);
+                ref float bg = ref Unsafe.Add(ref rg, group * 8 * c);
+                // Row maxima (lane j = row j), then per element e = exp(s) with s = x − max, t' into the scratch
+                // and the value terms −t'·s ≥ 0 summed in float over the group.
+                for (int j = 0; j < 8; j++)
+                {
+                    ref float row = ref Unsafe.Add(ref bx, j * c);
+                    Vector256<float> m = Vector256.ConditionalSelect(tailMask, Vector256.LoadUnsafe(ref row, (nuint)tailAt), negInf);
+                    for (int k = 0; k < full; k += 8)
+                    {
+                        m = Vector256.Max(m, Vector256.LoadUnsafe(ref row, (nuint)k));
+                    }
+
+                    perRow[j] = m;
+                }
+
+                Vector256<float> max = Reduce8<MaxOp>(perRow);
+                Vector256<float> loss = Vector256<float>.Zero;
+                for (int v = 0; v < c; v++)
+                {
+                    Vector256<int> rowIndex = Vector256.LoadUnsafe(ref rRowOf, (nuint)(8 * v));
+                    Vector256<float> shifted = Vector256.LoadUnsafe(ref bx, (nuint)(8 * v)) - Avx2.PermuteVar8x32(max, rowIndex);
+                    VectorMath.ExpNonPositive(shifted).StoreUnsafe(ref re, (nuint)(8 * v));
+                    Vector256<float> mass = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref bt, (nuint)(8 * v)), keep, uniform);
+                    mass.StoreUnsafe(ref rm, (nuint)(8 * v));
+                    loss = Fma.MultiplyAddNegated(mass, shifted, loss);
+                }
+
+                // lₙ = log Σ·T + Σ_k t'_k·(−s_k): a sum of non-negative terms.
+                Vector256<float> sums = RowSums(ref re, c, full, tailAt, tailMask, perRow);
+                Vector256<float> massSums = RowSums(ref rm, c, full, tailAt, tailMask, perRow);
+                loss = Fma.MultiplyAdd(VectorMath.Log(sums), massSums, loss);
+                acc0 += Vector256.WidenLower(loss);
+                acc1 += Vector256.WidenUpper(loss);
+                Vector256<float> factor = VectorMath.Reciprocal(sums) * massSums * vscale;
+                for (int v = 0; v < c; v++)
+                {
+                    Vector256<int> rowIndex = Vector256.LoadUnsafe(ref rRowOf, (nuint)(8 * v));
+                    Vector256<float> g = Fma.MultiplyAddNegated(Vector256.LoadUnsafe(ref rm, (nuint)(8 * v)), vscale, Vector256.LoadUnsafe(ref re, (nuint)(8 * v)) * Avx2.PermuteVar8x32(factor, rowIndex));
                     g.StoreUnsafe(ref bg, (nuint)(8 * v));
                 }
             }

@@ -69,6 +69,37 @@ public sealed class FusedKernelTests
     }
 
     [Theory]
+    [InlineData(2, 41, 0.0)]
+    [InlineData(3, 41, 0.0)]
+    [InlineData(7, 9, 0.1)]
+    [InlineData(10, 1003, 0.0)]
+    [InlineData(10, 41, 0.2)]
+    [InlineData(16, 24, 0.0)]
+    [InlineData(37, 17, 0.05)]
+    [InlineData(64, 16, 0.0)]
+    [InlineData(65, 9, 0.0)]
+    public void Cross_entropy_with_probability_targets_matches_the_double_path(int classes, int rows, double smoothing)
+    {
+        var random = new Random(classes * 31);
+        float[] p = Enumerable.Range(0, rows * classes).Select(_ => (float)((random.NextDouble() * 20) - 10)).ToArray();
+        float[] t = new float[rows * classes];
+        for (int r = 0; r < rows; r++)
+        {
+            // Soft labels, one-hot rows and rows that do not sum to 1 (the loss does not require it).
+            for (int k = 0; k < classes; k++)
+            {
+                t[(r * classes) + k] = r % 3 == 0 ? (k == r % classes ? 1f : 0f) : (float)random.NextDouble() / (r % 3 == 1 ? classes : 1);
+            }
+        }
+
+        p[0] = 1e4f;
+        p[classes] = -1e4f;
+        var loss = new CrossEntropy(labelSmoothing: smoothing, classes: classes);
+        AssertAgree(loss, p, t, Reduction.Mean);
+        AssertAgree(loss, p, t, Reduction.Sum);
+    }
+
+    [Theory]
     [InlineData(3)]
     [InlineData(10)]
     [InlineData(17)]
