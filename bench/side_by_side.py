@@ -63,6 +63,11 @@ def kernels(elements, repetitions):
     results["kernel_huber"] = median_ms(value_and_grad(F.huber_loss, p, t), repetitions)
     results["kernel_bce_with_logits"] = median_ms(value_and_grad(F.binary_cross_entropy_with_logits, p, b), repetitions)
     results["kernel_cross_entropy"] = median_ms(value_and_grad(F.cross_entropy, logits, classes), repetitions)
+    # The compute floor of the two transcendental kernels: one exp and one log per element over the same arrays.
+    results["floor_exp_log"] = median_ms(lambda: torch.add(torch.exp(p), torch.log1p(torch.abs(t)), out=out), repetitions)
+    soft = torch.rand(elements // 10, 10, generator=g)
+    soft = soft / soft.sum(dim=1, keepdim=True)
+    results["kernel_cross_entropy_probabilities_vs_exp_log"] = median_ms(value_and_grad(F.cross_entropy, logits, soft), repetitions)
     return results
 
 
@@ -197,7 +202,7 @@ def main():
     for r in ours["results"]:
         floor = "" if r.get("floor") is None else f"{r['floor']:.4g}"
         ratio = "" if r.get("ratio_to_floor") is None else f"{r['ratio_to_floor']:.2f}"
-        print(f"  {r['name']:<26} {r['value']:>10.4g} {r['unit']:<10} {floor:>8} {ratio:>6}")
+        print(f"  {r['name']:<46} {r['value']:>10.4g} {r['unit']:<10} {floor:>8} {ratio:>6}")
     print()
     for hidden in (256, 1024):
         name = f"mlp_784_{hidden}_gflops"
@@ -213,6 +218,9 @@ def main():
     rows = [("floor (add)", mine["kernel_mse"]["floor"], theirs["floor"], "ms", False)]
     for name in ("kernel_mse", "kernel_l1", "kernel_huber", "kernel_bce_with_logits", "kernel_cross_entropy"):
         rows.append((name, mine[name]["value"], theirs[name], "ms", False))
+    rows.append(("floor (exp + log)", mine["floor_exp_log"]["value"], theirs["floor_exp_log"], "ms", False))
+    rows.append(("cross_entropy soft labels", mine["kernel_cross_entropy_probabilities_vs_exp_log"]["value"],
+                 theirs["kernel_cross_entropy_probabilities_vs_exp_log"], "ms", False))
     rows.append(("linear_step", mine["linear_step"]["value"], theirs["linear_step"], "µs", False))
     rows.append(("mlp_step", mine["mlp_step"]["value"], theirs["mlp_step"], "µs", False))
     rows.append(("mlp_step vs PyTorch 2 thr", mine["mlp_step"]["value"], theirs["mlp_step_2_threads"], "µs", False))

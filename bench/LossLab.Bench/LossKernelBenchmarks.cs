@@ -6,7 +6,8 @@ namespace LossLab.Bench;
 /// <summary>
 /// Value + gradient of the hot losses on 10 million float32 elements, next to the memory floor: an operation
 /// that moves exactly the same bytes (reads predictions and targets, writes the gradient) with one add per element.
-/// For cross_entropy (1M rows × 10 classes) the floor is a copy of the logits into the gradient.
+/// For cross_entropy (1M rows × 10 classes) the floor is a copy of the logits into the gradient. bce_with_logits and
+/// cross_entropy are compute-bound: their yardstick is floor_exp_log, one vector exp and one vector log per element.
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 3, iterationCount: 15)]
@@ -22,6 +23,9 @@ public class LossKernelBenchmarks
 
     [Benchmark(Description = "floor: copy 40 MB logits (cross_entropy)")]
     public void FloorCopy() => _work.FloorCopy();
+
+    [Benchmark(Description = "floor_exp_log: one VectorMath exp and one log per element (compute floor of bce_with_logits and cross_entropy)")]
+    public void FloorExpLog() => _work.FloorExpLog();
 
     [Benchmark]
     public double Mse() => _work.Run("mse");

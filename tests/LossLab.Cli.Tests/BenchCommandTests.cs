@@ -8,6 +8,7 @@ public sealed class BenchCommandTests
     private static readonly string[] Expected =
     [
         "kernel_mse", "kernel_l1", "kernel_huber", "kernel_bce_with_logits", "kernel_cross_entropy",
+        "floor_exp_log", "kernel_bce_with_logits_vs_exp_log", "kernel_cross_entropy_vs_exp_log", "kernel_cross_entropy_probabilities_vs_exp_log",
         "linear_step", "linear_step_alloc", "mlp_step", "mlp_epoch", "mlp_step_alloc",
         "sweep_demo", "sweep_1000_1_thread", "sweep_1000_2_threads", "sweep_speedup_2_vs_1", "machine_2_thread_ceiling", "compare_100k_x20", "advise_100k_x10",
     ];

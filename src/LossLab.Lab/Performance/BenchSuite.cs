@@ -65,6 +65,8 @@ public static class BenchSuite
             Add(new BenchResult($"kernel_{loss}", ms, "ms", floor, ms / floor, $"value + gradient on {kernels.Elements:N0} float32 elements; floor = {(loss == "cross_entropy" ? "copy of the logits" : "read 2 arrays, write 1")}"));
         }
 
+        BenchKernels.Rows(kernels, repetitions).ToList().ForEach(Add);
+
         Dataset seed = Builtins.Load("builtin:seed");
         var linear = new TrainingStepWorkload(new LinearModel(1, 1), new Mse(), seed, 0, "sgd:lr=0.01");
         Add(new BenchResult("linear_step", linear.MicrosecondsPerStep(quick ? 2_000 : 20_000, repetitions), "µs", Note: "linear, mse, sgd, full batch of the guide's data (n = 100): forward, loss, backward, update"));
@@ -378,8 +380,14 @@ public sealed class KernelWorkload
     /// <summary>Elements per array.</summary>
     public int Elements { get; }
 
+    /// <summary>The predictions (logits) and the gradient buffer, for the rows of <see cref="BenchKernels"/>.</summary>
+    internal (float[] Predictions, float[] Gradient) Buffers => (_predictions, _gradient);
+
     /// <summary>The floor of the element-wise losses: read two arrays, write one, one add per element.</summary>
     public void Floor() => TensorPrimitives.Add(_predictions, _targets, _gradient);
+
+    /// <summary>The compute floor of the transcendental losses: one vector exp and one vector log per element over the same arrays.</summary>
+    public void FloorExpLog() => BenchKernels.ExpLog(_predictions, _targets, _gradient);
 
     /// <summary>The floor of cross-entropy: a copy of the logits into the gradient.</summary>
     public void FloorCopy() => _predictions.AsSpan().CopyTo(_gradient);

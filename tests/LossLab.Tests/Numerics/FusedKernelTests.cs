@@ -44,6 +44,11 @@ public sealed class FusedKernelTests
     [InlineData(10, 1031)]
     [InlineData(13, 64)]
     [InlineData(37, 20)]
+    [InlineData(2, 203)]
+    [InlineData(7, 64)]
+    [InlineData(16, 41)]
+    [InlineData(64, 19)]
+    [InlineData(65, 17)]
     public void Cross_entropy_fused_kernel_matches_the_double_path(int classes, int rows)
     {
         var random = new Random(classes);
@@ -61,6 +66,87 @@ public sealed class FusedKernelTests
         float[] g = new float[p.Length];
         LossCatalog.Create("cross_entropy", classes).Evaluate(p, t, g, Reduction.Mean);
         Assert.All(g.AsSpan(classes, classes).ToArray(), v => Assert.Equal(0f, v));
+    }
+
+    [Theory]
+    [InlineData(2, 41, 0.0)]
+    [InlineData(3, 41, 0.0)]
+    [InlineData(7, 9, 0.1)]
+    [InlineData(10, 1003, 0.0)]
+    [InlineData(10, 41, 0.2)]
+    [InlineData(16, 24, 0.0)]
+    [InlineData(37, 17, 0.05)]
+    [InlineData(64, 16, 0.0)]
+    [InlineData(65, 9, 0.0)]
+    public void Cross_entropy_with_probability_targets_matches_the_double_path(int classes, int rows, double smoothing)
+    {
+        var random = new Random(classes * 31);
+        float[] p = Enumerable.Range(0, rows * classes).Select(_ => (float)((random.NextDouble() * 20) - 10)).ToArray();
+        float[] t = new float[rows * classes];
+        for (int r = 0; r < rows; r++)
+        {
+            // Soft labels, one-hot rows and rows that do not sum to 1 (the loss does not require it).
+            for (int k = 0; k < classes; k++)
+            {
+                t[(r * classes) + k] = r % 3 == 0 ? (k == r % classes ? 1f : 0f) : (float)random.NextDouble() / (r % 3 == 1 ? classes : 1);
+            }
+        }
+
+        p[0] = 1e4f;
+        p[classes] = -1e4f;
+        var loss = new CrossEntropy(labelSmoothing: smoothing, classes: classes);
+        AssertAgree(loss, p, t, Reduction.Mean);
+        AssertAgree(loss, p, t, Reduction.Sum);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(10)]
+    [InlineData(17)]
+    public void Cross_entropy_with_an_ignore_index_among_the_classes_and_non_finite_ignored_rows(int classes)
+    {
+        // ignore_index = 1 is a valid class number: rows targeting it contribute nothing, and their gradient is exactly 0
+        // even when their logits are infinite or NaN.
+        int rows = 40;
+        var random = new Random(classes + 100);
+        float[] p = Enumerable.Range(0, rows * classes).Select(_ => (float)((random.NextDouble() * 8) - 4)).ToArray();
+        float[] t = Enumerable.Range(0, rows).Select(_ => (float)random.Next(classes)).ToArray();
+        t[5] = 1;
+        t[9] = 1;
+        p[(5 * classes) + 2] = float.PositiveInfinity;
+        p[9 * classes] = float.NaN;
+        var loss = new CrossEntropy(ignoreIndex: 1, classes: classes);
+        float[] g = new float[p.Length];
+        double value = loss.Evaluate(p, t, g, Reduction.Mean);
+        Assert.All(g.AsSpan(5 * classes, classes).ToArray(), v => Assert.Equal(0f, v));
+        Assert.All(g.AsSpan(9 * classes, classes).ToArray(), v => Assert.Equal(0f, v));
+        Assert.True(double.IsFinite(value));
+
+        // The same as the double path on the finite rows.
+        p[(5 * classes) + 2] = 0;
+        p[9 * classes] = 0;
+        foreach (Reduction r in new[] { Reduction.Mean, Reduction.Sum })
+        {
+            AssertAgree(loss, p, t, r);
+        }
+    }
+
+    [Fact]
+    public void Cross_entropy_class_index_check_names_the_first_bad_target_on_the_vector_path()
+    {
+        float[] p = new float[40 * 10];
+        float[] t = Enumerable.Range(0, 40).Select(i => (float)(i % 10)).ToArray();
+        t[3] = -100;
+        foreach (float bad in new[] { 2.5f, 10f, -1f, float.NaN })
+        {
+            t[21] = bad;
+            var error = Assert.Throws<ArgumentException>(() => LossCatalog.Create("cross_entropy", 10).Evaluate(p, t, new float[p.Length], Reduction.Mean));
+            Assert.Contains("target 21", error.Message, StringComparison.Ordinal);
+        }
+
+        t[21] = 0;
+        t[39] = 10;
+        Assert.Throws<ArgumentException>(() => LossCatalog.Create("cross_entropy", 10).Evaluate(p, t, new float[p.Length], Reduction.Mean));
     }
 
     [Fact]
@@ -94,6 +180,70 @@ public sealed class FusedKernelTests
         Assert.True(worstLog1P < 3e-7, $"log1p {worstLog1P}");
         Assert.Equal(0f, VectorMath.Exp(Vector256.Create(-1e4f))[0]);
         Assert.Equal(float.PositiveInfinity, VectorMath.Exp(Vector256.Create(100f))[0]);
+    }
+
+    [Fact]
+    public void Log1p_on_the_unit_interval_is_within_1_6_ulp_on_a_dense_grid_of_every_binade()
+    {
+        // Every 61st float from the smallest normal to 1 (about 17 million values, every binade densely covered), then
+        // 0 and 1 exactly, against double math (log(1 + e) is exact to double rounding here, since 1 + e is exact for
+        // e ≥ 2⁻²⁹; below, the series). The bound is what tools/fit_log1p.py reports for its float32 evaluation.
+        double worst = 0;
+        float worstAt = 0;
+        float[] lanes = new float[8];
+        int filled = 0;
+        for (int bits = 0x00800000; ; bits += 61)
+        {
+            bool last = bits >= 0x3F800000;
+            lanes[filled++] = last ? 1f : BitConverter.Int32BitsToSingle(bits);
+            if (filled == 8 || last)
+            {
+                Vector256<float> y = VectorMath.Log1PUnit(Vector256.Create(lanes));
+                for (int k = 0; k < filled; k++)
+                {
+                    double e = lanes[k];
+                    double reference = e < 1.0 / (1 << 29) ? e - (e * e / 2) + (e * e * e / 3) : Math.Log(1 + e);
+                    float rounded = (float)reference;
+                    double ulp = MathF.BitIncrement(rounded) - rounded;
+                    double error = Math.Abs(y[k] - reference) / ulp;
+                    if (error > worst)
+                    {
+                        worst = error;
+                        worstAt = lanes[k];
+                    }
+                }
+
+                filled = 0;
+            }
+
+            if (last)
+            {
+                break;
+            }
+        }
+
+        Assert.True(worst <= 1.6, $"log1p: {worst} ulp at {worstAt}");
+        Assert.Equal(0f, VectorMath.Log1PUnit(Vector256<float>.Zero)[0]);
+        Assert.True(float.IsNaN(VectorMath.Log1PUnit(Vector256.Create(float.NaN))[0]));
+    }
+
+    [Fact]
+    public void The_reciprocal_of_the_sigmoid_and_the_softmax_is_within_1_ulp()
+    {
+        // 1/a on a dense grid of [1, 2] (every 7th float) and on [2, 1024] (every 4099th), against the division.
+        double worst = 0;
+        for (int bits = 0x3F800000; bits <= 0x44800000; bits += bits < 0x40000000 ? 7 * 8 : 4099 * 8)
+        {
+            Vector256<float> a = Vector256.Create(bits, bits + 1, bits + 2, bits + 3, bits + 4, bits + 5, bits + 6, bits + 7).AsSingle();
+            Vector256<float> r = VectorMath.Reciprocal(a);
+            for (int k = 0; k < 8; k++)
+            {
+                float exact = 1f / a[k];
+                worst = Math.Max(worst, Math.Abs(r[k] - (1.0 / a[k])) / (MathF.BitIncrement(exact) - exact));
+            }
+        }
+
+        Assert.True(worst <= 1.0, $"reciprocal: {worst} ulp");
     }
 
     [Fact]

@@ -65,8 +65,10 @@ public sealed record BceWithLogits : PointwiseLoss
     }
 
     /// <summary>
-    /// The fused float32 kernel without weights: ℓ = max(x, 0) − x·y + log1p(e^(−|x|)), ∂ℓ/∂x = σ(x) − y,
-    /// with σ(x) = (x ≥ 0 ? 1 : e^(−|x|))/(1 + e^(−|x|)) so that no exponential overflows.
+    /// The fused float32 kernel without weights: with e = e^(−|x|) ∈ (0, 1], ℓ = max(x, 0) − x·y + log1p(e) and
+    /// ∂ℓ/∂x = σ(x) − y = ([x ≥ 0] − y) ∓ e/(1 + e) (− for x ≥ 0), so that no exponential overflows and the
+    /// gradient keeps its precision where σ(x) is near 1. log1p(e) is a polynomial in e (no exponent split) and
+    /// 1/(1 + e) a reciprocal estimate refined by one Newton step (<see cref="VectorMath.Reciprocal"/>).
     /// </summary>
     internal readonly struct FusedOp : IFusedPointwise
     {
@@ -76,11 +78,18 @@ public sealed record BceWithLogits : PointwiseLoss
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public Vector256<float> Evaluate(Vector256<float> prediction, Vector256<float> target, out Vector256<float> derivative)
         {
-            Vector256<float> e = VectorMath.ExpNonPositive(-Vector256.Abs(prediction));
-            Vector256<float> numerator = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(prediction, Vector256<float>.Zero), Vector256<float>.One, e);
-            derivative = (numerator / (Vector256<float>.One + e)) - target;
-            return Vector256.Max(prediction, Vector256<float>.Zero) - (prediction * target) + VectorMath.Log1PUnit(e);
+            Vector256<float> signBit = Vector256.Create(-0f);
+            Vector256<float> e = VectorMath.ExpNonPositive(prediction | signBit);
+            Vector256<float> positive = Vector256.GreaterThanOrEqual(prediction, Vector256<float>.Zero);
+            Vector256<float> signedE = e ^ (positive & signBit);
+            Vector256<float> r = VectorMath.Reciprocal(Vector256<float>.One + e);
+            derivative = Mad(signedE, r, (positive & Vector256<float>.One) - target);
+            return Mad(-prediction, target, Vector256.MaxNative(prediction, Vector256<float>.Zero)) + VectorMath.Log1PUnit(e);
         }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> Mad(Vector256<float> a, Vector256<float> b, Vector256<float> c)
+            => System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : (a * b) + c;
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using LossLab.Numerics;
 
 namespace LossLab.Losses;
@@ -115,6 +116,64 @@ internal static class ClassLayout
     }
 
     /// <summary>
+    /// Whether every float32 target is a class index in [0, C) or equal to <paramref name="ignoreIndex"/> (the check of
+    /// <see cref="Index"/>, 8 lanes at a time); <paramref name="kept"/> = the targets not ignored. False when any
+    /// target is invalid (NaN included) or ignore_index is not exactly a float32: the caller then runs
+    /// <see cref="Index"/> on each target, which names the first bad one.
+    /// </summary>
+    public static bool TryCountClassIndices(ReadOnlySpan<float> targets, int classes, int ignoreIndex, out int kept)
+    {
+        kept = 0;
+        float ignored = ignoreIndex;
+        if ((double)ignored != ignoreIndex)
+        {
+            return false;
+        }
+
+        int n = targets.Length;
+        int i = 0;
+        int ignoredCount = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float r = ref MemoryMarshal.GetReference(targets);
+            Vector256<float> vc = Vector256.Create((float)classes), vi = Vector256.Create(ignored);
+            Vector256<float> ok = Vector256<float>.AllBitsSet;
+            Vector256<int> count = Vector256<int>.Zero;
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> t = Vector256.LoadUnsafe(ref r, (nuint)i);
+                Vector256<float> skip = Vector256.Equals(t, vi);
+                Vector256<float> index = Vector256.Equals(Vector256.Floor(t), t) & Vector256.GreaterThanOrEqual(t, Vector256<float>.Zero) & Vector256.LessThan(t, vc);
+                ok &= index | skip;
+                count -= skip.AsInt32();
+            }
+
+            if (ok.AsInt32() != Vector256<int>.AllBitsSet)
+            {
+                return false;
+            }
+
+            ignoredCount = Vector256.Sum(count);
+        }
+
+        for (; i < n; i++)
+        {
+            float t = targets[i];
+            if (t == ignored)
+            {
+                ignoredCount++;
+            }
+            else if (!(MathF.Floor(t) == t && t >= 0 && t < classes))
+            {
+                return false;
+            }
+        }
+
+        kept = n - ignoredCount;
+        return true;
+    }
+
+    /// <summary>
     /// Checks that every target is a probability in [0, 1] (binary, soft-label and mask losses): a target outside
     /// makes the cross-entropy unbounded below (a negative loss) or rewards the wrong side.
     /// </summary>
@@ -122,8 +181,8 @@ internal static class ClassLayout
     public static void CheckUnitTargets<T>(string name, ReadOnlySpan<T> targets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // The common case (every target valid) in two vectorised passes; TensorPrimitives.Min/Max return NaN when a
-        // NaN is present, which fails the comparison and falls through to the loop that names the first bad target.
+        // The common case (every target valid) in one vectorised pass (float32) or two (double; TensorPrimitives.Min/Max
+        // return NaN when a NaN is present); any failure, NaN included, falls through to the loop that names the first bad target.
         if (targets.IsEmpty || InUnitInterval(targets))
         {
             return;
@@ -144,8 +203,7 @@ internal static class ClassLayout
     {
         if (typeof(T) == typeof(float))
         {
-            ReadOnlySpan<float> f = MemoryMarshal.Cast<T, float>(targets);
-            return TensorPrimitives.Min(f) >= 0f && TensorPrimitives.Max(f) <= 1f;
+            return InUnitInterval(MemoryMarshal.Cast<T, float>(targets));
         }
 
         if (typeof(T) == typeof(double))
@@ -155,6 +213,47 @@ internal static class ClassLayout
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether 0 ≤ t ≤ 1 for every float32 target (false for NaN): one pass of two comparisons per 8 lanes, the
+    /// lanes' results and-ed together (a tail shorter than a vector overlaps the last one).
+    /// </summary>
+    private static bool InUnitInterval(ReadOnlySpan<float> targets)
+    {
+        int n = targets.Length;
+        if (!Vector256.IsHardwareAccelerated || n < Vector256<float>.Count)
+        {
+            foreach (float y in targets)
+            {
+                if (!(y >= 0f && y <= 1f))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        ref float r = ref MemoryMarshal.GetReference(targets);
+        Vector256<float> zero = Vector256<float>.Zero, one = Vector256<float>.One;
+        Vector256<float> ok0 = Vector256<float>.AllBitsSet, ok1 = Vector256<float>.AllBitsSet;
+        int i = 0;
+        for (; i <= n - (2 * Vector256<float>.Count); i += 2 * Vector256<float>.Count)
+        {
+            Vector256<float> a = Vector256.LoadUnsafe(ref r, (nuint)i);
+            Vector256<float> b = Vector256.LoadUnsafe(ref r, (nuint)(i + Vector256<float>.Count));
+            ok0 &= Vector256.GreaterThanOrEqual(a, zero) & Vector256.LessThanOrEqual(a, one);
+            ok1 &= Vector256.GreaterThanOrEqual(b, zero) & Vector256.LessThanOrEqual(b, one);
+        }
+
+        for (; i < n; i += Vector256<float>.Count)
+        {
+            Vector256<float> a = Vector256.LoadUnsafe(ref r, (nuint)Math.Min(i, n - Vector256<float>.Count));
+            ok0 &= Vector256.GreaterThanOrEqual(a, zero) & Vector256.LessThanOrEqual(a, one);
+        }
+
+        return (ok0 & ok1).AsInt32() == Vector256<int>.AllBitsSet;
     }
 
     /// <summary>Checks that every target is exactly −1 or +1 (margin losses).</summary>

@@ -98,12 +98,19 @@ public sealed record CrossEntropy : Loss
 
         // Validate every target first (no partial output on error) and gather the weighted-mean normaliser.
         double norm = 0;
-        for (int i = 0; i < n; i++)
+        if (typeof(T) == typeof(float) && w is null && ClassLayout.TryCountClassIndices(MemoryMarshal.Cast<T, float>(targets), c, IgnoreIndex, out int kept))
         {
-            int y = ClassLayout.Index(Name, targets, i, c, IgnoreIndex);
-            if (y >= 0)
+            norm = kept;
+        }
+        else
+        {
+            for (int i = 0; i < n; i++)
             {
-                norm += w is null ? 1 : w[y];
+                int y = ClassLayout.Index(Name, targets, i, c, IgnoreIndex);
+                if (y >= 0)
+                {
+                    norm += w is null ? 1 : w[y];
+                }
             }
         }
 
@@ -186,7 +193,16 @@ public sealed record CrossEntropy : Loss
         double smooth = eps / c;
         double scale = reduction == Reduction.Mean ? 1.0 / n : 1;
         double sum = 0;
-        for (int i = 0; i < n; i++)
+        int done = 0;
+        if (typeof(T) == typeof(float) && w is null && values.IsEmpty && !gradient.IsEmpty)
+        {
+            // The fused float32 kernel for whole groups of 8 rows; the rows left over take the loop below.
+            sum = FusedSoftmax.CrossEntropyProbabilities(
+                MemoryMarshal.Cast<T, float>(predictions), MemoryMarshal.Cast<T, float>(targets), c, (float)eps,
+                MemoryMarshal.Cast<T, float>(gradient), (float)scale, out done);
+        }
+
+        for (int i = done; i < n; i++)
         {
             ReadOnlySpan<T> row = predictions.Slice(i * c, c);
             ReadOnlySpan<T> t = targets.Slice(i * c, c);
