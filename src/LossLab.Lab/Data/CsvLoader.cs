@@ -203,9 +203,13 @@ public static class CsvLoader
 
     /// <summary>Opens a file (or standard input, or a pipe) as text for reading once, after the checks of <see cref="Read(string, CancellationToken)"/>.</summary>
     /// <exception cref="DataException">The file is missing, a folder, unreadable or binary.</exception>
-    internal static TextReader OpenText(string path, out string source)
+    internal static TextReader OpenText(string path, out string source) => OpenText(path, out source, out _);
+
+    /// <summary>As <see cref="OpenText(string, out string)"/>; <paramref name="seekable"/> tells whether it is a regular file that can be read again.</summary>
+    internal static TextReader OpenText(string path, out string source, out bool seekable)
     {
         ArgumentNullException.ThrowIfNull(path);
+        seekable = false;
         if (path == StandardInput)
         {
             source = "stdin";
@@ -234,6 +238,7 @@ public static class CsvLoader
             throw new DataException($"{path}: cannot be read ({reason}); give a readable CSV file");
         }
 
+        seekable = stream.CanSeek;
         try
         {
             return new StreamReader(RejectBinary(stream, path, ownsStream: true), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
@@ -400,6 +405,23 @@ internal sealed class CsvRows : IDisposable
             }
 
             owner._first = false;
+        }
+
+        /// <summary>Cell <paramref name="i"/>: true with its value when it is a plain decimal number, else false with its text (trimmed, unquoted).</summary>
+        public bool TryPlainNumber(int i, out double value, out string? text)
+        {
+            SepReader.Col col = _row[i];
+            ReadOnlySpan<char> raw = col.Span;
+            if (raw.Length > 0 && IsPlainStart(raw[0]) && char.IsAsciiDigit(raw[^1]) && col.TryParse<double>() is double v)
+            {
+                value = v;
+                text = null;
+                return true;
+            }
+
+            value = 0;
+            text = owner.Cell(raw, Line).ToString();
+            return false;
         }
 
         private static bool IsPlainStart(char c) => char.IsAsciiDigit(c) || c is '-' or '+' or '.';

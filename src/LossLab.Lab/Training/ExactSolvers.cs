@@ -49,7 +49,8 @@ public static class ExactSolvers
     public static double[] LeastSquaresFit(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        (double[] x, double[] y) = Doubles(data);
+        // The QR copies the design into its own storage, so the data set's double values are passed without a copy.
+        (double[] x, double[] y) = ReadOnlyDoubles(data);
         try
         {
             return ToTraceOrder(LeastSquares.Solve(x, data.Rows, data.Columns, y, intercept: true).Coefficients);
@@ -152,8 +153,7 @@ public static class ExactSolvers
             throw new ArgumentException($"{coefficients.Count} coefficients for {d} features and an intercept", nameof(coefficients));
         }
 
-        double[] x = data.DoubleFeatures();
-        double[] y = data.DoubleTargets();
+        (double[] x, double[] y) = ReadOnlyDoubles(data);
         double[] predictions = new double[data.Rows];
         for (int i = 0; i < predictions.Length; i++)
         {
@@ -179,6 +179,12 @@ public static class ExactSolvers
 
     /// <summary>The data as the exact solvers fit them: the double values as read (see <see cref="Dataset.FeaturesDouble"/>).</summary>
     private static (double[] X, double[] Y) Doubles(Dataset data) => (data.DoubleFeatures(), data.DoubleTargets());
+
+    /// <summary>
+    /// The same values for a caller that only reads them: the data set's own double arrays when it has them (no copy of a
+    /// large file), else the float32 values widened.
+    /// </summary>
+    private static (double[] X, double[] Y) ReadOnlyDoubles(Dataset data) => (data.FeaturesDouble ?? data.DoubleFeatures(), data.TargetsDouble ?? data.DoubleTargets());
 
     /// <summary>Intercept-first (statsmodels order) to weights-then-intercept (PyTorch's (weight, bias)).</summary>
     private static double[] ToTraceOrder(IReadOnlyList<double> interceptFirst) => [.. interceptFirst.Skip(1), interceptFirst[0]];
