@@ -45,12 +45,25 @@ public static class ExactSolvers
         };
     }
 
+    /// <summary>
+    /// Designs with more values than this (n·(d + 1); 2²¹, a 16 MB design) are solved by the chunked QR of
+    /// <see cref="StreamingFit"/> (memory of one chunk, the same accuracy: Householder reflections and one step of
+    /// refinement) instead of the pivoted QR, which holds two n × (d + 1) copies.
+    /// </summary>
+    public const long ChunkedAbove = 1L << 21;
+
     /// <summary>Least squares by Householder QR (never the normal equations).</summary>
     public static double[] LeastSquaresFit(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
         // The QR copies the design into its own storage, so the data set's double values are passed without a copy.
         (double[] x, double[] y) = ReadOnlyDoubles(data);
+        if ((long)data.Rows * (data.Columns + 1) > ChunkedAbove)
+        {
+            // A large design: the same Householder QR accumulated chunk by chunk (no n × p copies; see StreamingFit).
+            return ToTraceOrder(StreamingFit.LeastSquaresInMemory(x, data.Rows, data.Columns, y, data.Name, data.FeatureNames));
+        }
+
         try
         {
             return ToTraceOrder(LeastSquares.Solve(x, data.Rows, data.Columns, y, intercept: true).Coefficients);

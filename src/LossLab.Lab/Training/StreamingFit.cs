@@ -107,10 +107,18 @@ public static class StreamingFit
                 c[j] += delta[j];
             }
 
+            // The residual sum moves linearly with the refinement: Σᵢ(Aδ)ᵢ = n·δ₀ + Σ_j δ_j·n·(x̄_j − s_j), so mean_bias is
+            // that of the refined coefficients; mae and max_error are those of the first solution (they differ by at most max|Aδ|).
             long n = one.Rows;
+            double shiftOfSum = delta[0];
+            for (int j = 0; j < d; j++)
+            {
+                shiftOfSum += delta[j + 1] * (one.Stats[j].Mean - one.Shift[j]);
+            }
+
             metrics["mae"] = res.AbsoluteSum / n;
             metrics["max_error"] = res.Max;
-            metrics["mean_bias"] = res.Sum / n;
+            metrics["mean_bias"] = (res.Sum / n) + shiftOfSum;
             metrics["pinball_0.5"] = 0.5 * res.AbsoluteSum / n;
             passes = 2;
         }
@@ -145,6 +153,68 @@ public static class StreamingFit
         };
     }
 
+    /// <summary>
+    /// Least squares of rows already in memory by the same chunked QR and refinement step (what <c>closed_form</c> uses for
+    /// a large data set: memory of one chunk instead of two copies of the design): coefficients intercept first.
+    /// </summary>
+    /// <param name="x">n × d features, row-major.</param>
+    /// <param name="rows">n.</param>
+    /// <param name="d">Features per row.</param>
+    /// <param name="y">The n targets.</param>
+    /// <param name="source">The data's name, for messages.</param>
+    /// <param name="names">The feature names, for messages.</param>
+    /// <exception cref="DataException">Too few rows, or collinear columns.</exception>
+    internal static double[] LeastSquaresInMemory(double[] x, int rows, int d, double[] y, string source, IReadOnlyList<string> names)
+    {
+        int p = d + 1;
+        if (rows < p + 1)
+        {
+            throw new DataException($"{source}: {rows} row(s) for {p} coefficients; least squares needs more rows than coefficients");
+        }
+
+        var sums = new Accumulator(d, ChunkRows);
+        double[] values = new double[d + 1];
+        for (int i = 0; i < rows; i++)
+        {
+            x.AsSpan(i * d, d).CopyTo(values);
+            values[d] = y[i];
+            sums.Add(values);
+        }
+
+        sums.Flush();
+        double[] c = Solve(sums.R, p, rows, source, [.. names]);
+        double[] s = sums.Shift;
+        double[] g = new double[p];
+        for (int i = 0; i < rows; i++)
+        {
+            ReadOnlySpan<double> row = x.AsSpan(i * d, d);
+            double fitted = c[0];
+            for (int j = 0; j < d; j++)
+            {
+                fitted += c[j + 1] * (row[j] - s[j]);
+            }
+
+            double residual = y[i] - s[d] - fitted;
+            g[0] += residual;
+            for (int j = 0; j < d; j++)
+            {
+                g[j + 1] += (row[j] - s[j]) * residual;
+            }
+        }
+
+        double[] delta = SolveNormal(sums.R, p, g);
+        double intercept = s[d] + c[0] + delta[0];
+        double[] result = new double[p];
+        for (int j = 0; j < d; j++)
+        {
+            result[j + 1] = c[j + 1] + delta[j + 1];
+            intercept -= result[j + 1] * s[j];
+        }
+
+        result[0] = intercept;
+        return result;
+    }
+
     private sealed class Welford
     {
         public long Count;
@@ -174,13 +244,9 @@ public static class StreamingFit
         string[]? columns = null;
         int[] used = [];
         int targetIndex = -1;
-        int d = 0, q = 0;
-        double[] shift = [];
-        double[] r = [];
-        double[][] chunk = [];
-        Welford[] stats = [];
-        int held = 0, maxHeld = 0;
-        long rows = 0, dropped = 0;
+        int d = 0;
+        Accumulator? sums = null;
+        long dropped = 0;
         double[] values = [];
         using var csv = new CsvRows(reader, source, cancellation);
         foreach (CsvRows.Row row in csv)
@@ -208,10 +274,7 @@ public static class StreamingFit
 
                 used = [.. featureIndices, targetIndex];
                 d = featureIndices.Length;
-                q = d + 2;
-                r = new double[q * q];
-                chunk = [.. Enumerable.Range(0, q).Select(_ => new double[chunkRows])];
-                stats = [.. Enumerable.Range(0, d + 1).Select(_ => new Welford())];
+                sums = new Accumulator(d, chunkRows);
                 values = new double[d + 1];
                 if (!headerless)
                 {
@@ -226,25 +289,7 @@ public static class StreamingFit
                 continue;
             }
 
-            if (rows == 0)
-            {
-                shift = (double[])values.Clone();
-            }
-
-            rows++;
-            chunk[0][held] = 1;
-            for (int k = 0; k <= d; k++)
-            {
-                stats[k].Add(values[k]);
-                chunk[k + 1][held] = values[k] - shift[k];
-            }
-
-            if (++held == chunkRows)
-            {
-                Reduce(r, q, chunk, held);
-                maxHeld = Math.Max(maxHeld, held);
-                held = 0;
-            }
+            sums!.Add(values);
         }
 
         if (columns is null)
@@ -252,14 +297,61 @@ public static class StreamingFit
             throw new DataException($"{source}: the file is empty; give a CSV with a header and at least two rows");
         }
 
-        if (held > 0)
+        sums!.Flush();
+        string[] names = [.. used.Select(i => columns[i])];
+        return new Pass1(names, used[..d], targetIndex, sums.Shift, sums.R, sums.Rows, dropped, sums.Stats, sums.MaxHeld, dropMissing, columns);
+    }
+
+    /// <summary>
+    /// The running reduction: rows (features, then the target) are shifted by the first row's values, statistics updated,
+    /// and buffered; every full chunk is annihilated into the triangle R of [1 | X − s | y − s_y].
+    /// </summary>
+    private sealed class Accumulator(int d, int chunkRows)
+    {
+        private readonly int _q = d + 2;
+        private readonly double[][] _chunk = [.. Enumerable.Range(0, d + 2).Select(_ => new double[chunkRows])];
+        private int _held;
+
+        public double[] R { get; } = new double[(d + 2) * (d + 2)];
+
+        public double[] Shift { get; private set; } = [];
+
+        public Welford[] Stats { get; } = [.. Enumerable.Range(0, d + 1).Select(_ => new Welford())];
+
+        public long Rows { get; private set; }
+
+        public int MaxHeld { get; private set; }
+
+        public void Add(ReadOnlySpan<double> values)
         {
-            Reduce(r, q, chunk, held);
-            maxHeld = Math.Max(maxHeld, held);
+            if (Rows == 0)
+            {
+                Shift = values.ToArray();
+            }
+
+            Rows++;
+            _chunk[0][_held] = 1;
+            for (int k = 0; k <= d; k++)
+            {
+                Stats[k].Add(values[k]);
+                _chunk[k + 1][_held] = values[k] - Shift[k];
+            }
+
+            if (++_held == chunkRows)
+            {
+                Flush();
+            }
         }
 
-        string[] names = [.. used.Select(i => columns[i])];
-        return new Pass1(names, used[..d], targetIndex, shift, r, rows, dropped, stats, maxHeld, dropMissing, columns);
+        public void Flush()
+        {
+            if (_held > 0)
+            {
+                Reduce(R, _q, _chunk, _held);
+                MaxHeld = Math.Max(MaxHeld, _held);
+                _held = 0;
+            }
+        }
     }
 
     /// <summary>The used cells of a row as numbers (features, then the target); false for a row with a missing cell under --drop-missing.</summary>
