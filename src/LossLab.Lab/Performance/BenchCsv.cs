@@ -25,16 +25,16 @@ internal static class BenchCsv
             string path = Path.Combine(folder, "big.csv");
             long bytes = Write(path, rows, seed: 1);
             string size = $"{rows:N0} × 10 CSV, {bytes / 1e6:F0} MB";
-            int reps = Math.Max(3, repetitions / 3);
+            int reps = quick ? 3 : Math.Max(3, repetitions / 3);
 
-            double load = BenchSuite.Median(() => DataSource.Load(path, "y"), reps) / 1000;
+            double load = Median(() => DataSource.Load(path, "y"), reps) / 1000;
             yield return new BenchResult($"csv_load_{tag}", load, "s", Note: $"DataSource.Load of a {size}: Sep parse into columns, roles, float32 + double Dataset (pandas.read_csv of the same file: bench/side_by_side.py)");
 
             var settings = new FitSettings { Solver = "closed_form", Validation = 0 };
-            double fit = BenchSuite.Median(() => Fitter.Fit(DataSource.Load(path, "y"), settings), reps) / 1000;
+            double fit = Median(() => Fitter.Fit(DataSource.Load(path, "y"), settings), reps) / 1000;
             yield return new BenchResult($"csv_fit_closed_form_{tag}", fit, "s", Note: $"load + fit --solver closed_form --validation 0 (QR in double, train metrics) of the {size}");
 
-            double stream = BenchSuite.Median(() => StreamingFit.LeastSquares(path, "y", null), reps) / 1000;
+            double stream = Median(() => StreamingFit.LeastSquares(path, "y", null), reps) / 1000;
             yield return new BenchResult($"csv_stream_closed_form_{tag}", stream, "s", Note: $"fit --stream: least squares by a chunked QR ({StreamingFit.ChunkRows:N0} rows a chunk) over the {size}, bounded memory");
 
             GC.Collect();
@@ -81,11 +81,19 @@ internal static class BenchCsv
 
     private static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
-    /// <summary>Wall time of an action in seconds (one run).</summary>
-    internal static double Seconds(Action action)
+    /// <summary>The median wall time in milliseconds of <paramref name="repetitions"/> runs after one warm-up run.</summary>
+    private static double Median(Action action, int repetitions)
     {
-        var clock = Stopwatch.StartNew();
         action();
-        return clock.Elapsed.TotalSeconds;
+        double[] times = new double[repetitions];
+        for (int i = 0; i < repetitions; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            times[i] = clock.Elapsed.TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        return times[repetitions / 2];
     }
 }

@@ -132,4 +132,34 @@ public sealed class StreamingFitTests
         Assert.True(streamed.MaxRowsHeld <= StreamingFit.ChunkRows);
         AssertClose(InMemory(csv).Parameters, streamed.Coefficients, 1e-10);
     }
+
+    [Fact]
+    public void A_large_design_in_memory_is_solved_by_the_chunked_qr_to_the_pivoted_qrs_solution()
+    {
+        int rows = 120_000, d = 17;
+        Assert.True((long)rows * (d + 1) > ExactSolvers.ChunkedAbove);
+        var random = new Random(8);
+        double[] x = new double[rows * d], y = new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            double s = 4;
+            for (int j = 0; j < d; j++)
+            {
+                double v = (j == 3 ? 1e3 : 0) + (random.NextDouble() * Math.Pow(10, (j % 5) - 2));
+                x[(i * d) + j] = v;
+                s += (j + 1) * 0.01 * v;
+            }
+
+            y[i] = s + random.NextDouble();
+        }
+
+        var data = new Dataset("big", [.. Enumerable.Range(0, d).Select(j => $"x{j}")], "y", Array.ConvertAll(x, v => (float)v), Array.ConvertAll(y, v => (float)v), TaskKind.Regression)
+        {
+            FeaturesDouble = x, TargetsDouble = y,
+        };
+        double[] chunked = ExactSolvers.LeastSquaresFit(data);
+        IReadOnlyList<double> pivoted = LossLab.Solvers.LeastSquares.Solve(x, rows, d, y, intercept: true).Coefficients;
+        double[] expected = [.. pivoted.Skip(1), pivoted[0]];
+        AssertClose(expected, chunked, 1e-10);
+    }
 }
