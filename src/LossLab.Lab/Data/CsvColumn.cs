@@ -40,6 +40,32 @@ internal sealed class CsvColumn
     /// <summary>Whether the column is stored as numbers (with the few other cells as text), not as text.</summary>
     public bool IsNumericStorage => _texts is null;
 
+    /// <summary>Whether every cell is a plain finite number within float32's range (then <see cref="Block"/> holds them all).</summary>
+    public bool AllPlain => _texts is null && _others!.Count == 0;
+
+    /// <summary>The number of storage blocks.</summary>
+    public int Blocks => _texts is null ? _values.Count : _texts.Count;
+
+    /// <summary>The numbers of block <paramref name="block"/> (rows block·<see cref="BlockRows"/> on), for a column that is <see cref="AllPlain"/>.</summary>
+    public ReadOnlySpan<double> Block(int block) => _values[block].AsSpan(0, Math.Min(BlockRows, Count - (block * BlockRows)));
+
+    /// <summary>Whether a column that is <see cref="AllPlain"/> holds a number that is not whole (or beyond ±10¹⁵).</summary>
+    public bool HasNonWhole()
+    {
+        for (int b = 0; b < _values.Count; b++)
+        {
+            foreach (double v in Block(b))
+            {
+                if (!(v == Math.Floor(v) && Math.Abs(v) < 1e15))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether a numeric column had any cell that is not a plain finite number within float32's range.</summary>
     public bool HasOtherCells => _others is { Count: > 0 };
 
@@ -53,6 +79,7 @@ internal sealed class CsvColumn
     /// Adds a cell already known to be a plain decimal number (parsed by the caller, exactly as <see cref="double.Parse(string)"/> would);
     /// <paramref name="text"/> is its trimmed text.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AddNumber(double value, ReadOnlySpan<char> text)
     {
         if (_texts is not null)

@@ -313,6 +313,7 @@ internal sealed class CsvRows : IDisposable
     /// <summary>The current row (valid until the next <see cref="MoveNext"/>).</summary>
     public Row Current => new(_sep.Current, this);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool MoveNext()
     {
         while (true)
@@ -388,6 +389,7 @@ internal sealed class CsvRows : IDisposable
         }
 
         /// <summary>Adds each cell to its column.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void AddTo(CsvColumn[] columns)
         {
             for (int i = 0; i < columns.Length; i++)
@@ -505,6 +507,7 @@ internal sealed class LineLengthGuard(TextReader inner, string source, int limit
 
     public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override int Read(Span<char> buffer)
     {
         int n = inner.Read(buffer);

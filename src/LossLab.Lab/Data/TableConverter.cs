@@ -83,11 +83,14 @@ public static class TableConverter
         foreach (int c in featureIndices)
         {
             CsvColumn cells = table.Column(c);
-            bool numeric = keep.Any(cells.IsNumber);
-            double[]? values = numeric ? KeptNumbers(cells, keep) : null;
-            ColumnRole role = features is null
-                ? values is not null ? ColumnRoles.RecogniseNumbers(table.Columns[c], values, () => UniqueText(cells, keep, values)) : ColumnRoles.Recognise(table.Columns[c], KeptText(cells, keep), numeric)
-                : ColumnRole.Feature;
+            bool numeric = cells.AllPlain || keep.Any(cells.IsNumber);
+
+            // A column of plain numbers that are not all whole can only be a feature: no copy of it is made to decide.
+            bool plainFeature = features is not null || (cells.AllPlain && cells.HasNonWhole());
+            double[]? values = numeric && !plainFeature ? KeptNumbers(cells, keep) : null;
+            ColumnRole role = plainFeature ? ColumnRole.Feature
+                : values is not null ? ColumnRoles.RecogniseNumbers(table.Columns[c], values, () => UniqueText(cells, keep, values))
+                : ColumnRoles.Recognise(table.Columns[c], KeptText(cells, keep), numeric);
             if (role == ColumnRole.Identifier && numeric && TargetCorrelation(table, keep, c, targetIndex) is double rho && Math.Abs(rho) >= 0.3)
             {
                 // A rank or a running number that tracks the target is information, not a label of the row.
@@ -180,6 +183,17 @@ public static class TableConverter
                     xd[(i * d) + j] = ColumnRoles.ToYears(cells.Text(keep[i]), dateFormat)!.Value;
                 }
             }
+            else if (cells.AllPlain && n == rowCount)
+            {
+                // Every row kept and every cell a plain number: straight from the column's blocks.
+                for (int b = 0, i = 0; b < cells.Blocks; b++)
+                {
+                    foreach (double value in cells.Block(b))
+                    {
+                        xd[(i++ * d) + j] = value;
+                    }
+                }
+            }
             else
             {
                 int bound = firstBad?.Row ?? n;
@@ -213,9 +227,17 @@ public static class TableConverter
         double[] yd = new double[n];
         string[] classNames = [];
         CsvColumn targetCells = table.Column(targetIndex);
+        if (kind == TaskKind.Regression && targetCells.AllPlain && n == rowCount)
+        {
+            for (int b = 0; b < targetCells.Blocks; b++)
+            {
+                targetCells.Block(b).CopyTo(yd.AsSpan(b * CsvColumn.BlockRows));
+            }
+        }
+
         if (kind == TaskKind.Regression)
         {
-            for (int i = 0; i < n; i++)
+            for (int i = 0; i < n && !(targetCells.AllPlain && n == rowCount); i++)
             {
                 yd[i] = targetCells.TryPlainNumber(keep[i], out double value) ? value : Number(table, keep[i], targetIndex, "target");
             }
@@ -292,6 +314,16 @@ public static class TableConverter
     private static double[] KeptNumbers(CsvColumn cells, int[] keep)
     {
         double[] values = new double[keep.Length];
+        if (cells.AllPlain && keep.Length == cells.Count)
+        {
+            for (int b = 0; b < cells.Blocks; b++)
+            {
+                cells.Block(b).CopyTo(values.AsSpan(b * CsvColumn.BlockRows));
+            }
+
+            return values;
+        }
+
         for (int i = 0; i < keep.Length; i++)
         {
             values[i] = cells.TryPlainNumber(keep[i], out double v) ? v : TryNumber(cells, keep[i]) ?? double.NaN;
@@ -389,6 +421,24 @@ public static class TableConverter
         var distinct = new HashSet<string>(StringComparer.Ordinal);
         var distinctNumbers = new HashSet<double>();
         bool numeric = true, anyNumeric = false;
+        if (cells.AllPlain && rows.Length == cells.Count)
+        {
+            // Only whether there are 2, 3–10 or more distinct numbers matters: stop at the 11th.
+            for (int b = 0; b < cells.Blocks && distinctNumbers.Count <= 10; b++)
+            {
+                foreach (double v in cells.Block(b))
+                {
+                    if (distinctNumbers.Add(v) && distinctNumbers.Count > 10)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            rows = [];
+            anyNumeric = true;
+        }
+
         foreach (int r in rows)
         {
             if (cells.TryPlainNumber(r, out double plain))

@@ -164,6 +164,7 @@ public static class StreamingFit
     /// <param name="source">The data's name, for messages.</param>
     /// <param name="names">The feature names, for messages.</param>
     /// <exception cref="DataException">Too few rows, or collinear columns.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static double[] LeastSquaresInMemory(double[] x, int rows, int d, double[] y, string source, IReadOnlyList<string> names)
     {
         int p = d + 1;
@@ -172,7 +173,7 @@ public static class StreamingFit
             throw new DataException($"{source}: {rows} row(s) for {p} coefficients; least squares needs more rows than coefficients");
         }
 
-        var sums = new Accumulator(d, ChunkRows);
+        var sums = new Accumulator(d, ChunkRows, statistics: false);
         double[] values = new double[d + 1];
         for (int i = 0; i < rows; i++)
         {
@@ -306,7 +307,7 @@ public static class StreamingFit
     /// The running reduction: rows (features, then the target) are shifted by the first row's values, statistics updated,
     /// and buffered; every full chunk is annihilated into the triangle R of [1 | X − s | y − s_y].
     /// </summary>
-    private sealed class Accumulator(int d, int chunkRows)
+    private sealed class Accumulator(int d, int chunkRows, bool statistics = true)
     {
         private readonly int _q = d + 2;
         private readonly double[][] _chunk = [.. Enumerable.Range(0, d + 2).Select(_ => new double[chunkRows])];
@@ -322,6 +323,7 @@ public static class StreamingFit
 
         public int MaxHeld { get; private set; }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Add(ReadOnlySpan<double> values)
         {
             if (Rows == 0)
@@ -333,7 +335,11 @@ public static class StreamingFit
             _chunk[0][_held] = 1;
             for (int k = 0; k <= d; k++)
             {
-                Stats[k].Add(values[k]);
+                if (statistics)
+                {
+                    Stats[k].Add(values[k]);
+                }
+
                 _chunk[k + 1][_held] = values[k] - Shift[k];
             }
 
@@ -397,6 +403,7 @@ public static class StreamingFit
     /// Annihilates <paramref name="count"/> chunk rows against the triangle: for each column k a Householder reflection of
     /// (R_kk; chunk[·, k]) zeroes the chunk's column k, applied to the columns after it (R row k and the chunk).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void Reduce(double[] r, int q, double[][] chunk, int count)
     {
         for (int k = 0; k < q; k++)
