@@ -10,6 +10,7 @@ public sealed class BenchCommandTests
         "kernel_mse", "kernel_l1", "kernel_huber", "kernel_bce_with_logits", "kernel_cross_entropy",
         "linear_step", "linear_step_alloc", "mlp_step", "mlp_epoch", "mlp_step_alloc",
         "sweep_demo", "sweep_1000_1_thread", "sweep_1000_2_threads", "sweep_speedup_2_vs_1", "machine_2_thread_ceiling", "compare_100k_x20", "advise_100k_x10",
+        "csv_load_200k_x10", "csv_fit_closed_form_200k_x10", "csv_stream_closed_form_200k_x10", "csv_load_200k_x10_allocated",
     ];
 
     [Fact]

@@ -396,7 +396,7 @@ internal sealed class CsvRows : IDisposable
             {
                 SepReader.Col col = _row[i];
                 ReadOnlySpan<char> raw = col.Span;
-                if (raw.Length > 0 && IsPlainStart(raw[0]) && char.IsAsciiDigit(raw[^1]) && col.TryParse<double>() is double value)
+                if (IsPlainDecimal(raw) && col.TryParse<double>() is double value)
                 {
                     columns[i].AddNumber(value, raw);
                 }
@@ -414,7 +414,7 @@ internal sealed class CsvRows : IDisposable
         {
             SepReader.Col col = _row[i];
             ReadOnlySpan<char> raw = col.Span;
-            if (raw.Length > 0 && IsPlainStart(raw[0]) && char.IsAsciiDigit(raw[^1]) && col.TryParse<double>() is double v)
+            if (IsPlainDecimal(raw) && col.TryParse<double>() is double v)
             {
                 value = v;
                 text = null;
@@ -426,7 +426,64 @@ internal sealed class CsvRows : IDisposable
             return false;
         }
 
-        private static bool IsPlainStart(char c) => char.IsAsciiDigit(c) || c is '-' or '+' or '.';
+        /// <summary>
+        /// Whether the text is a plain decimal number, [+-]digits[.digits][(e|E)[+-]digits] with at least one mantissa digit:
+        /// the syntax on which the fast parser and <see cref="double.Parse(string, IFormatProvider)"/> agree (anything else,
+        /// e.g. a decimal comma, which the fast parser would read as a point, goes through the checks of the slow path).
+        /// </summary>
+        internal static bool IsPlainDecimal(ReadOnlySpan<char> s)
+        {
+            int i = 0;
+            if (i < s.Length && s[i] is '-' or '+')
+            {
+                i++;
+            }
+
+            int digits = 0;
+            while (i < s.Length && char.IsAsciiDigit(s[i]))
+            {
+                i++;
+                digits++;
+            }
+
+            if (i < s.Length && s[i] == '.')
+            {
+                i++;
+                while (i < s.Length && char.IsAsciiDigit(s[i]))
+                {
+                    i++;
+                    digits++;
+                }
+            }
+
+            if (digits == 0)
+            {
+                return false;
+            }
+
+            if (i < s.Length && s[i] is 'e' or 'E')
+            {
+                i++;
+                if (i < s.Length && s[i] is '-' or '+')
+                {
+                    i++;
+                }
+
+                int exponent = 0;
+                while (i < s.Length && char.IsAsciiDigit(s[i]))
+                {
+                    i++;
+                    exponent++;
+                }
+
+                if (exponent == 0)
+                {
+                    return false;
+                }
+            }
+
+            return i == s.Length;
+        }
     }
 
     /// <summary>A field trimmed of white space and, when quoted, unquoted (inner doubled quotes made single); a stray quote is an error.</summary>

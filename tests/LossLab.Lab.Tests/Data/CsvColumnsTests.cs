@@ -28,6 +28,28 @@ public sealed class CsvColumnsTests
         }
     }
 
+    [Theory]
+    [InlineData("1,5", false)]
+    [InlineData("1.5", true)]
+    [InlineData("-.5e-3", true)]
+    [InlineData("+7", true)]
+    [InlineData("1e", false)]
+    [InlineData(".", false)]
+    [InlineData("1_000", false)]
+    [InlineData("0x10", false)]
+    [InlineData("Infinity", false)]
+    [InlineData("1.5.2", false)]
+    public void Only_plain_decimals_take_the_fast_parser(string cell, bool plain)
+        => Assert.Equal(plain, CsvRows.Row.IsPlainDecimal(cell));
+
+    [Fact]
+    public void A_decimal_comma_in_a_semicolon_file_stays_text()
+    {
+        RawTable t = Table("x;y\n1,5;2\n2,5;3\n");
+        Assert.False(t.Column(0).IsNumber(0));
+        Assert.Equal("1,5", t.Cell(0, 0));
+    }
+
     [Fact]
     public void Class_labels_written_as_decimals_come_back_as_written()
     {
