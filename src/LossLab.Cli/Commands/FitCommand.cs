@@ -55,7 +55,7 @@ internal static class FitCommand
             {
                 FitStream.Check(parsed, dataText, solver, loss, model, task, validation, trace, outDir);
                 string streamTarget = parsed.GetValue(target) ?? throw new DataException($"--target is required with a CSV file ({dataText})");
-                StreamedLeastSquares streamed = StreamingFit.LeastSquares(dataText, streamTarget, featureList, parsed.GetValue(dropMissing), context.Cancellation);
+                StreamedLeastSquares streamed = FitStream.Run(dataText, streamTarget, featureList, parsed.GetValue(dropMissing), context.Cancellation);
                 if (!JsonOutput.Emit(parsed, json, FitStream.ToJson(dataText, streamed), context.Out))
                 {
                     FitStream.WriteHuman(context.Out, dataText, streamed);

@@ -67,6 +67,26 @@ internal static class FitStream
         }
     }
 
+    /// <summary>
+    /// Runs the streamed fit on a worker thread, so that cancellation ends the wait at once even while opening a pipe that
+    /// has no writer yet (as <see cref="DataSource.Load"/> does; the worker checks the token itself every few thousand rows).
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    public static StreamedLeastSquares Run(string data, string target, IReadOnlyList<string>? features, bool dropMissing, CancellationToken cancellation)
+    {
+        Task<StreamedLeastSquares> fit = Task.Run(() => StreamingFit.LeastSquares(data, target, features, dropMissing, cancellation), CancellationToken.None);
+        try
+        {
+            fit.Wait(cancellation);
+        }
+        catch (AggregateException)
+        {
+            // Rethrown below as the original exception.
+        }
+
+        return fit.GetAwaiter().GetResult();
+    }
+
     /// <summary>The JSON document of a streamed fit.</summary>
     public static JsonObject ToJson(string data, StreamedLeastSquares r) => new()
     {
