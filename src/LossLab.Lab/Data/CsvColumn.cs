@@ -66,9 +66,6 @@ internal sealed class CsvColumn
         return false;
     }
 
-    /// <summary>Whether a numeric column had any cell that is not a plain finite number within float32's range.</summary>
-    public bool HasOtherCells => _others is { Count: > 0 };
-
     /// <summary>Whether the text is a missing-value marker: empty, NA, NaN, null, None or ? (any case).</summary>
     public static bool IsMissingMarker(string cell) => MissingMarkers.Contains(cell);
 
@@ -220,9 +217,6 @@ internal sealed class CsvColumn
         return _levels is not null && _levels.TryGetValue(value, out string? written) ? written : value.ToString("R", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Whether the cell is a missing-value marker.</summary>
-    public bool IsMissing(int row) => _texts is not null ? MissingMarkers.Contains(Text(row)) : _others!.TryGetValue(row, out string? cell) && MissingMarkers.Contains(cell);
-
     /// <summary>The rows whose cell is a missing-value marker, in order.</summary>
     public IEnumerable<int> MissingRows()
     {
@@ -270,10 +264,4 @@ internal sealed class CsvColumn
     /// <summary>The cell as a number in any form (NaN and infinities included), or null when it is not one.</summary>
     public double? Number(int row) => TryPlainNumber(row, out double v) ? v
         : double.TryParse(Text(row), NumberStyles.Float, CultureInfo.InvariantCulture, out v) ? v : null;
-
-    /// <summary>
-    /// The distinct numbers of a numeric column with their text as written (at most <see cref="MaxLevels"/>), or null when the
-    /// column has more distinct numbers, is stored as text, or has other cells.
-    /// </summary>
-    public IReadOnlyDictionary<double, string>? Levels => _texts is null && _others is { Count: 0 } ? _levels : null;
 }
