@@ -3,7 +3,9 @@
 
 Runs `losslab bench --json` (LossLab's suite) and the same workloads in PyTorch (float32, eager mode, the same
 thread count: 1 thread for kernels and single training steps, 2 threads for the sweep), then prints one table of
-times and the ratio PyTorch / LossLab (above 1: LossLab is faster).
+times and the ratio PyTorch / LossLab (above 1: LossLab is faster). Then a CSV file (1,000,000 × 10, 200,000 with --quick)
+written to a temporary folder: pandas.read_csv alone next to `losslab fit --solver closed_form --validation 0` (load and
+fit) and `fit --stream`, each a fresh process timed with /usr/bin/time -v (wall time and peak resident memory).
 
 Needs Debian's python3-torch (`apt-get install -y python3-torch`) and a Release build of the CLI:
 
@@ -166,6 +168,51 @@ def sweep_configs_per_s(configs):
     return len(grid) / (time.perf_counter() - start)
 
 
+def write_csv(path, rows, seed=1):
+    """The CSV file of the csv_* rows: x1 … x9 standard normal with six decimals, y = 0.5 + Σ (j/10)·x_j + N(0, 0.1²)."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((rows, 9)).round(6)
+    y = 0.5 + x @ (np.arange(1, 10) / 10) + 0.1 * rng.standard_normal(rows)
+    header = ",".join([f"x{j}" for j in range(1, 10)] + ["y"])
+    np.savetxt(path, np.column_stack([x, y]), fmt="%.6f", delimiter=",", header=header, comments="")
+
+
+def peak_rss_mb(command):
+    """Wall seconds and peak resident memory (MB) of a child process, from /usr/bin/time -v."""
+    start = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-v"] + command, check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    rss = next(int(line.split(":")[1]) for line in done.stderr.splitlines() if "Maximum resident set size" in line)
+    return seconds, rss / 1024, done.stdout
+
+
+def csv_side_by_side(rows, repetitions):
+    """pandas.read_csv alone next to `losslab fit --solver closed_form --validation 0` (load + fit) on the same file,
+    each a fresh process, alternated so that drift of the machine hits both alike; medians of the wall times and peaks."""
+    import tempfile
+    folder = tempfile.mkdtemp(prefix="losslab-csv-")
+    path = os.path.join(folder, "big.csv")
+    try:
+        write_csv(path, rows)
+        pandas = [sys.executable, "-c", "import sys, time, pandas; t = time.perf_counter(); pandas.read_csv(sys.argv[1]); "
+                  "print(time.perf_counter() - t)", path]
+        fit = ["dotnet", CLI, "fit", "--data", path, "--target", "y", "--solver", "closed_form", "--validation", "0"]
+        stream = ["dotnet", CLI, "fit", "--data", path, "--target", "y", "--stream"]
+        runs = {"pandas": [], "read_csv": [], "fit": [], "stream": []}
+        for _ in range(repetitions):
+            seconds, rss, out = peak_rss_mb(pandas)
+            runs["pandas"].append((seconds, rss))
+            runs["read_csv"].append((float(out.strip()), rss))
+            runs["fit"].append(peak_rss_mb(fit)[:2])
+            runs["stream"].append(peak_rss_mb(stream)[:2])
+        return {k: (statistics.median(s for s, _ in v), statistics.median(m for _, m in v)) for k, v in runs.items()}, os.path.getsize(path)
+    finally:
+        if os.path.exists(path):
+            os.remove(path)
+        os.rmdir(folder)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller workloads (as losslab bench --quick)")
@@ -232,6 +279,23 @@ def main():
     for name, a, b, unit, higher_is_better in rows:
         ratio = (a / b) if higher_is_better else (b / a)
         print(f"{name:<24} {a:>12.4g} {b:>12.4g} {unit:<10} {ratio:>17.2f}×")
+
+    csv_rows = 200_000 if quick else 1_000_000
+    csv, size = csv_side_by_side(csv_rows, 3 if quick else 5)
+    print()
+    print(f"CSV, {csv_rows:,} × 10 ({size / 1e6:.0f} MB), separate processes, medians (wall s, peak RSS MB):")
+    print(f"  pandas {pandas_version()}: python -c read_csv     {csv['pandas'][0]:>8.3f} s {csv['pandas'][1]:>8.0f} MB   (read_csv call alone {csv['read_csv'][0]:.3f} s)")
+    print(f"  losslab fit --solver closed_form  {csv['fit'][0]:>8.3f} s {csv['fit'][1]:>8.0f} MB"
+          f"   read_csv call / LossLab process {csv['read_csv'][0] / csv['fit'][0]:.2f}×, pandas process / LossLab process {csv['pandas'][0] / csv['fit'][0]:.2f}×")
+    print(f"  losslab fit --stream              {csv['stream'][0]:>8.3f} s {csv['stream'][1]:>8.0f} MB")
+    tag = "200k_x10" if quick else "1m_x10"
+    if f"csv_load_{tag}" in mine:
+        print(f"  in-process (losslab bench): load {mine[f'csv_load_{tag}']['value']:.3f} s, load + fit {mine[f'csv_fit_closed_form_{tag}']['value']:.3f} s")
+
+
+def pandas_version():
+    import pandas
+    return pandas.__version__
 
 
 if __name__ == "__main__":

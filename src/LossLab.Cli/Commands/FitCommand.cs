@@ -39,10 +39,11 @@ internal static class FitCommand
         var trace = new Option<string?>("--trace") { Description = "Write step,loss,lr,grad_norm,p0,p1,... to this CSV file" };
         var json = JsonOutput.CreateOption();
         var outDir = ReportOutput.CreateOption();
+        var stream = FitStream.CreateOption();
         var command = new Command("fit", "Train one model and report the fit and metrics. Exit codes: 0 done (a run that ran out of epochs says so on stderr), 1 bad input, 3 training diverged (the JSON is still written, with \"diverged\": true)")
         {
             data, target, features, task, model, loss, optimizer, schedule, clipNorm, epochs, tol, noChange, batchSize, seed, init, standardize,
-            solver, validation, patience, dropMissing, trace, json, outDir,
+            solver, validation, patience, dropMissing, trace, json, outDir, stream,
         };
         command.SetAction(parsed =>
         {
@@ -50,6 +51,19 @@ internal static class FitCommand
             TaskKind? taskKind = ParseTask(parsed.GetValue(task));
             string[]? featureList = parsed.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             string dataText = parsed.GetValue(data)!;
+            if (parsed.GetValue(stream))
+            {
+                FitStream.Check(parsed, dataText, solver, loss, model, task, validation, trace, outDir);
+                string streamTarget = parsed.GetValue(target) ?? throw new DataException($"--target is required with a CSV file ({dataText})");
+                StreamedLeastSquares streamed = FitStream.Run(dataText, streamTarget, featureList, parsed.GetValue(dropMissing), context.Cancellation);
+                if (!JsonOutput.Emit(parsed, json, FitStream.ToJson(dataText, streamed), context.Out))
+                {
+                    FitStream.WriteHuman(context.Out, dataText, streamed);
+                }
+
+                return 0;
+            }
+
             Dataset dataset = DataSource.Load(dataText, parsed.GetValue(target), featureList, taskKind, parsed.GetValue(dropMissing), context.Cancellation);
             var settings = new FitSettings
             {

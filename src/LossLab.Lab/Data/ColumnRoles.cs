@@ -66,23 +66,50 @@ public static partial class ColumnRoles
             }
         }
 
-        bool whole = values.All(v => v == Math.Floor(v) && Math.Abs(v) < 1e15);
+        return RecogniseNumbers(name, values, () => Unique(cells));
+    }
+
+    /// <summary>
+    /// The role of a column of numbers (see <see cref="Recognise"/>); a NaN among them (a cell that is not a number) makes
+    /// it a plain feature. <paramref name="unique"/> tells whether the cells are all different as written; it is asked
+    /// only for whole numbers that could be an identifier.
+    /// </summary>
+    internal static ColumnRole RecogniseNumbers(string name, double[] values, Func<bool> unique)
+    {
+        if (values.Length == 0)
+        {
+            return ColumnRole.Feature;
+        }
+
+        bool whole = true;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (double v in values)
+        {
+            if (!(v == Math.Floor(v) && Math.Abs(v) < 1e15))
+            {
+                whole = false; // NaN too
+                break;
+            }
+
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+
         if (!whole)
         {
             return ColumnRole.Feature;
         }
 
-        if (TimeName().IsMatch(name) && values.All(v => v is >= 1700 and <= 2100))
+        if (TimeName().IsMatch(name) && min >= 1700 && max <= 2100)
         {
             return ColumnRole.Year;
         }
 
-        if (cells.Count < MinimumRows || !Unique(cells))
+        if (values.Length < MinimumRows || !unique())
         {
             return ColumnRole.Feature;
         }
 
-        double min = values.Min(), max = values.Max();
         bool sequence = max - min == values.Length - 1;
         return sequence || IdentifierName().IsMatch(name) ? ColumnRole.Identifier : ColumnRole.Feature;
     }

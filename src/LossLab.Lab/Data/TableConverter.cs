@@ -7,8 +7,6 @@ public static class TableConverter
 {
     private static readonly System.Text.RegularExpressions.Regex DecimalComma = new(@"^[-+]?\d+,\d+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-    private static readonly HashSet<string> MissingMarkers = new(StringComparer.OrdinalIgnoreCase) { "", "na", "nan", "null", "none", "?" };
-
     /// <summary>Converts the table.</summary>
     /// <param name="table">The raw table.</param>
     /// <param name="target">The target column.</param>
@@ -33,27 +31,39 @@ public static class TableConverter
             throw new DataException($"{table.Source}: no feature columns besides the target '{target}'");
         }
 
-        var keep = new List<int>(table.Rows.Count);
-        for (int r = 0; r < table.Rows.Count; r++)
+        // The first missing cell of each row, in the column order features then target (the columns are sparse in
+        // missing cells, so this visits only those).
+        int rowCount = table.RowCount;
+        int[] usedColumns = [.. featureIndices, targetIndex];
+        var missingAt = new Dictionary<int, int>();
+        for (int k = usedColumns.Length - 1; k >= 0; k--)
         {
-            int? missing = FirstMissing(table.Rows[r], featureIndices, targetIndex);
-            if (missing is int column)
+            foreach (int r in table.Column(usedColumns[k]).MissingRows())
             {
-                if (!dropMissing)
-                {
-                    throw new DataException(
-                        $"{table.Source}: line {table.Lines[r]}, column {column + 1} ('{table.Columns[column]}'): missing value; fill it in or pass --drop-missing to drop such rows");
-                }
-
-                continue;
+                missingAt[r] = usedColumns[k];
             }
-
-            keep.Add(r);
         }
 
-        if (keep.Count < 2)
+        if (missingAt.Count > 0 && !dropMissing)
         {
-            throw new DataException($"{table.Source}: {keep.Count} usable row(s); at least two are needed to fit anything");
+            int row = missingAt.Keys.Min();
+            int column = missingAt[row];
+            throw new DataException(
+                $"{table.Source}: line {table.Lines[row]}, column {column + 1} ('{table.Columns[column]}'): missing value; fill it in or pass --drop-missing to drop such rows");
+        }
+
+        int[] keep = new int[rowCount - missingAt.Count];
+        for (int r = 0, i = 0; r < rowCount; r++)
+        {
+            if (missingAt.Count == 0 || !missingAt.ContainsKey(r))
+            {
+                keep[i++] = r;
+            }
+        }
+
+        if (keep.Length < 2)
+        {
+            throw new DataException($"{table.Source}: {keep.Length} usable row(s); at least two are needed to fit anything");
         }
 
         // A feature column with no number in it is categorical: one-hot, with the first category (in sorted order)
@@ -64,16 +74,23 @@ public static class TableConverter
         var columns = new List<(int Source, string Name, string? Level)>();
         var notes = new List<string>();
         var dates = new Dictionary<int, string>();
-        if (keep.Count < table.Rows.Count)
+        if (keep.Length < rowCount)
         {
-            notes.Add($"{table.Rows.Count - keep.Count} of {table.Rows.Count} rows dropped for missing values (--drop-missing)");
+            notes.Add($"{rowCount - keep.Length} of {rowCount} rows dropped for missing values (--drop-missing)");
         }
 
         string? timeColumn = null, orderedIndex = null;
         foreach (int c in featureIndices)
         {
-            bool numeric = keep.Any(r => CsvLoader.IsNumber(table.Rows[r][c]));
-            ColumnRole role = features is null ? ColumnRoles.Recognise(table.Columns[c], keep.Select(r => table.Rows[r][c]).ToArray(), numeric) : ColumnRole.Feature;
+            CsvColumn cells = table.Column(c);
+            bool numeric = cells.AllPlain || keep.Any(cells.IsNumber);
+
+            // A column of plain numbers that are not all whole can only be a feature: no copy of it is made to decide.
+            bool plainFeature = features is not null || (cells.AllPlain && cells.HasNonWhole());
+            double[]? values = numeric && !plainFeature ? KeptNumbers(cells, keep) : null;
+            ColumnRole role = plainFeature ? ColumnRole.Feature
+                : values is not null ? ColumnRoles.RecogniseNumbers(table.Columns[c], values, () => UniqueText(cells, keep, values))
+                : ColumnRoles.Recognise(table.Columns[c], KeptText(cells, keep), numeric);
             if (role == ColumnRole.Identifier && numeric && TargetCorrelation(table, keep, c, targetIndex) is double rho && Math.Abs(rho) >= 0.3)
             {
                 // A rank or a running number that tracks the target is information, not a label of the row.
@@ -83,18 +100,18 @@ public static class TableConverter
 
             if (role == ColumnRole.Identifier)
             {
-                bool ordered = numeric && ColumnRoles.NonDecreasing(keep.Select(r => double.Parse(table.Rows[r][c], CultureInfo.InvariantCulture)).ToArray());
+                bool ordered = values is not null && ColumnRoles.NonDecreasing(values);
                 orderedIndex ??= ordered ? table.Columns[c] : null;
                 notes.Add(numeric
                     ? $"column '{table.Columns[c]}' holds a different whole number in every row ({(ordered ? "a running index in row order" : "an identifier")}): dropped as a feature; name it in --features to keep it"
-                    : $"column '{table.Columns[c]}' holds a different word in every row (an identifier): dropped instead of one-hot encoding {keep.Count} levels; name it in --features to keep it");
+                    : $"column '{table.Columns[c]}' holds a different word in every row (an identifier): dropped instead of one-hot encoding {keep.Length} levels; name it in --features to keep it");
                 continue;
             }
 
             if (role is ColumnRole.Date or ColumnRole.Year)
             {
-                string? format = role == ColumnRole.Date ? ColumnRoles.DateFormat(keep.Select(r => table.Rows[r][c]).ToArray()) : null;
-                double[] when = keep.Select(r => format is not null ? ColumnRoles.ToYears(table.Rows[r][c], format)!.Value : double.Parse(table.Rows[r][c], CultureInfo.InvariantCulture)).ToArray();
+                string? format = role == ColumnRole.Date ? ColumnRoles.DateFormat(KeptText(cells, keep)) : null;
+                double[] when = format is not null ? keep.Select(r => ColumnRoles.ToYears(cells.Text(r), format)!.Value).ToArray() : values!;
                 bool ordered = ColumnRoles.NonDecreasing(when);
                 if (format is not null)
                 {
@@ -119,15 +136,15 @@ public static class TableConverter
                 continue;
             }
 
-            int decimalComma = keep.FindIndex(r => DecimalComma.IsMatch(table.Rows[r][c]));
+            int decimalComma = Array.FindIndex(keep, r => DecimalComma.IsMatch(cells.Text(r)));
             if (decimalComma >= 0)
             {
                 int row = keep[decimalComma];
                 throw new DataException(
-                    $"{table.Source}: line {table.Lines[row]}, column {c + 1} ('{table.Columns[c]}'): '{table.Rows[row][c]}' looks like a number with a decimal comma; LossLab reads '.' as the decimal point — convert the file (e.g. 1,5 → 1.5)");
+                    $"{table.Source}: line {table.Lines[row]}, column {c + 1} ('{table.Columns[c]}'): '{cells.Text(row)}' looks like a number with a decimal comma; LossLab reads '.' as the decimal point — convert the file (e.g. 1,5 → 1.5)");
             }
 
-            string[] levels = keep.Select(r => table.Rows[r][c]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+            string[] levels = keep.Select(cells.Text).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
             if (levels.Length < 2)
             {
                 continue;
@@ -143,30 +160,86 @@ public static class TableConverter
         }
 
         // Every cell is parsed once to double and kept (xd, yd: what the exact solvers fit); the float32 copy is its rounding.
+        // The columns are filled one at a time; the first bad cell in row order (then column order) is reported.
         int d = columns.Count;
-        double[] xd = new double[keep.Count * d];
-        for (int i = 0; i < keep.Count; i++)
+        int n = keep.Length;
+        double[] xd = GC.AllocateUninitializedArray<double>(n * d);
+        (int Row, int Column, string Role)? firstBad = null;
+        for (int j = 0; j < d; j++)
         {
-            int r = keep[i];
-            for (int j = 0; j < d; j++)
+            (int source, _, string? level) = columns[j];
+            CsvColumn cells = table.Column(source);
+            if (level is not null)
             {
-                (int source, _, string? level) = columns[j];
-                xd[(i * d) + j] = level is not null ? (table.Rows[r][source] == level ? 1 : 0)
-                    : dates.TryGetValue(source, out string? dateFormat) ? ColumnRoles.ToYears(table.Rows[r][source], dateFormat)!.Value
-                    : Number(table, r, source, "feature");
+                for (int i = 0; i < n; i++)
+                {
+                    xd[(i * d) + j] = cells.Text(keep[i]) == level ? 1 : 0;
+                }
+            }
+            else if (dates.TryGetValue(source, out string? dateFormat))
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    xd[(i * d) + j] = ColumnRoles.ToYears(cells.Text(keep[i]), dateFormat)!.Value;
+                }
+            }
+            else if (cells.AllPlain && n == rowCount)
+            {
+                // Every row kept and every cell a plain number: straight from the column's blocks.
+                for (int b = 0, i = 0; b < cells.Blocks; b++)
+                {
+                    foreach (double value in cells.Block(b))
+                    {
+                        xd[(i++ * d) + j] = value;
+                    }
+                }
+            }
+            else
+            {
+                int bound = firstBad?.Row ?? n;
+                for (int i = 0; i < n; i++)
+                {
+                    if (cells.TryPlainNumber(keep[i], out double value) || IsFloat32(TryNumber(cells, keep[i]), out value))
+                    {
+                        xd[(i * d) + j] = value;
+                    }
+                    else
+                    {
+                        if (i < bound)
+                        {
+                            firstBad = (i, source, "feature");
+                        }
+
+                        break;
+                    }
+                }
             }
         }
 
-        float[] x = Array.ConvertAll(xd, v => (float)v);
+        if (firstBad is { } bad)
+        {
+            Number(table, keep[bad.Row], bad.Column, bad.Role);
+        }
+
+        float[] x = ToFloat(xd);
 
         TaskKind kind = task ?? Infer(table, keep, targetIndex);
-        double[] yd = new double[keep.Count];
+        double[] yd = new double[n];
         string[] classNames = [];
+        CsvColumn targetCells = table.Column(targetIndex);
+        if (kind == TaskKind.Regression && targetCells.AllPlain && n == rowCount)
+        {
+            for (int b = 0; b < targetCells.Blocks; b++)
+            {
+                targetCells.Block(b).CopyTo(yd.AsSpan(b * CsvColumn.BlockRows));
+            }
+        }
+
         if (kind == TaskKind.Regression)
         {
-            for (int i = 0; i < keep.Count; i++)
+            for (int i = 0; i < n && !(targetCells.AllPlain && n == rowCount); i++)
             {
-                yd[i] = Number(table, keep[i], targetIndex, "target");
+                yd[i] = targetCells.TryPlainNumber(keep[i], out double value) ? value : Number(table, keep[i], targetIndex, "target");
             }
 
             if (yd.All(v => v == yd[0]))
@@ -176,15 +249,15 @@ public static class TableConverter
         }
         else
         {
-            int comma = keep.FindIndex(r => DecimalComma.IsMatch(table.Rows[r][targetIndex]));
+            int comma = Array.FindIndex(keep, r => !targetCells.TryPlainNumber(r, out _) && DecimalComma.IsMatch(targetCells.Text(r)));
             if (comma >= 0 && task is null)
             {
                 int row = keep[comma];
                 throw new DataException(
-                    $"{table.Source}: line {table.Lines[row]}, column {targetIndex + 1} ('{target}'): '{table.Rows[row][targetIndex]}' looks like a number with a decimal comma; LossLab reads '.' as the decimal point — convert the file, or pass --task if these are labels");
+                    $"{table.Source}: line {table.Lines[row]}, column {targetIndex + 1} ('{target}'): '{targetCells.Text(row)}' looks like a number with a decimal comma; LossLab reads '.' as the decimal point — convert the file, or pass --task if these are labels");
             }
 
-            string[] labels = keep.Select(r => table.Rows[r][targetIndex]).ToArray();
+            string[] labels = keep.Select(targetCells.Text).ToArray();
             classNames = OrderLabels(labels.Distinct(StringComparer.Ordinal));
             if (classNames.Length < 2)
             {
@@ -216,24 +289,96 @@ public static class TableConverter
             notes.Add($"the target '{target}' takes two values ({classNames[0]}, {classNames[1]}): read as binary with '{classNames[1]}' as the positive class (pass --task regression to treat it as a number)");
         }
 
-        float[] y = Array.ConvertAll(yd, v => (float)v);
+        float[] y = ToFloat(yd);
+        int[] sourceLines = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            sourceLines[i] = table.Lines[keep[i]];
+        }
+
         return new Dataset(table.Source, columns.Select(c => c.Name).ToArray(), target, x, y, kind, classNames)
         {
-            Notes = notes, TimeColumn = timeColumn, OrderedIndexColumn = orderedIndex, SourceLines = [.. keep.Select(r => table.Lines[r])], FeaturesDouble = xd, TargetsDouble = yd,
+            Notes = notes, TimeColumn = timeColumn, OrderedIndexColumn = orderedIndex, SourceLines = sourceLines, FeaturesDouble = xd, TargetsDouble = yd,
         };
     }
 
-    /// <summary>Pearson's correlation of a numeric column with a numeric target over the kept rows, or null when either is not all numbers.</summary>
-    private static double? TargetCorrelation(RawTable table, List<int> rows, int column, int target)
+    /// <summary>The float32 rounding of each value.</summary>
+    private static float[] ToFloat(double[] values)
     {
-        double[] a = new double[rows.Count], b = new double[rows.Count];
-        for (int i = 0; i < rows.Count; i++)
+        float[] result = GC.AllocateUninitializedArray<float>(values.Length);
+        System.Numerics.Tensors.TensorPrimitives.ConvertTruncating<double, float>(values, result);
+        return result;
+    }
+
+    /// <summary>The kept cells of a numeric column as numbers (a cell that is not a number reads as NaN; it is reported later).</summary>
+    private static double[] KeptNumbers(CsvColumn cells, int[] keep)
+    {
+        double[] values = new double[keep.Length];
+        if (cells.AllPlain && keep.Length == cells.Count)
         {
-            if (!double.TryParse(table.Rows[rows[i]][column], NumberStyles.Float, CultureInfo.InvariantCulture, out a[i])
-                || !double.TryParse(table.Rows[rows[i]][target], NumberStyles.Float, CultureInfo.InvariantCulture, out b[i]))
+            for (int b = 0; b < cells.Blocks; b++)
+            {
+                cells.Block(b).CopyTo(values.AsSpan(b * CsvColumn.BlockRows));
+            }
+
+            return values;
+        }
+
+        for (int i = 0; i < keep.Length; i++)
+        {
+            values[i] = cells.TryPlainNumber(keep[i], out double v) ? v : TryNumber(cells, keep[i]) ?? double.NaN;
+        }
+
+        return values;
+    }
+
+    private static double? TryNumber(CsvColumn cells, int row) => cells.Number(row);
+
+    /// <summary>Whether a parsed cell is a finite number within float32's range.</summary>
+    private static bool IsFloat32(double? number, out double value)
+    {
+        value = number ?? double.NaN;
+        return double.IsFinite(value) && Math.Abs(value) <= float.MaxValue;
+    }
+
+    private static string[] KeptText(CsvColumn cells, int[] keep) => Array.ConvertAll(keep, cells.Text);
+
+    /// <summary>Whether the kept cells are all different: as numbers when every one is a plain number, else as written.</summary>
+    private static bool UniqueText(CsvColumn cells, int[] keep, double[] values)
+    {
+        if (!keep.All(r => cells.TryPlainNumber(r, out _)))
+        {
+            var seen = new HashSet<string>(keep.Length, StringComparer.Ordinal);
+            return keep.All(r => seen.Add(cells.Text(r)));
+        }
+
+        double[] sorted = (double[])values.Clone();
+        Array.Sort(sorted);
+        for (int i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i] == sorted[i - 1])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Pearson's correlation of a numeric column with a numeric target over the kept rows, or null when either is not all numbers.</summary>
+    private static double? TargetCorrelation(RawTable table, int[] rows, int column, int target)
+    {
+        double[] a = new double[rows.Length], b = new double[rows.Length];
+        CsvColumn x = table.Column(column), y = table.Column(target);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (x.Number(rows[i]) is not double u || y.Number(rows[i]) is not double v)
             {
                 return null;
             }
+
+            a[i] = u;
+            b[i] = v;
         }
 
         return LossLab.Lab.Advice.AdviceMath.Correlation(a, b);
@@ -252,23 +397,10 @@ public static class TableConverter
         throw new DataException($"{option} {column}: no such column in {table.Source}; columns are: {string.Join(", ", table.Columns)}");
     }
 
-    private static int? FirstMissing(string[] row, int[] features, int target)
-    {
-        foreach (int c in features.Append(target))
-        {
-            if (MissingMarkers.Contains(row[c]))
-            {
-                return c;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>The cell as a double (also within float32's range, for the float32 copy), or a <see cref="DataException"/> naming it.</summary>
     private static double Number(RawTable table, int row, int column, string role)
     {
-        string cell = table.Rows[row][column];
+        string cell = table.Cell(row, column);
         if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
         {
             string hint = role == "feature" ? "this column holds numbers, so every cell must be one (a column of words only is one-hot encoded)" : "a regression target must be numeric (use --task binary or multiclass for labels)";
@@ -283,16 +415,52 @@ public static class TableConverter
         return value;
     }
 
-    private static TaskKind Infer(RawTable table, List<int> rows, int target)
+    private static TaskKind Infer(RawTable table, int[] rows, int target)
     {
+        CsvColumn cells = table.Column(target);
         var distinct = new HashSet<string>(StringComparer.Ordinal);
+        var distinctNumbers = new HashSet<double>();
         bool numeric = true, anyNumeric = false;
+        if (cells.AllPlain && rows.Length == cells.Count)
+        {
+            // Only whether there are 2, 3–10 or more distinct numbers matters: stop at the 11th.
+            for (int b = 0; b < cells.Blocks && distinctNumbers.Count <= 10; b++)
+            {
+                foreach (double v in cells.Block(b))
+                {
+                    if (distinctNumbers.Add(v) && distinctNumbers.Count > 10)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            rows = [];
+            anyNumeric = true;
+        }
+
         foreach (int r in rows)
         {
-            string cell = table.Rows[r][target];
-            bool isNumber = CsvLoader.IsNumber(cell);
+            if (cells.TryPlainNumber(r, out double plain))
+            {
+                anyNumeric = true;
+                if (distinctNumbers.Count <= 10)
+                {
+                    distinctNumbers.Add(plain);
+                }
+
+                continue;
+            }
+
+            string cell = cells.Text(r);
+            bool isNumber = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value);
             numeric &= isNumber;
             anyNumeric |= isNumber;
+            if (isNumber && distinctNumbers.Count <= 10)
+            {
+                distinctNumbers.Add(value);
+            }
+
             if (distinct.Count <= 10)
             {
                 distinct.Add(cell);
@@ -307,7 +475,7 @@ public static class TableConverter
         }
 
         // Exactly two distinct numbers (0/1, 1/2, −1/+1, …) are two classes, whatever their coding.
-        double[] values = [.. distinct.Select(v => double.Parse(v, CultureInfo.InvariantCulture)).Distinct().Order()];
+        double[] values = [.. distinctNumbers.Order()];
         if (values.Length == 2)
         {
             return TaskKind.Binary;

@@ -114,6 +114,11 @@ public static class BenchSuite
         clock.Restart();
         AdviceResult advice = Advise.Run(tall, null, null, null, cancellation);
         Add(new BenchResult(quick ? "advise_100k_x10" : "advise_1m_x10", clock.Elapsed.TotalSeconds, "s", Note: $"losslab advise on {adviseRows:N0} × 10 in memory: diagnosis (MM fit, leverage, variance tests), recommendation, verification ({advice.Run?.Plan.Describe()}, nested learning-rate tuning); target under 60 s"));
+        foreach (BenchResult csv in BenchCsv.Run(quick, repetitions))
+        {
+            Add(csv);
+        }
+
         return new BenchReport(Machine(), quick, results);
     }
 

@@ -45,11 +45,25 @@ public static class ExactSolvers
         };
     }
 
+    /// <summary>
+    /// Designs with more values than this (n·(d + 1); 2²¹, a 16 MB design) are solved by the chunked QR of
+    /// <see cref="StreamingFit"/> (memory of one chunk, the same accuracy: Householder reflections and one step of
+    /// refinement) instead of the pivoted QR, which holds two n × (d + 1) copies.
+    /// </summary>
+    public const long ChunkedAbove = 1L << 21;
+
     /// <summary>Least squares by Householder QR (never the normal equations).</summary>
     public static double[] LeastSquaresFit(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        (double[] x, double[] y) = Doubles(data);
+        // The QR copies the design into its own storage, so the data set's double values are passed without a copy.
+        (double[] x, double[] y) = ReadOnlyDoubles(data);
+        if ((long)data.Rows * (data.Columns + 1) > ChunkedAbove)
+        {
+            // A large design: the same Householder QR accumulated chunk by chunk (no n × p copies; see StreamingFit).
+            return ToTraceOrder(StreamingFit.LeastSquaresInMemory(x, data.Rows, data.Columns, y, data.Name, data.FeatureNames));
+        }
+
         try
         {
             return ToTraceOrder(LeastSquares.Solve(x, data.Rows, data.Columns, y, intercept: true).Coefficients);
@@ -152,8 +166,7 @@ public static class ExactSolvers
             throw new ArgumentException($"{coefficients.Count} coefficients for {d} features and an intercept", nameof(coefficients));
         }
 
-        double[] x = data.DoubleFeatures();
-        double[] y = data.DoubleTargets();
+        (double[] x, double[] y) = ReadOnlyDoubles(data);
         double[] predictions = new double[data.Rows];
         for (int i = 0; i < predictions.Length; i++)
         {
@@ -179,6 +192,12 @@ public static class ExactSolvers
 
     /// <summary>The data as the exact solvers fit them: the double values as read (see <see cref="Dataset.FeaturesDouble"/>).</summary>
     private static (double[] X, double[] Y) Doubles(Dataset data) => (data.DoubleFeatures(), data.DoubleTargets());
+
+    /// <summary>
+    /// The same values for a caller that only reads them: the data set's own double arrays when it has them (no copy of a
+    /// large file), else the float32 values widened.
+    /// </summary>
+    private static (double[] X, double[] Y) ReadOnlyDoubles(Dataset data) => (data.FeaturesDouble ?? data.DoubleFeatures(), data.TargetsDouble ?? data.DoubleTargets());
 
     /// <summary>Intercept-first (statsmodels order) to weights-then-intercept (PyTorch's (weight, bias)).</summary>
     private static double[] ToTraceOrder(IReadOnlyList<double> interceptFirst) => [.. interceptFirst.Skip(1), interceptFirst[0]];

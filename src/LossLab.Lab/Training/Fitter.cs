@@ -236,7 +236,10 @@ public static class Fitter
         {
             throw new SpecException("--patience: early stopping watches the validation loss; keep a validation part (--validation > 0)");
         }
-        Dataset train = data.Subset(trainRows);
+        // Without a validation part the exact solvers read the data as loaded (the training rows are all rows in file
+        // order, and they only read): no copy of a large file. Gradient training gets its own copy as before.
+        bool exact = settings.Solver is "closed_form" or "irls" or "mm" or "coordinate_descent";
+        Dataset train = exact && validationRows.Length == 0 ? data : data.Subset(trainRows);
         Dataset? validation = validationRows.Length > 0 ? data.Subset(validationRows) : null;
         if (train.Rows < 2)
         {

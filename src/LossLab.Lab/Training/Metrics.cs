@@ -143,6 +143,101 @@ public static class Metrics
     }
 
     /// <summary>
+    /// The median of the values (the mean of the two middle ones for an even count), found by selection in O(n) instead
+    /// of a sort (the same elements, so the same number); the array is reordered. NaN-free input.
+    /// </summary>
+    internal static double Median(double[] values)
+    {
+        int n = values.Length;
+        if (n == 0)
+        {
+            return double.NaN;
+        }
+
+        double upper = Select(values, n / 2);
+        if (n % 2 == 1)
+        {
+            return upper;
+        }
+
+        // After the selection every element left of n/2 is ≤ it: the lower middle is their maximum.
+        double lower = double.NegativeInfinity;
+        for (int i = 0; i < n / 2; i++)
+        {
+            lower = Math.Max(lower, values[i]);
+        }
+
+        return 0.5 * (lower + upper);
+    }
+
+    /// <summary>The k-th smallest value (0-based), partitioning the array around it (Hoare's selection, median-of-three pivots; a sort after too many rounds).</summary>
+    private static double Select(double[] a, int k)
+    {
+        int lo = 0, hi = a.Length - 1;
+        for (int round = 0; lo < hi; round++)
+        {
+            if (round > 64)
+            {
+                Array.Sort(a, lo, hi - lo + 1);
+                return a[k];
+            }
+
+            int mid = lo + ((hi - lo) / 2);
+            if (a[mid] < a[lo])
+            {
+                (a[mid], a[lo]) = (a[lo], a[mid]);
+            }
+
+            if (a[hi] < a[lo])
+            {
+                (a[hi], a[lo]) = (a[lo], a[hi]);
+            }
+
+            if (a[hi] < a[mid])
+            {
+                (a[hi], a[mid]) = (a[mid], a[hi]);
+            }
+
+            double pivot = a[mid];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (a[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (a[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (a[i], a[j]) = (a[j], a[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            if (k <= j)
+            {
+                hi = j;
+            }
+            else if (k >= i)
+            {
+                lo = i;
+            }
+            else
+            {
+                return a[k];
+            }
+        }
+
+        return a[k];
+    }
+
+    /// <summary>
     /// The regression metrics of <see cref="Regression(ReadOnlySpan{float}, ReadOnlySpan{float})"/> from double predictions
     /// and targets (the exact solvers' fits, whose residuals can lie below float32's resolution of the targets).
     /// </summary>
@@ -172,8 +267,7 @@ public static class Metrics
             tot += (targets[i] - mean) * (targets[i] - mean);
         }
 
-        Array.Sort(abs);
-        double median = n % 2 == 1 ? abs[n / 2] : 0.5 * (abs[(n / 2) - 1] + abs[n / 2]);
+        double median = Median(abs);
         var result = new SortedDictionary<string, double>
         {
             ["mse"] = se / n,
