@@ -3,9 +3,13 @@ using LossLab.Lab.Data;
 
 namespace LossLab.Lab.Tests.Data;
 
-public sealed class ColumnScaleTests
+public sealed class ColumnScaleTests : IDisposable
 {
-    private static string Csv(double scaleX, double scaleY, double? single = null)
+    private readonly string _folder = Directory.CreateTempSubdirectory("losslab-scale-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string Csv(double scaleX, double scaleY, double? single = null)
     {
         var text = new System.Text.StringBuilder("x,y\n");
         for (int i = 0; i < 50; i++)
@@ -16,7 +20,7 @@ public sealed class ColumnScaleTests
             text.Append(CultureInfo.InvariantCulture, $"{cell:R},{y * scaleY:R}\n");
         }
 
-        string path = Path.Combine(Path.GetTempPath(), "losslab-scale-" + Guid.NewGuid().ToString("N") + ".csv");
+        string path = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".csv");
         File.WriteAllText(path, text.ToString());
         return path;
     }
