@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LossLab.Lab.Tests;
 
 namespace LossLab.Cli.Tests;
 
@@ -58,7 +59,7 @@ public sealed class AdviseCommandTests
     [Fact]
     public void Identifier_columns_are_dropped_and_a_1_2_target_is_binary()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"losslab-advise-{Guid.NewGuid():N}.csv");
+        string path = Path.Combine(TestFolders.Create("advise"), "data.csv");
         var random = new Random(2);
         var text = new System.Text.StringBuilder("customer,row_id,x,group\n");
         for (int i = 0; i < 120; i++)

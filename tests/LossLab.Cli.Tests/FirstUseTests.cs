@@ -1,3 +1,5 @@
+using LossLab.Lab.Tests;
+
 namespace LossLab.Cli.Tests;
 
 /// <summary>First minutes on the command line: what a mistyped or empty command line says.</summary>
@@ -44,9 +46,7 @@ public sealed class PreflightTests
 {
     private static string Folder()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"losslab-preflight-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
+        return TestFolders.Create("preflight");
     }
 
     [Fact]
@@ -131,8 +131,7 @@ public sealed class ReportNumberTests
     [Fact]
     public void Report_tables_and_notes_write_large_and_small_numbers_without_E_exponents()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "losslab-numbers-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
+        string dir = TestFolders.Create("numbers");
         var text = new System.Text.StringBuilder("x,y\n");
         for (int i = 0; i < 60; i++)
         {

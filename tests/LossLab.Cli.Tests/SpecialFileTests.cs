@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LossLab.Lab.Tests;
 
 namespace LossLab.Cli.Tests;
 
@@ -11,9 +12,7 @@ public sealed class SpecialFileTests
 
     internal static string Folder()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"losslab-special-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        return dir;
+        return TestFolders.Create("special");
     }
 
     internal static string Fifo(string dir, string name = "pipe")

@@ -9,8 +9,7 @@ public sealed class PipeAndCancelLoadTests
 {
     private static string Fifo()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"losslab-pipe-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
+        string dir = TestFolders.Create("pipe");
         string path = Path.Combine(dir, "pipe");
         using var mkfifo = Process.Start("mkfifo", [path]);
         mkfifo.WaitForExit();
