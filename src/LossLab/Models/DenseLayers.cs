@@ -154,6 +154,7 @@ internal sealed class DenseLayers
             ws.FloatScratch = [new float[PackedGemm.FloatScratch], new float[PackedGemm.FloatScratch]];
             ws.DoubleScratch = [new double[PackedGemm.DoubleScratch], new double[PackedGemm.DoubleScratch]];
             ws.InputCopy = Splits(maxBatch, _sizes[0], _sizes[1]) ? new float[Rows(maxBatch, _sizes[0])] : [];
+            ws.BiasCopy = new float[_maxWidth];
             ws.Job = new DenseProductJob(ws);
         }
 
@@ -189,26 +190,30 @@ internal sealed class DenseLayers
             Span<float> z = last ? outputs : ws.Pre[l].AsSpan(0, batch * fanOut);
             if (Packs(batch, fanIn, fanOut))
             {
-                // The packed product: W packed once per layer in 16-column panels, then the cache-blocked 6 × 16 tiles.
-                PackedGemm.PackTransposed(weights, fanIn, fanOut, ws.Packed, 0, PackedGemm.FloatPanels(fanOut));
-                for (int n = 0; n < batch; n++)
-                {
-                    bias.CopyTo(z.Slice(n * fanOut, fanOut));
-                }
-
+                // The packed product: W packed in 16-column panels, then the cache-blocked 6 × 16 tiles.
                 if (!last && Splits(batch, fanIn, fanOut) && IntraOp.Enabled)
                 {
+                    // Split: W and b copied once (contiguous copies the helper can read), then each chunk packs its own
+                    // panels, fills its columns of z with the bias and adds its product, on whichever thread takes it.
                     float[] a = l == 0 ? ws.InputCopy : ws.Post[l - 1];
                     if (l == 0)
                     {
                         inputs.CopyTo(a);
                     }
 
-                    ws.Job!.SetFloat(a, fanIn, ws.Pre[l], batch, fanIn, fanOut);
+                    weights.CopyTo(ws.Transposed);
+                    bias.CopyTo(ws.BiasCopy);
+                    ws.Job!.SetFloat(a, fanIn, ws.Pre[l], batch, fanIn, fanOut, PackSource.Transposed);
                     IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
                 }
                 else
                 {
+                    PackedGemm.PackTransposed(weights, fanIn, fanOut, ws.Packed, 0, PackedGemm.FloatPanels(fanOut));
+                    for (int n = 0; n < batch; n++)
+                    {
+                        bias.CopyTo(z.Slice(n * fanOut, fanOut));
+                    }
+
                     PackedGemm.FloatProduct(previous, fanIn, ws.Packed, z, fanOut, batch, fanIn, fanOut, 0, PackedGemm.FloatPanels(fanOut), ws.FloatScratch[0]);
                 }
             }
@@ -346,22 +351,22 @@ internal sealed class DenseLayers
             {
                 ReadOnlySpan<float> weights = parameters.Slice(_weightOffsets[l], fanIn * fanOut);
                 Span<float> propagated = next.AsSpan(0, batch * fanIn);
-                propagated.Clear();
-                if (Packs(batch, fanOut, fanIn))
+                if (Packs(batch, fanOut, fanIn) && deltaInArray && Splits(batch, fanOut, fanIn) && IntraOp.Enabled)
                 {
+                    // Split: W copied once, then each chunk packs its own panels, clears its columns and adds its product.
+                    weights.CopyTo(ws.Transposed);
+                    ws.Job!.SetFloat(spare, fanOut, next, batch, fanOut, fanIn, PackSource.Rows);
+                    IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
+                }
+                else if (Packs(batch, fanOut, fanIn))
+                {
+                    propagated.Clear();
                     PackedGemm.PackRows(weights, fanOut, fanIn, ws.Packed, 0, PackedGemm.FloatPanels(fanIn));
-                    if (deltaInArray && Splits(batch, fanOut, fanIn) && IntraOp.Enabled)
-                    {
-                        ws.Job!.SetFloat(spare, fanOut, next, batch, fanOut, fanIn);
-                        IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
-                    }
-                    else
-                    {
-                        PackedGemm.FloatProduct(delta, fanOut, ws.Packed, propagated, fanIn, batch, fanOut, fanIn, 0, PackedGemm.FloatPanels(fanIn), ws.FloatScratch[0]);
-                    }
+                    PackedGemm.FloatProduct(delta, fanOut, ws.Packed, propagated, fanIn, batch, fanOut, fanIn, 0, PackedGemm.FloatPanels(fanIn), ws.FloatScratch[0]);
                 }
                 else
                 {
+                    propagated.Clear();
                     Kernels.MultiplyAdd(delta, fanOut, 1, weights, batch, fanOut, fanIn, propagated);
                 }
                 Activations.MultiplyByDerivative(Activation, ws.Pre[l - 1].AsSpan(0, batch * fanIn), ws.Post[l - 1].AsSpan(0, batch * fanIn), propagated);
@@ -437,6 +442,9 @@ internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][]
     /// <summary>A layer's weights packed in panels for <see cref="PackedGemm"/> (empty when no layer is large enough).</summary>
     public float[] Packed { get; set; } = [];
 
+    /// <summary>A split layer's bias, copied so that the chunks on either thread can read it (the widest layer).</summary>
+    public float[] BiasCopy { get; set; } = [];
+
     /// <summary>The inputs, copied for a first layer whose product is split over two threads.</summary>
     public float[] InputCopy { get; set; } = [];
 
@@ -448,6 +456,16 @@ internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][]
 
     /// <summary>The product handed to <see cref="IntraOp"/> (created with the workspace, so that a step allocates nothing).</summary>
     public DenseProductJob? Job { get; set; }
+}
+
+/// <summary>How a split float product's chunks pack their panels of the weights.</summary>
+internal enum PackSource
+{
+    /// <summary>W is outputs × inputs and B = Wᵀ (the forward product, <see cref="PackedGemm.PackTransposed"/>).</summary>
+    Transposed,
+
+    /// <summary>W is B itself, row-major (δ·W, <see cref="PackedGemm.PackRows"/>).</summary>
+    Rows,
 }
 
 /// <summary>
@@ -466,11 +484,17 @@ internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
     private int _rows;
     private int _inner;
     private int _cols;
+    private PackSource _source;
 
-    /// <summary>C = rows × cols (row-major, in <paramref name="c"/>) plus A·B with A rows × inner (row stride <paramref name="lda"/>) and B the workspace's packed weights.</summary>
-    public void SetFloat(float[] a, int lda, float[] c, int rows, int inner, int cols)
+    /// <summary>
+    /// C = rows × cols (row-major, in <paramref name="c"/>) = start + A·B with A rows × inner (row stride
+    /// <paramref name="lda"/>) and B packed by each chunk, for its own panels, from the weight copy in the workspace's
+    /// <see cref="DenseWorkspace.Transposed"/>: <see cref="PackSource.Transposed"/> (W cols × inner, the forward; start =
+    /// the bias copy on every row) or <see cref="PackSource.Rows"/> (W inner × cols, δ·W; start = 0).
+    /// </summary>
+    public void SetFloat(float[] a, int lda, float[] c, int rows, int inner, int cols, PackSource source)
     {
-        (_double, _a, _lda, _c, _rows, _inner, _cols) = (false, a, lda, c, rows, inner, cols);
+        (_double, _a, _lda, _c, _rows, _inner, _cols, _source) = (false, a, lda, c, rows, inner, cols, source);
         _b = workspace.Packed;
     }
 
@@ -497,7 +521,34 @@ internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
         else
         {
             int panels = PackedGemm.FloatPanels(_cols);
-            PackedGemm.FloatProduct(_a, _lda, _b, _c, _cols, _rows, _inner, _cols, Math.Min(panels, first * FloatPanelsPerChunk), Math.Min(panels, end * FloatPanelsPerChunk), workspace.FloatScratch[slot]);
+            int firstPanel = Math.Min(panels, first * FloatPanelsPerChunk), endPanel = Math.Min(panels, end * FloatPanelsPerChunk);
+            if (firstPanel >= endPanel)
+            {
+                return;
+            }
+
+            // This chunk's panels of B and its columns of C's starting values: the same bits as packing all at once.
+            ReadOnlySpan<float> w = workspace.Transposed.AsSpan(0, _inner * _cols);
+            int c0 = firstPanel * PackedGemm.FloatPanel, width = Math.Min(_cols, endPanel * PackedGemm.FloatPanel) - c0;
+            if (_source == PackSource.Transposed)
+            {
+                PackedGemm.PackTransposed(w, _inner, _cols, _b, firstPanel, endPanel);
+                ReadOnlySpan<float> bias = workspace.BiasCopy.AsSpan(c0, width);
+                for (int n = 0; n < _rows; n++)
+                {
+                    bias.CopyTo(_c.AsSpan((n * _cols) + c0, width));
+                }
+            }
+            else
+            {
+                PackedGemm.PackRows(w, _inner, _cols, _b, firstPanel, endPanel);
+                for (int n = 0; n < _rows; n++)
+                {
+                    _c.AsSpan((n * _cols) + c0, width).Clear();
+                }
+            }
+
+            PackedGemm.FloatProduct(_a, _lda, _b, _c, _cols, _rows, _inner, _cols, firstPanel, endPanel, workspace.FloatScratch[slot]);
         }
     }
 }
