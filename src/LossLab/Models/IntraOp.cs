@@ -176,11 +176,13 @@ internal static class IntraOp
                 return false;
             }
 
-            // The helper is inside its last chunk: spin, then yield the processor (allocates nothing).
+            // The helper is inside its last chunk: spin, then yield the processor (allocates nothing). Never sleep: a
+            // Thread.Sleep(1) (SpinWait's default after about 20 turns) oversleeps by a millisecond or more, longer than
+            // a chunk, and a step waits here once per split product.
             var spinner = default(SpinWait);
             while (Volatile.Read(ref _finished) == 0)
             {
-                spinner.SpinOnce();
+                spinner.SpinOnce(sleep1Threshold: -1);
             }
 
             error = _error;
