@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace LossLab.Models;
@@ -21,13 +22,17 @@ internal abstract class IntraOpJob
         Volatile.Write(ref _next, 0);
     }
 
-    /// <summary>Takes chunks one at a time until none is left.</summary>
-    internal void Work(int slot)
+    /// <summary>Takes chunks one at a time until none is left; returns how many this thread ran.</summary>
+    internal int Work(int slot)
     {
+        int ran = 0;
         for (int chunk = Interlocked.Increment(ref _next) - 1; chunk < _chunks; chunk = Interlocked.Increment(ref _next) - 1)
         {
             Run(chunk, chunk + 1, slot);
+            ran++;
         }
+
+        return ran;
     }
 }
 
@@ -53,6 +58,14 @@ internal static class IntraOp
     private static long s_helperAllocated;
     private static Helper? s_helper;
 
+    // Back-off when the helper lags (its core taken by other processes): the next s_skip splittable runs go on the
+    // calling thread alone; s_backoff doubles at each lagging run (up to MaxBackoff) and drops to 1 after a good one.
+    // Touched only by the thread that holds s_busy.
+    private const int MaxBackoff = 16;
+    private static int s_skip;
+    private static int s_backoff = 1;
+    private static long s_lagging;
+
     [ThreadStatic]
     private static int t_serial;
 
@@ -69,6 +82,9 @@ internal static class IntraOp
 
     /// <summary>How many jobs the helper thread has taken part in (for tests and benchmarks).</summary>
     public static long SplitRuns => Interlocked.Read(ref s_splitRuns);
+
+    /// <summary>How many split runs found the helper lagging (the caller waited more than two of its own chunks for the helper's last one).</summary>
+    public static long LaggingRuns => Interlocked.Read(ref s_lagging);
 
     /// <summary>Bytes the helper thread has allocated, as of the end of its last job (for the allocation tests).</summary>
     public static long HelperAllocatedBytes => Interlocked.Read(ref s_helperAllocated);
@@ -98,13 +114,23 @@ internal static class IntraOp
 
         try
         {
+            if (s_skip > 0)
+            {
+                // The helper lagged lately: this run on the calling thread alone (the same bits).
+                s_skip--;
+                job.Run(0, chunks, 0);
+                return;
+            }
+
             Helper helper = s_helper ?? CreateHelper();
             job.Reset(chunks);
+            long start = Stopwatch.GetTimestamp();
             helper.Post(job);
             Exception? mine = null;
+            int ran = 0;
             try
             {
-                job.Work(0);
+                ran = job.Work(0);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -112,9 +138,11 @@ internal static class IntraOp
             }
 
             // Take the job back if the helper has not picked it up yet; else wait for its last chunk.
+            long worked = Stopwatch.GetTimestamp();
             if (helper.Retract(job, out Exception? theirs))
             {
                 Interlocked.Increment(ref s_splitRuns);
+                Judge(Stopwatch.GetTimestamp() - worked, worked - start, ran);
             }
 
             if ((mine ?? theirs) is Exception failure)
@@ -125,6 +153,27 @@ internal static class IntraOp
         finally
         {
             Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// A split run in which the caller, after its <paramref name="ran"/> chunks in <paramref name="worked"/> ticks, waited
+    /// <paramref name="waited"/> ticks for the helper's last chunk: more than two of its own chunks (and 50 µs) means
+    /// the helper's core is taken by others (a chunk left half done there waits for the scheduler), so the next runs
+    /// go on the caller alone for a while, which bounds what a busy second core costs.
+    /// </summary>
+    private static void Judge(long waited, long worked, int ran)
+    {
+        long chunk = worked / Math.Max(1, ran);
+        if (waited > (2 * chunk) + (Stopwatch.Frequency / 20_000))
+        {
+            Interlocked.Increment(ref s_lagging);
+            s_skip = s_backoff;
+            s_backoff = Math.Min(MaxBackoff, 2 * s_backoff);
+        }
+        else
+        {
+            s_backoff = 1;
         }
     }
 
