@@ -58,7 +58,7 @@ internal static class IntraOp
     private static long s_helperAllocated;
     private static Helper? s_helper;
 
-    // Back-off when the helper lags (its core taken by other processes): the next s_skip splittable runs go on the
+    // Back-off when the helper lags (its core taken by other processes; see Judge): the next s_skip splittable runs go on the
     // calling thread alone; s_backoff doubles at each lagging run (up to MaxBackoff) and drops to 1 after a good one.
     // Touched only by the thread that holds s_busy.
     private const int MaxBackoff = 16;
@@ -83,7 +83,7 @@ internal static class IntraOp
     /// <summary>How many jobs the helper thread has taken part in (for tests and benchmarks).</summary>
     public static long SplitRuns => Interlocked.Read(ref s_splitRuns);
 
-    /// <summary>How many split runs found the helper lagging (the caller waited more than two of its own chunks for the helper's last one).</summary>
+    /// <summary>How many split runs found the helper lagging (the caller waited for the helper's last chunk longer than the helper's share would have taken it).</summary>
     public static long LaggingRuns => Interlocked.Read(ref s_lagging);
 
     /// <summary>Bytes the helper thread has allocated, as of the end of its last job (for the allocation tests).</summary>
@@ -142,7 +142,7 @@ internal static class IntraOp
             if (helper.Retract(job, out Exception? theirs))
             {
                 Interlocked.Increment(ref s_splitRuns);
-                Judge(Stopwatch.GetTimestamp() - worked, worked - start, ran);
+                Judge(Stopwatch.GetTimestamp() - worked, worked - start, ran, chunks);
             }
 
             if ((mine ?? theirs) is Exception failure)
@@ -157,15 +157,16 @@ internal static class IntraOp
     }
 
     /// <summary>
-    /// A split run in which the caller, after its <paramref name="ran"/> chunks in <paramref name="worked"/> ticks, waited
-    /// <paramref name="waited"/> ticks for the helper's last chunk: more than two of its own chunks (and 50 µs) means
-    /// the helper's core is taken by others (a chunk left half done there waits for the scheduler), so the next runs
-    /// go on the caller alone for a while, which bounds what a busy second core costs.
+    /// A split run in which the caller, after its <paramref name="ran"/> of the <paramref name="chunks"/> chunks in
+    /// <paramref name="worked"/> ticks, waited <paramref name="waited"/> ticks for the helper's last chunk. A wait longer
+    /// than the helper's share would have taken the caller (and than two chunks, and 50 µs) means the split made the run
+    /// slower than one thread: the helper's core is taken by others (a chunk left half done there waits for the
+    /// scheduler), so the next runs go on the caller alone for a while, which bounds what a busy second core costs.
     /// </summary>
-    private static void Judge(long waited, long worked, int ran)
+    private static void Judge(long waited, long worked, int ran, int chunks)
     {
         long chunk = worked / Math.Max(1, ran);
-        if (waited > (2 * chunk) + (Stopwatch.Frequency / 20_000))
+        if (waited > (Math.Max(2, chunks - ran) * chunk) + (Stopwatch.Frequency / 20_000))
         {
             Interlocked.Increment(ref s_lagging);
             s_skip = s_backoff;
