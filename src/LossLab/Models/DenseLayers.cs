@@ -156,6 +156,8 @@ internal sealed class DenseLayers
             ws.InputCopy = Splits(maxBatch, _sizes[0], _sizes[1]) ? new float[Rows(maxBatch, _sizes[0])] : [];
             ws.BiasCopy = new float[_maxWidth];
             ws.Job = new DenseProductJob(ws);
+            ws.RoundedInChunks = new bool[Layers];
+            ws.GradientCopy = new float[ParameterCount];
         }
 
         return ws;
@@ -295,6 +297,7 @@ internal sealed class DenseLayers
         }
 
         Span<double> sums = ws.Sums;
+        bool anyRounded = false;
         ReadOnlySpan<float> delta = outputGradient;
         float[] next = ws.DeltaA, spare = ws.DeltaB;
         for (int l = Layers - 1; l >= 0; l--)
@@ -316,8 +319,10 @@ internal sealed class DenseLayers
                         inputs.CopyTo(b);
                     }
 
+                    // Each chunk also rounds its rows of ∂W to float (into the workspace's copy of the gradient).
                     ws.Job!.SetDouble(spare, fanOut, b, fanIn, _weightOffsets[l], fanOut, batch, fanIn);
                     IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
+                    ws.RoundedInChunks[l] = anyRounded = true;
                 }
                 else
                 {
@@ -375,7 +380,27 @@ internal sealed class DenseLayers
             }
         }
 
-        Kernels.Round(sums, parameterGradient);
+        if (!anyRounded)
+        {
+            Kernels.Round(sums, parameterGradient);
+            return;
+        }
+
+        // The weight blocks rounded inside the split chunks are copied; the rest rounded here (the same bits).
+        int at = 0;
+        for (int l = 0; l < Layers; l++)
+        {
+            if (ws.RoundedInChunks[l])
+            {
+                int start = _weightOffsets[l], length = _sizes[l] * _sizes[l + 1];
+                Kernels.Round(sums[at..start], parameterGradient[at..start]);
+                ws.GradientCopy.AsSpan(start, length).CopyTo(parameterGradient.Slice(start, length));
+                at = start + length;
+                ws.RoundedInChunks[l] = false;
+            }
+        }
+
+        Kernels.Round(sums[at..], parameterGradient[at..]);
     }
 
     private static long Rows(int batch, int width)
@@ -441,6 +466,12 @@ internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][]
 
     /// <summary>A layer's weights packed in panels for <see cref="PackedGemm"/> (empty when no layer is large enough).</summary>
     public float[] Packed { get; set; } = [];
+
+    /// <summary>The layers whose ∂W the split chunks rounded to float into <see cref="GradientCopy"/> in this Backward.</summary>
+    public bool[] RoundedInChunks { get; set; } = [];
+
+    /// <summary>The parameter gradient rounded to float by the split ∂W chunks (only those layers' weight blocks are written).</summary>
+    public float[] GradientCopy { get; set; } = [];
 
     /// <summary>A split layer's bias, copied so that the chunks on either thread can read it (the widest layer).</summary>
     public float[] BiasCopy { get; set; } = [];
@@ -517,6 +548,14 @@ internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
         {
             // One chunk per block of 48 rows of ∂W (output neurons): each block's δ is converted once, as on one thread.
             PackedGemm.DoubleProduct(_a, _lda, _b, _ldb, workspace.Sums.AsSpan(_cOffset, _rows * _cols), _rows, _inner, _cols, first, end, workspace.DoubleScratch[slot], overwrite: true);
+
+            // These rows' sums are final: round them to float here, on whichever thread.
+            int r0 = first * PackedGemm.DoubleBlockRows, r1 = Math.Min(_rows, end * PackedGemm.DoubleBlockRows);
+            if (r1 > r0)
+            {
+                int at = _cOffset + (r0 * _cols), length = (r1 - r0) * _cols;
+                Kernels.Round(workspace.Sums.AsSpan(at, length), workspace.GradientCopy.AsSpan(at, length));
+            }
         }
         else
         {

@@ -18,8 +18,9 @@ public sealed class IntraOpLagTests
         bool split = false, once = true;
         var thread = new Thread(() =>
         {
-            // Another test may hold the helper for a moment, or the helper wakes late; then the run stays on this thread.
-            for (int i = 0; i < 40 && !split; i++)
+            // Another test may hold the helper for a while, or the helper wakes late; then the run stays on this thread.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!split && clock.Elapsed < TimeSpan.FromSeconds(20))
             {
                 long before = IntraOp.SplitRuns;
                 job.Clear();
