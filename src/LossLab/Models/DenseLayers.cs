@@ -154,7 +154,10 @@ internal sealed class DenseLayers
             ws.FloatScratch = [new float[PackedGemm.FloatScratch], new float[PackedGemm.FloatScratch]];
             ws.DoubleScratch = [new double[PackedGemm.DoubleScratch], new double[PackedGemm.DoubleScratch]];
             ws.InputCopy = Splits(maxBatch, _sizes[0], _sizes[1]) ? new float[Rows(maxBatch, _sizes[0])] : [];
+            ws.BiasCopy = new float[_maxWidth];
             ws.Job = new DenseProductJob(ws);
+            ws.RoundedInChunks = new bool[Layers];
+            ws.GradientCopy = new float[ParameterCount];
         }
 
         return ws;
@@ -189,26 +192,30 @@ internal sealed class DenseLayers
             Span<float> z = last ? outputs : ws.Pre[l].AsSpan(0, batch * fanOut);
             if (Packs(batch, fanIn, fanOut))
             {
-                // The packed product: W packed once per layer in 16-column panels, then the cache-blocked 6 × 16 tiles.
-                PackedGemm.PackTransposed(weights, fanIn, fanOut, ws.Packed, 0, PackedGemm.FloatPanels(fanOut));
-                for (int n = 0; n < batch; n++)
-                {
-                    bias.CopyTo(z.Slice(n * fanOut, fanOut));
-                }
-
+                // The packed product: W packed in 16-column panels, then the cache-blocked 6 × 16 tiles.
                 if (!last && Splits(batch, fanIn, fanOut) && IntraOp.Enabled)
                 {
+                    // Split: W and b copied once (contiguous copies the helper can read), then each chunk packs its own
+                    // panels, fills its columns of z with the bias and adds its product, on whichever thread takes it.
                     float[] a = l == 0 ? ws.InputCopy : ws.Post[l - 1];
                     if (l == 0)
                     {
                         inputs.CopyTo(a);
                     }
 
-                    ws.Job!.SetFloat(a, fanIn, ws.Pre[l], batch, fanIn, fanOut);
+                    weights.CopyTo(ws.Transposed);
+                    bias.CopyTo(ws.BiasCopy);
+                    ws.Job!.SetFloat(a, fanIn, ws.Pre[l], batch, fanIn, fanOut, PackSource.Transposed);
                     IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
                 }
                 else
                 {
+                    PackedGemm.PackTransposed(weights, fanIn, fanOut, ws.Packed, 0, PackedGemm.FloatPanels(fanOut));
+                    for (int n = 0; n < batch; n++)
+                    {
+                        bias.CopyTo(z.Slice(n * fanOut, fanOut));
+                    }
+
                     PackedGemm.FloatProduct(previous, fanIn, ws.Packed, z, fanOut, batch, fanIn, fanOut, 0, PackedGemm.FloatPanels(fanOut), ws.FloatScratch[0]);
                 }
             }
@@ -290,6 +297,7 @@ internal sealed class DenseLayers
         }
 
         Span<double> sums = ws.Sums;
+        bool anyRounded = false;
         ReadOnlySpan<float> delta = outputGradient;
         float[] next = ws.DeltaA, spare = ws.DeltaB;
         for (int l = Layers - 1; l >= 0; l--)
@@ -311,8 +319,10 @@ internal sealed class DenseLayers
                         inputs.CopyTo(b);
                     }
 
+                    // Each chunk also rounds its rows of ∂W to float (into the workspace's copy of the gradient).
                     ws.Job!.SetDouble(spare, fanOut, b, fanIn, _weightOffsets[l], fanOut, batch, fanIn);
                     IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
+                    ws.RoundedInChunks[l] = anyRounded = true;
                 }
                 else
                 {
@@ -346,22 +356,22 @@ internal sealed class DenseLayers
             {
                 ReadOnlySpan<float> weights = parameters.Slice(_weightOffsets[l], fanIn * fanOut);
                 Span<float> propagated = next.AsSpan(0, batch * fanIn);
-                propagated.Clear();
-                if (Packs(batch, fanOut, fanIn))
+                if (Packs(batch, fanOut, fanIn) && deltaInArray && Splits(batch, fanOut, fanIn) && IntraOp.Enabled)
                 {
+                    // Split: W copied once, then each chunk packs its own panels, clears its columns and adds its product.
+                    weights.CopyTo(ws.Transposed);
+                    ws.Job!.SetFloat(spare, fanOut, next, batch, fanOut, fanIn, PackSource.Rows);
+                    IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
+                }
+                else if (Packs(batch, fanOut, fanIn))
+                {
+                    propagated.Clear();
                     PackedGemm.PackRows(weights, fanOut, fanIn, ws.Packed, 0, PackedGemm.FloatPanels(fanIn));
-                    if (deltaInArray && Splits(batch, fanOut, fanIn) && IntraOp.Enabled)
-                    {
-                        ws.Job!.SetFloat(spare, fanOut, next, batch, fanOut, fanIn);
-                        IntraOp.Run(ws.Job, ws.Job.Chunks, split: true);
-                    }
-                    else
-                    {
-                        PackedGemm.FloatProduct(delta, fanOut, ws.Packed, propagated, fanIn, batch, fanOut, fanIn, 0, PackedGemm.FloatPanels(fanIn), ws.FloatScratch[0]);
-                    }
+                    PackedGemm.FloatProduct(delta, fanOut, ws.Packed, propagated, fanIn, batch, fanOut, fanIn, 0, PackedGemm.FloatPanels(fanIn), ws.FloatScratch[0]);
                 }
                 else
                 {
+                    propagated.Clear();
                     Kernels.MultiplyAdd(delta, fanOut, 1, weights, batch, fanOut, fanIn, propagated);
                 }
                 Activations.MultiplyByDerivative(Activation, ws.Pre[l - 1].AsSpan(0, batch * fanIn), ws.Post[l - 1].AsSpan(0, batch * fanIn), propagated);
@@ -370,7 +380,27 @@ internal sealed class DenseLayers
             }
         }
 
-        Kernels.Round(sums, parameterGradient);
+        if (!anyRounded)
+        {
+            Kernels.Round(sums, parameterGradient);
+            return;
+        }
+
+        // The weight blocks rounded inside the split chunks are copied; the rest rounded here (the same bits).
+        int at = 0;
+        for (int l = 0; l < Layers; l++)
+        {
+            if (ws.RoundedInChunks[l])
+            {
+                int start = _weightOffsets[l], length = _sizes[l] * _sizes[l + 1];
+                Kernels.Round(sums[at..start], parameterGradient[at..start]);
+                ws.GradientCopy.AsSpan(start, length).CopyTo(parameterGradient.Slice(start, length));
+                at = start + length;
+                ws.RoundedInChunks[l] = false;
+            }
+        }
+
+        Kernels.Round(sums[at..], parameterGradient[at..]);
     }
 
     private static long Rows(int batch, int width)
@@ -437,6 +467,15 @@ internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][]
     /// <summary>A layer's weights packed in panels for <see cref="PackedGemm"/> (empty when no layer is large enough).</summary>
     public float[] Packed { get; set; } = [];
 
+    /// <summary>The layers whose ∂W the split chunks rounded to float into <see cref="GradientCopy"/> in this Backward.</summary>
+    public bool[] RoundedInChunks { get; set; } = [];
+
+    /// <summary>The parameter gradient rounded to float by the split ∂W chunks (only those layers' weight blocks are written).</summary>
+    public float[] GradientCopy { get; set; } = [];
+
+    /// <summary>A split layer's bias, copied so that the chunks on either thread can read it (the widest layer).</summary>
+    public float[] BiasCopy { get; set; } = [];
+
     /// <summary>The inputs, copied for a first layer whose product is split over two threads.</summary>
     public float[] InputCopy { get; set; } = [];
 
@@ -448,6 +487,16 @@ internal sealed class DenseWorkspace(DenseLayers owner, float[][] pre, float[][]
 
     /// <summary>The product handed to <see cref="IntraOp"/> (created with the workspace, so that a step allocates nothing).</summary>
     public DenseProductJob? Job { get; set; }
+}
+
+/// <summary>How a split float product's chunks pack their panels of the weights.</summary>
+internal enum PackSource
+{
+    /// <summary>W is outputs × inputs and B = Wᵀ (the forward product, <see cref="PackedGemm.PackTransposed"/>).</summary>
+    Transposed,
+
+    /// <summary>W is B itself, row-major (δ·W, <see cref="PackedGemm.PackRows"/>).</summary>
+    Rows,
 }
 
 /// <summary>
@@ -466,11 +515,17 @@ internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
     private int _rows;
     private int _inner;
     private int _cols;
+    private PackSource _source;
 
-    /// <summary>C = rows × cols (row-major, in <paramref name="c"/>) plus A·B with A rows × inner (row stride <paramref name="lda"/>) and B the workspace's packed weights.</summary>
-    public void SetFloat(float[] a, int lda, float[] c, int rows, int inner, int cols)
+    /// <summary>
+    /// C = rows × cols (row-major, in <paramref name="c"/>) = start + A·B with A rows × inner (row stride
+    /// <paramref name="lda"/>) and B packed by each chunk, for its own panels, from the weight copy in the workspace's
+    /// <see cref="DenseWorkspace.Transposed"/>: <see cref="PackSource.Transposed"/> (W cols × inner, the forward; start =
+    /// the bias copy on every row) or <see cref="PackSource.Rows"/> (W inner × cols, δ·W; start = 0).
+    /// </summary>
+    public void SetFloat(float[] a, int lda, float[] c, int rows, int inner, int cols, PackSource source)
     {
-        (_double, _a, _lda, _c, _rows, _inner, _cols) = (false, a, lda, c, rows, inner, cols);
+        (_double, _a, _lda, _c, _rows, _inner, _cols, _source) = (false, a, lda, c, rows, inner, cols, source);
         _b = workspace.Packed;
     }
 
@@ -493,11 +548,46 @@ internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
         {
             // One chunk per block of 48 rows of ∂W (output neurons): each block's δ is converted once, as on one thread.
             PackedGemm.DoubleProduct(_a, _lda, _b, _ldb, workspace.Sums.AsSpan(_cOffset, _rows * _cols), _rows, _inner, _cols, first, end, workspace.DoubleScratch[slot], overwrite: true);
+
+            // These rows' sums are final: round them to float here, on whichever thread.
+            int r0 = first * PackedGemm.DoubleBlockRows, r1 = Math.Min(_rows, end * PackedGemm.DoubleBlockRows);
+            if (r1 > r0)
+            {
+                int at = _cOffset + (r0 * _cols), length = (r1 - r0) * _cols;
+                Kernels.Round(workspace.Sums.AsSpan(at, length), workspace.GradientCopy.AsSpan(at, length));
+            }
         }
         else
         {
             int panels = PackedGemm.FloatPanels(_cols);
-            PackedGemm.FloatProduct(_a, _lda, _b, _c, _cols, _rows, _inner, _cols, Math.Min(panels, first * FloatPanelsPerChunk), Math.Min(panels, end * FloatPanelsPerChunk), workspace.FloatScratch[slot]);
+            int firstPanel = Math.Min(panels, first * FloatPanelsPerChunk), endPanel = Math.Min(panels, end * FloatPanelsPerChunk);
+            if (firstPanel >= endPanel)
+            {
+                return;
+            }
+
+            // This chunk's panels of B and its columns of C's starting values: the same bits as packing all at once.
+            ReadOnlySpan<float> w = workspace.Transposed.AsSpan(0, _inner * _cols);
+            int c0 = firstPanel * PackedGemm.FloatPanel, width = Math.Min(_cols, endPanel * PackedGemm.FloatPanel) - c0;
+            if (_source == PackSource.Transposed)
+            {
+                PackedGemm.PackTransposed(w, _inner, _cols, _b, firstPanel, endPanel);
+                ReadOnlySpan<float> bias = workspace.BiasCopy.AsSpan(c0, width);
+                for (int n = 0; n < _rows; n++)
+                {
+                    bias.CopyTo(_c.AsSpan((n * _cols) + c0, width));
+                }
+            }
+            else
+            {
+                PackedGemm.PackRows(w, _inner, _cols, _b, firstPanel, endPanel);
+                for (int n = 0; n < _rows; n++)
+                {
+                    _c.AsSpan((n * _cols) + c0, width).Clear();
+                }
+            }
+
+            PackedGemm.FloatProduct(_a, _lda, _b, _c, _cols, _rows, _inner, _cols, firstPanel, endPanel, workspace.FloatScratch[slot]);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace LossLab.Models;
@@ -21,13 +22,17 @@ internal abstract class IntraOpJob
         Volatile.Write(ref _next, 0);
     }
 
-    /// <summary>Takes chunks one at a time until none is left.</summary>
-    internal void Work(int slot)
+    /// <summary>Takes chunks one at a time until none is left; returns how many this thread ran.</summary>
+    internal int Work(int slot)
     {
+        int ran = 0;
         for (int chunk = Interlocked.Increment(ref _next) - 1; chunk < _chunks; chunk = Interlocked.Increment(ref _next) - 1)
         {
             Run(chunk, chunk + 1, slot);
+            ran++;
         }
+
+        return ran;
     }
 }
 
@@ -53,6 +58,14 @@ internal static class IntraOp
     private static long s_helperAllocated;
     private static Helper? s_helper;
 
+    // Back-off when the helper lags (its core taken by other processes; see Judge): the next s_skip splittable runs go on the
+    // calling thread alone; s_backoff doubles at each lagging run (up to MaxBackoff) and drops to 1 after a good one.
+    // Touched only by the thread that holds s_busy.
+    private const int MaxBackoff = 16;
+    private static int s_skip;
+    private static int s_backoff = 1;
+    private static long s_lagging;
+
     [ThreadStatic]
     private static int t_serial;
 
@@ -69,6 +82,9 @@ internal static class IntraOp
 
     /// <summary>How many jobs the helper thread has taken part in (for tests and benchmarks).</summary>
     public static long SplitRuns => Interlocked.Read(ref s_splitRuns);
+
+    /// <summary>How many split runs found the helper lagging (the caller waited for the helper's last chunk longer than the helper's share would have taken it).</summary>
+    public static long LaggingRuns => Interlocked.Read(ref s_lagging);
 
     /// <summary>Bytes the helper thread has allocated, as of the end of its last job (for the allocation tests).</summary>
     public static long HelperAllocatedBytes => Interlocked.Read(ref s_helperAllocated);
@@ -98,13 +114,23 @@ internal static class IntraOp
 
         try
         {
+            if (s_skip > 0)
+            {
+                // The helper lagged lately: this run on the calling thread alone (the same bits).
+                s_skip--;
+                job.Run(0, chunks, 0);
+                return;
+            }
+
             Helper helper = s_helper ?? CreateHelper();
             job.Reset(chunks);
+            long start = Stopwatch.GetTimestamp();
             helper.Post(job);
             Exception? mine = null;
+            int ran = 0;
             try
             {
-                job.Work(0);
+                ran = job.Work(0);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -112,9 +138,11 @@ internal static class IntraOp
             }
 
             // Take the job back if the helper has not picked it up yet; else wait for its last chunk.
+            long worked = Stopwatch.GetTimestamp();
             if (helper.Retract(job, out Exception? theirs))
             {
                 Interlocked.Increment(ref s_splitRuns);
+                Judge(Stopwatch.GetTimestamp() - worked, worked - start, ran, chunks);
             }
 
             if ((mine ?? theirs) is Exception failure)
@@ -125,6 +153,28 @@ internal static class IntraOp
         finally
         {
             Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>
+    /// A split run in which the caller, after its <paramref name="ran"/> of the <paramref name="chunks"/> chunks in
+    /// <paramref name="worked"/> ticks, waited <paramref name="waited"/> ticks for the helper's last chunk. A wait longer
+    /// than the helper's share would have taken the caller (and than two chunks, and 50 µs) means the split made the run
+    /// slower than one thread: the helper's core is taken by others (a chunk left half done there waits for the
+    /// scheduler), so the next runs go on the caller alone for a while, which bounds what a busy second core costs.
+    /// </summary>
+    private static void Judge(long waited, long worked, int ran, int chunks)
+    {
+        long chunk = worked / Math.Max(1, ran);
+        if (waited > (Math.Max(2, chunks - ran) * chunk) + (Stopwatch.Frequency / 20_000))
+        {
+            Interlocked.Increment(ref s_lagging);
+            s_skip = s_backoff;
+            s_backoff = Math.Min(MaxBackoff, 2 * s_backoff);
+        }
+        else
+        {
+            s_backoff = 1;
         }
     }
 
@@ -176,11 +226,13 @@ internal static class IntraOp
                 return false;
             }
 
-            // The helper is inside its last chunk: spin, then yield the processor (allocates nothing).
+            // The helper is inside its last chunk: spin, then yield the processor (allocates nothing). Never sleep: a
+            // Thread.Sleep(1) (SpinWait's default after about 20 turns) oversleeps by a millisecond or more, longer than
+            // a chunk, and a step waits here once per split product.
             var spinner = default(SpinWait);
             while (Volatile.Read(ref _finished) == 0)
             {
-                spinner.SpinOnce();
+                spinner.SpinOnce(sleep1Threshold: -1);
             }
 
             error = _error;

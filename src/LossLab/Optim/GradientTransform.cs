@@ -33,6 +33,13 @@ public abstract class TransformState
 {
     /// <summary>Transforms <paramref name="updates"/> in place (on entry the incoming gradient or update).</summary>
     public abstract void Update(Span<float> updates, ReadOnlySpan<float> parameters, in StepContext context);
+
+    /// <summary>
+    /// <see cref="Update"/> on the optimizer's own update array, which (unlike a span) another thread may read: an
+    /// element-wise rule may split it in parameter ranges (<see cref="Models.IntraOp"/>) with the same bits.
+    /// </summary>
+    internal virtual void UpdateArray(float[] updates, ReadOnlySpan<float> parameters, in StepContext context)
+        => Update(updates, parameters, context);
 }
 
 /// <summary>A transform with no per-parameter buffers.</summary>
@@ -84,6 +91,14 @@ public sealed record Chain(IReadOnlyList<GradientTransform> Transforms) : Gradie
             foreach (TransformState s in states)
             {
                 s.Update(updates, parameters, context);
+            }
+        }
+
+        internal override void UpdateArray(float[] updates, ReadOnlySpan<float> parameters, in StepContext context)
+        {
+            foreach (TransformState s in states)
+            {
+                s.UpdateArray(updates, parameters, context);
             }
         }
     }

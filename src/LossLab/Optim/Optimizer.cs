@@ -41,7 +41,7 @@ public sealed class Optimizer
         }
 
         gradient.CopyTo(_updates);
-        _state.Update(_updates, parameters, new StepContext(Steps));
+        _state.UpdateArray(_updates, parameters, new StepContext(Steps));
         TensorPrimitives.Add(parameters, _updates, parameters);
         Steps++;
     }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using LossLab.Models;
 using LossLab.Numerics;
 using LossLab.Schedules;
 
@@ -42,49 +43,119 @@ public sealed record ScaleByAdam : GradientTransform
         private readonly float[] _m = new float[n];
         private readonly float[] _v = new float[n];
         private readonly float[] _vMax = rule.Amsgrad ? new float[n] : [];
+        private readonly AdamJob? _job = !rule.Amsgrad && n >= AdamJob.SplitMin ? new AdamJob() : null;
 
         public override void Update(Span<float> updates, ReadOnlySpan<float> parameters, in StepContext context)
         {
-            double beta1 = rule.Beta1.At(context.Step);
-            float b1 = (float)beta1, b2 = (float)rule.Beta2, eps = (float)rule.Eps;
-            float oneMinusB1 = (float)(1 - beta1), oneMinusB2 = (float)(1 - rule.Beta2);
-            double t = context.T;
-            float inverseBc1 = (float)(1 / (1 - Math.Pow(beta1, t)));
-            float sqrtBc2 = (float)Math.Sqrt(1 - Math.Pow(rule.Beta2, t));
-            bool ams = rule.Amsgrad;
+            Coefficients k = Coefficients.At(rule, context);
             int i = 0;
-            if (Vector256.IsHardwareAccelerated && !ams && updates.Length == _m.Length)
+            if (!rule.Amsgrad && updates.Length == _m.Length)
             {
-                // Eight parameters at a time with the same operations in the same order as below (no fused
-                // multiply-add; division and square root are correctly rounded in both), so the bits are the same.
-                Vector256<float> vb1 = Vector256.Create(b1), vb2 = Vector256.Create(b2), ve = Vector256.Create(eps);
-                Vector256<float> va1 = Vector256.Create(oneMinusB1), va2 = Vector256.Create(oneMinusB2);
-                Vector256<float> vs = Vector256.Create(sqrtBc2), vc = Vector256.Create(inverseBc1);
-                ref float u0 = ref MemoryMarshal.GetReference(updates);
-                ref float m0 = ref MemoryMarshal.GetArrayDataReference(_m);
-                ref float v0 = ref MemoryMarshal.GetArrayDataReference(_v);
-                for (; i <= _m.Length - 8; i += 8)
-                {
-                    Vector256<float> g = Vector256.LoadUnsafe(ref u0, (nuint)i);
-                    Vector256<float> m = (Vector256.LoadUnsafe(ref m0, (nuint)i) * vb1) + (va1 * g);
-                    Vector256<float> v = (Vector256.LoadUnsafe(ref v0, (nuint)i) * vb2) + (va2 * g * g);
-                    m.StoreUnsafe(ref m0, (nuint)i);
-                    v.StoreUnsafe(ref v0, (nuint)i);
-                    (m / ((Vector256.Sqrt(v) / vs) + ve) * vc).StoreUnsafe(ref u0, (nuint)i);
-                }
+                i = Vectorised(updates, _m, _v, 0, _m.Length, k);
             }
 
             for (; i < _m.Length; i++)
             {
                 float g = updates[i];
-                float m = _m[i] = (_m[i] * b1) + (oneMinusB1 * g);
-                float v = _v[i] = (_v[i] * b2) + (oneMinusB2 * g * g);
-                if (ams)
+                float m = _m[i] = (_m[i] * k.B1) + (k.OneMinusB1 * g);
+                float v = _v[i] = (_v[i] * k.B2) + (k.OneMinusB2 * g * g);
+                if (rule.Amsgrad)
                 {
                     v = _vMax[i] = MathF.Max(_vMax[i], v);
                 }
 
-                updates[i] = m / ((MathF.Sqrt(v) / sqrtBc2) + eps) * inverseBc1;
+                updates[i] = m / ((MathF.Sqrt(v) / k.SqrtBc2) + k.Eps) * k.InverseBc1;
+            }
+        }
+
+        internal override void UpdateArray(float[] updates, ReadOnlySpan<float> parameters, in StepContext context)
+        {
+            if (_job is null || updates.Length != _m.Length || !IntraOp.Enabled)
+            {
+                Update(updates, parameters, context);
+                return;
+            }
+
+            // Element-wise: parameter ranges of AdamJob.Chunk entries on either thread, each entry the same operations.
+            _job.Set(updates, _m, _v, Coefficients.At(rule, context));
+            IntraOp.Run(_job, (_m.Length + AdamJob.Chunk - 1) / AdamJob.Chunk, split: true);
+        }
+    }
+
+    /// <summary>
+    /// Entries [<paramref name="start"/>, <paramref name="end"/>) eight at a time, with the same operations in the same
+    /// order as one at a time (no fused multiply-add; division and square root are correctly rounded in both), so the
+    /// bits are the same; returns where the last whole group of eight ended.
+    /// </summary>
+    private static int Vectorised(Span<float> updates, float[] mState, float[] vState, int start, int end, in Coefficients k)
+    {
+        int i = start;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> vb1 = Vector256.Create(k.B1), vb2 = Vector256.Create(k.B2), ve = Vector256.Create(k.Eps);
+            Vector256<float> va1 = Vector256.Create(k.OneMinusB1), va2 = Vector256.Create(k.OneMinusB2);
+            Vector256<float> vs = Vector256.Create(k.SqrtBc2), vc = Vector256.Create(k.InverseBc1);
+            ref float u0 = ref MemoryMarshal.GetReference(updates);
+            ref float m0 = ref MemoryMarshal.GetArrayDataReference(mState);
+            ref float v0 = ref MemoryMarshal.GetArrayDataReference(vState);
+            for (; i <= end - 8; i += 8)
+            {
+                Vector256<float> g = Vector256.LoadUnsafe(ref u0, (nuint)i);
+                Vector256<float> m = (Vector256.LoadUnsafe(ref m0, (nuint)i) * vb1) + (va1 * g);
+                Vector256<float> v = (Vector256.LoadUnsafe(ref v0, (nuint)i) * vb2) + (va2 * g * g);
+                m.StoreUnsafe(ref m0, (nuint)i);
+                v.StoreUnsafe(ref v0, (nuint)i);
+                (m / ((Vector256.Sqrt(v) / vs) + ve) * vc).StoreUnsafe(ref u0, (nuint)i);
+            }
+        }
+
+        return i;
+    }
+
+    /// <summary>The float coefficients of one step.</summary>
+    private readonly record struct Coefficients(float B1, float B2, float Eps, float OneMinusB1, float OneMinusB2, float InverseBc1, float SqrtBc2)
+    {
+        public static Coefficients At(ScaleByAdam rule, in StepContext context)
+        {
+            double beta1 = rule.Beta1.At(context.Step);
+            double t = context.T;
+            return new Coefficients(
+                (float)beta1,
+                (float)rule.Beta2,
+                (float)rule.Eps,
+                (float)(1 - beta1),
+                (float)(1 - rule.Beta2),
+                (float)(1 / (1 - Math.Pow(beta1, t))),
+                (float)Math.Sqrt(1 - Math.Pow(rule.Beta2, t)));
+        }
+    }
+
+    /// <summary>Adam's element-wise update in chunks of <see cref="Chunk"/> parameters (for <see cref="IntraOp"/>).</summary>
+    private sealed class AdamJob : IntraOpJob
+    {
+        /// <summary>Parameters per chunk (a multiple of 8).</summary>
+        public const int Chunk = 1 << 16;
+
+        /// <summary>Vectors of at least this many parameters are split.</summary>
+        public const int SplitMin = 1 << 18;
+
+        private float[] _u = [];
+        private float[] _m = [];
+        private float[] _v = [];
+        private Coefficients _k;
+
+        public void Set(float[] updates, float[] m, float[] v, Coefficients k) => (_u, _m, _v, _k) = (updates, m, v, k);
+
+        public override void Run(int first, int end, int slot)
+        {
+            int start = first * Chunk, stop = Math.Min(_m.Length, end * Chunk);
+            int i = Vectorised(_u, _m, _v, start, stop, _k);
+            for (; i < stop; i++)
+            {
+                float g = _u[i];
+                float m = _m[i] = (_m[i] * _k.B1) + (_k.OneMinusB1 * g);
+                float v = _v[i] = (_v[i] * _k.B2) + (_k.OneMinusB2 * g * g);
+                _u[i] = m / ((MathF.Sqrt(v) / _k.SqrtBc2) + _k.Eps) * _k.InverseBc1;
             }
         }
     }
