@@ -101,7 +101,7 @@ public static class CsvLoader
     public static RawTable Read(string path, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (path != StandardInput && Environment.ProcessorCount >= 2 && CsvSplit.TryFind(path, out long split, out int secondLine))
+        if (path != StandardInput && Environment.ProcessorCount >= 2 && CsvSplit.TryFind(path, out long split, out int secondLine, CsvSplit.MinBytes, cancellation))
         {
             return CsvSplit.Read(path, split, secondLine, cancellation);
         }

@@ -22,11 +22,11 @@ internal static class CsvSplit
     /// <summary>
     /// Finds where to cut a regular file of at least <paramref name="minBytes"/> bytes: the byte after the first newline at
     /// or past the middle with an even number of quotes before it; <paramref name="secondLine"/> is the 1-based line that
-    /// starts there. False for standard input, a pipe, a small file, a file starting with a UTF-16/32 byte-order mark, a
+    /// starts there (<paramref name="cancellation"/> is checked every mebibyte). False for standard input, a pipe, a small file, a file starting with a UTF-16/32 byte-order mark, a
     /// first part with a carriage return that is not followed by a newline (the line count would be ambiguous), or no such
     /// newline; then the file is read on one thread.
     /// </summary>
-    public static bool TryFind(string path, out long split, out int secondLine, long minBytes = MinBytes)
+    public static bool TryFind(string path, out long split, out int secondLine, long minBytes = MinBytes, CancellationToken cancellation = default)
     {
         split = -1;
         secondLine = 0;
@@ -67,6 +67,7 @@ internal static class CsvSplit
             int n;
             while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
             {
+                cancellation.ThrowIfCancellationRequested();
                 ReadOnlySpan<byte> chunk = buffer.AsSpan(0, n);
                 if (atStart)
                 {
