@@ -14,7 +14,7 @@ public sealed class BenchCommandTests
         "mlp_784_256_step", "mlp_784_256_gflops", "mlp_784_256_step_alloc", "mlp_784_256_step_1_thread",
         "mlp_784_1024_step", "mlp_784_1024_gflops", "mlp_784_1024_step_alloc", "mlp_784_1024_step_1_thread",
         "sweep_demo", "sweep_1000_1_thread", "sweep_1000_2_threads", "sweep_speedup_2_vs_1", "machine_2_thread_ceiling", "compare_100k_x20", "advise_100k_x10",
-        "csv_load_200k_x10", "csv_fit_closed_form_200k_x10", "csv_stream_closed_form_200k_x10", "csv_load_200k_x10_allocated",
+        "csv_load_200k_x10", "csv_read_200k_x10", "csv_read_1_thread_200k_x10", "csv_fit_closed_form_200k_x10", "csv_stream_closed_form_200k_x10", "csv_load_200k_x10_allocated",
     ];
 
     [Fact]

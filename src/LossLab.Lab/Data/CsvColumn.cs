@@ -66,6 +66,74 @@ internal sealed class CsvColumn
         return false;
     }
 
+    /// <summary>
+    /// Whether <see cref="Append"/> gives exactly the state that adding <paramref name="rest"/>'s cells one by one would:
+    /// this column is stored as numbers and every cell of <paramref name="rest"/> is a plain number (such cells never switch
+    /// a column to text nor add other cells, so only the values and the written forms of the levels carry over).
+    /// </summary>
+    public bool CanAppend(CsvColumn rest) => _texts is null && rest.AllPlain;
+
+    /// <summary>
+    /// Appends the cells of a column read from the rows that follow this one's (see <see cref="CanAppend"/>); the levels
+    /// keep the text first written (this column's, then <paramref name="rest"/>'s), and are dropped past <see cref="MaxLevels"/>
+    /// distinct numbers, as when the cells are added one by one. <paramref name="rest"/>'s blocks are released as they are copied.
+    /// </summary>
+    public void Append(CsvColumn rest)
+    {
+        if (!CanAppend(rest))
+        {
+            throw new InvalidOperationException("only a column of plain numbers can be appended to a column stored as numbers");
+        }
+
+        if (_levels is not null)
+        {
+            if (rest._levels is null)
+            {
+                _levels = null;
+            }
+            else
+            {
+                foreach ((double value, string text) in rest._levels)
+                {
+                    if (!_levels.ContainsKey(value))
+                    {
+                        if (_levels.Count == MaxLevels)
+                        {
+                            _levels = null;
+                            break;
+                        }
+
+                        _levels[value] = text;
+                    }
+                }
+            }
+        }
+
+        for (int b = 0; b < rest._values.Count; b++)
+        {
+            ReadOnlySpan<double> from = rest.Block(b);
+            while (from.Length > 0)
+            {
+                int block = Count >> BlockShift;
+                if (block == _values.Count)
+                {
+                    _values.Add(new double[BlockRows]);
+                }
+
+                int at = Count & (BlockRows - 1);
+                int n = Math.Min(from.Length, BlockRows - at);
+                from[..n].CopyTo(_values[block].AsSpan(at));
+                Count += n;
+                from = from[n..];
+            }
+
+            rest._values[b] = [];
+        }
+
+        rest._values.Clear();
+        rest.Count = 0;
+    }
+
     /// <summary>Whether the text is a missing-value marker: empty, NA, NaN, null, None or ? (any case).</summary>
     public static bool IsMissingMarker(string cell) => MissingMarkers.Contains(cell);
 

@@ -100,6 +100,18 @@ public static class CsvLoader
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static RawTable Read(string path, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path != StandardInput && Environment.ProcessorCount >= 2 && CsvSplit.TryFind(path, out long split, out int secondLine, CsvSplit.MinBytes, cancellation))
+        {
+            return CsvSplit.Read(path, split, secondLine, cancellation);
+        }
+
+        return ReadSerial(path, cancellation);
+    }
+
+    /// <summary>Reads a file on the calling thread only (the parallel read falls back to it).</summary>
+    internal static RawTable ReadSerial(string path, CancellationToken cancellation)
+    {
         using TextReader reader = OpenText(path, out string source);
         return Read(reader, source, cancellation);
     }
@@ -206,7 +218,10 @@ public static class CsvLoader
     internal static TextReader OpenText(string path, out string source) => OpenText(path, out source, out _);
 
     /// <summary>As <see cref="OpenText(string, out string)"/>; <paramref name="seekable"/> tells whether it is a regular file that can be read again.</summary>
-    internal static TextReader OpenText(string path, out string source, out bool seekable)
+    internal static TextReader OpenText(string path, out string source, out bool seekable) => OpenText(path, out source, out seekable, -1);
+
+    /// <summary>As <see cref="OpenText(string, out string, out bool)"/>, reading only the first <paramref name="limit"/> bytes of a regular file when it is not negative.</summary>
+    internal static TextReader OpenText(string path, out string source, out bool seekable, long limit)
     {
         ArgumentNullException.ThrowIfNull(path);
         seekable = false;
@@ -241,7 +256,8 @@ public static class CsvLoader
         seekable = stream.CanSeek;
         try
         {
-            return new StreamReader(RejectBinary(stream, path, ownsStream: true), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+            Stream read = limit >= 0 ? new PrefixStream(stream, limit) : stream;
+            return new StreamReader(RejectBinary(read, path, ownsStream: true), Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
         }
         catch
         {
@@ -286,15 +302,28 @@ internal sealed class CsvRows : IDisposable
     private int _read;
     private bool _first = true;
 
+    private readonly int _lineOffset;
+
     public CsvRows(TextReader reader, string source, CancellationToken cancellation)
+        : this(reader, source, null, 1, cancellation)
+    {
+    }
+
+    /// <summary>
+    /// Rows of text that starts on line <paramref name="firstLine"/> of the file (a part of it after a row boundary), with the
+    /// separator already known when <paramref name="separator"/> is given (otherwise detected from the first row).
+    /// </summary>
+    public CsvRows(TextReader reader, string source, char? separator, int firstLine, CancellationToken cancellation)
     {
         _source = source;
         _cancellation = cancellation;
-        _guard = new LineLengthGuard(reader, source, CsvLoader.MaxLineLength);
+        _lineOffset = firstLine - 1;
+        _guard = new LineLengthGuard(reader, source, CsvLoader.MaxLineLength, firstLine);
         try
         {
             _sep = Sep.Reader(o => o with
             {
+                Sep = separator is char c ? new Sep(c) : null,
                 HasHeader = false,
                 DisableColCountCheck = true,
                 Unescape = false,
@@ -309,6 +338,9 @@ internal sealed class CsvRows : IDisposable
     }
 
     public CsvRows GetEnumerator() => this;
+
+    /// <summary>The separator in use (detected from the first row unless given).</summary>
+    public char Separator => _sep.Spec.Sep.Separator;
 
     /// <summary>The current row (valid until the next <see cref="MoveNext"/>).</summary>
     public Row Current => new(_sep.Current, this);
@@ -367,7 +399,11 @@ internal sealed class CsvRows : IDisposable
 
         public int Count => _row.ColCount;
 
-        public int Line => _row.LineNumberFrom;
+        /// <summary>
+        /// The line the row starts on. Sep numbers the first row of its text with the line after it; a part of a file (which
+        /// starts at a row boundary) gives its first row the line it starts on, as the row has when the whole file is read.
+        /// </summary>
+        public int Line => owner._lineOffset > 0 && owner._read == 1 ? owner._lineOffset + 1 : _row.LineNumberFrom + owner._lineOffset;
 
         /// <summary>The cells as strings (the header, or the first row).</summary>
         public string[] Strings()
@@ -538,9 +574,9 @@ internal sealed class CsvRows : IDisposable
 }
 
 /// <summary>Passes text through, failing once a physical line exceeds the limit (so a 2 GB line is an error, not an out-of-memory).</summary>
-internal sealed class LineLengthGuard(TextReader inner, string source, int limit) : TextReader
+internal sealed class LineLengthGuard(TextReader inner, string source, int limit, long firstLine = 1) : TextReader
 {
-    private long _line = 1;
+    private long _line = firstLine;
     private long _length;
 
     /// <summary>The physical line being read (1-based).</summary>

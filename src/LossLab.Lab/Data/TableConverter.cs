@@ -5,7 +5,34 @@ namespace LossLab.Lab.Data;
 /// <summary>Turns a raw CSV table into a numeric <see cref="Dataset"/>, with an error naming the line and column of any bad cell.</summary>
 public static class TableConverter
 {
-    private static readonly System.Text.RegularExpressions.Regex DecimalComma = new(@"^[-+]?\d+,\d+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    /// <summary>
+    /// Whether a cell is a number written with a decimal comma, [+-]digits,digits (digits as .NET's \d: any Unicode decimal
+    /// digit; one trailing newline allowed, as a regular expression's $ allows). Checked by hand so that loading a table
+    /// constructs no regular expression (start-up time of every command that reads a CSV).
+    /// </summary>
+    internal static bool IsDecimalComma(string cell)
+    {
+        ReadOnlySpan<char> s = cell.EndsWith('\n') ? cell.AsSpan(0, cell.Length - 1) : cell;
+        int i = s.Length > 0 && s[0] is '-' or '+' ? 1 : 0;
+        int start = i;
+        while (i < s.Length && char.IsDigit(s[i]))
+        {
+            i++;
+        }
+
+        if (i == start || i >= s.Length || s[i] != ',')
+        {
+            return false;
+        }
+
+        int fraction = ++i;
+        while (i < s.Length && char.IsDigit(s[i]))
+        {
+            i++;
+        }
+
+        return i > fraction && i == s.Length;
+    }
 
     /// <summary>Converts the table.</summary>
     /// <param name="table">The raw table.</param>
@@ -136,7 +163,7 @@ public static class TableConverter
                 continue;
             }
 
-            int decimalComma = Array.FindIndex(keep, r => DecimalComma.IsMatch(cells.Text(r)));
+            int decimalComma = Array.FindIndex(keep, r => IsDecimalComma(cells.Text(r)));
             if (decimalComma >= 0)
             {
                 int row = keep[decimalComma];
@@ -249,7 +276,7 @@ public static class TableConverter
         }
         else
         {
-            int comma = Array.FindIndex(keep, r => !targetCells.TryPlainNumber(r, out _) && DecimalComma.IsMatch(targetCells.Text(r)));
+            int comma = Array.FindIndex(keep, r => !targetCells.TryPlainNumber(r, out _) && IsDecimalComma(targetCells.Text(r)));
             if (comma >= 0 && task is null)
             {
                 int row = keep[comma];

@@ -30,6 +30,10 @@ internal static class BenchCsv
             double load = Median(() => DataSource.Load(path, "y"), reps) / 1000;
             yield return new BenchResult($"csv_load_{tag}", load, "s", Note: $"DataSource.Load of a {size}: Sep parse into columns, roles, float32 + double Dataset (pandas.read_csv of the same file: bench/side_by_side.py)");
 
+            (double two, double one) = Interleaved(() => CsvLoader.Read(path), () => CsvLoader.ReadSerial(path, CancellationToken.None), Math.Max(reps, 5));
+            yield return new BenchResult($"csv_read_{tag}", two / 1000, "s", Note: $"CsvLoader.Read of the {size}: the file cut at a row boundary near its middle, the halves parsed on two threads");
+            yield return new BenchResult($"csv_read_1_thread_{tag}", one / 1000, "s", Note: $"the same read on one thread (timed interleaved with csv_read_{tag}; ratio {one / two:F2}×)");
+
             var settings = new FitSettings { Solver = "closed_form", Validation = 0 };
             double fit = Median(() => Fitter.Fit(DataSource.Load(path, "y"), settings), reps) / 1000;
             yield return new BenchResult($"csv_fit_closed_form_{tag}", fit, "s", Note: $"load + fit --solver closed_form --validation 0 (QR in double, train metrics) of the {size}");
@@ -81,6 +85,27 @@ internal static class BenchCsv
     }
 
     private static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    /// <summary>The median wall times in milliseconds of two actions run alternately, <paramref name="repetitions"/> times each after one warm-up run each.</summary>
+    private static (double First, double Second) Interleaved(Action first, Action second, int repetitions)
+    {
+        first();
+        second();
+        double[] a = new double[repetitions], b = new double[repetitions];
+        for (int i = 0; i < repetitions; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            first();
+            a[i] = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            second();
+            b[i] = clock.Elapsed.TotalMilliseconds;
+        }
+
+        Array.Sort(a);
+        Array.Sort(b);
+        return (a[repetitions / 2], b[repetitions / 2]);
+    }
 
     /// <summary>The median wall time in milliseconds of <paramref name="repetitions"/> runs after one warm-up run.</summary>
     private static double Median(Action action, int repetitions)
