@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using LossLab.Cli.Commands;
 using LossLab.Cli.Playground;
 using LossLab.Specs;
@@ -90,6 +91,15 @@ internal static partial class App
             stderr.WriteLine("losslab: cancelled");
             return 130;
         }
+        catch (Exception ex) when (IsOutOfMemory(ex))
+        {
+            // Out of memory, possibly inside a parallel run: one line that says what ran out and what to try, no trace.
+            string command = parsed.CommandResult.Command.Name;
+            string? data = parsed.CommandResult.Command.Options.FirstOrDefault(o => o.Name == "--data") is Option option ? parsed.GetResult(option)?.Tokens is { Count: > 0 } tokens ? tokens[0].Value : null : null;
+            bool threads = parsed.CommandResult.Command.Options.Any(o => o.Name == "--threads");
+            stderr.WriteLine($"losslab: error: {OutOfMemoryMessage(command, data, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, threads)}");
+            return 1;
+        }
         catch (AggregateException ex) when (ex.Flatten().InnerExceptions is { Count: > 0 } inners && inners.All(IsUserError))
         {
             // Input or storage errors raised inside parallel runs (or by several study workers at once) are the same
@@ -114,6 +124,27 @@ internal static partial class App
             stderr.WriteLine($"losslab: internal error: {ex.GetType().Name}: {ex.Message}");
             return 2;
         }
+    }
+
+    /// <summary>Whether a failure is the process running out of memory (also inside a parallel run's <see cref="AggregateException"/>).</summary>
+    internal static bool IsOutOfMemory(Exception e)
+        => e is OutOfMemoryException || (e is AggregateException a && a.Flatten().InnerExceptions.Any(i => i is OutOfMemoryException));
+
+    /// <summary>
+    /// The one-line error of a command that ran out of memory: the command, the memory the process may use, the size of
+    /// its --data file when it has one, and what to try.
+    /// </summary>
+    internal static string OutOfMemoryMessage(string command, string? dataPath, long availableBytes, bool hasThreads)
+    {
+        string limit = availableBytes > 0 ? string.Create(CultureInfo.InvariantCulture, $" (the process may use {availableBytes / (1 << 20):N0} MB)") : string.Empty;
+        string data = string.Empty;
+        if (dataPath is not null && File.Exists(dataPath))
+        {
+            data = string.Create(CultureInfo.InvariantCulture, $"; --data {Shorten(dataPath)} is {new FileInfo(dataPath).Length / (double)(1 << 20):N0} MB");
+        }
+
+        string threads = hasThreads ? "fewer runs at once (--threads 1), " : string.Empty;
+        return $"out of memory: '{command}' needed more memory than it could get{limit}{data}; try {threads}a sample of the rows, or a higher memory limit (DOTNET_GCHeapHardLimit, the container's limit)";
     }
 
     /// <summary>An error in what the user gave or in the study storage they named (a one-line message, exit 1).</summary>

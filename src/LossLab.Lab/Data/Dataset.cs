@@ -152,15 +152,22 @@ public sealed class Dataset
     public Dataset WithTargets(float[] targets) => new(Name, FeatureNames, TargetName, Features, targets, Task, ClassNames, TargetWidth) { Notes = Notes, TimeColumn = TimeColumn, OrderedIndexColumn = OrderedIndexColumn, FeaturesDouble = FeaturesDouble };
 
     /// <summary>The rows at <paramref name="indices"/>, in that order (with their double values when the data have them).</summary>
-    public Dataset Subset(IReadOnlyList<int> indices, string? name = null)
+    public Dataset Subset(IReadOnlyList<int> indices, string? name = null) => SubsetOf(indices, withDoubles: true, name);
+
+    /// <summary>
+    /// The rows at <paramref name="indices"/>, in that order; with their double values only when
+    /// <paramref name="withDoubles"/> and the data have them (a float32-only copy for training, which never reads the
+    /// doubles, is less than half the size).
+    /// </summary>
+    internal Dataset SubsetOf(IReadOnlyList<int> indices, bool withDoubles, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(indices);
         int d = Columns;
         float[] x = new float[indices.Count * d];
         int w = TargetWidth;
         float[] y = new float[indices.Count * w];
-        double[]? xd = FeaturesDouble is null ? null : new double[x.Length];
-        double[]? yd = TargetsDouble is null ? null : new double[y.Length];
+        double[]? xd = FeaturesDouble is null || !withDoubles ? null : new double[x.Length];
+        double[]? yd = TargetsDouble is null || !withDoubles ? null : new double[y.Length];
         for (int i = 0; i < indices.Count; i++)
         {
             Array.Copy(Features, indices[i] * d, x, i * d, d);

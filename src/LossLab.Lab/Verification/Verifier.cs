@@ -19,7 +19,9 @@ public sealed record Candidate(string Loss, string Optimizer)
     /// <summary>
     /// Estimates the loss's own parameters on each training part (a Huber δ from the part's robust scale, a pos_weight
     /// from the part's class counts): given the rows a model is trained on, in their original units, it returns the
-    /// spec to train with. Null trains <see cref="Loss"/> as written. The estimate never sees the rows scored.
+    /// spec to train with. Null trains <see cref="Loss"/> as written. The estimate never sees the rows scored. The part
+    /// holds the float32 values only (<see cref="Dataset.FeaturesDouble"/> is null there: the training copies leave the
+    /// doubles out, which more than halves them).
     /// </summary>
     public Func<Dataset, string>? PerSplit { get; init; }
 
@@ -204,7 +206,6 @@ public static class Verifier
         int finished = 0;
         bool cancelled = false;
         int degree = plan.Settings.Parallelism ?? Environment.ProcessorCount;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellation };
 
         // Candidates of a one-output linear model on the same split run in groups of up to 8 (their fits share the
         // splits, the shuffles and every mini-batch), about as many groups as threads; other models run trial by trial.
@@ -222,6 +223,10 @@ public static class Verifier
             }
         }
 
+        // Each run at once holds copies of its training and test parts and its fits' scratch memory: no more runs start
+        // together than the memory the process may use holds (a limit of the grouping's threads only, which the results
+        // do not depend on).
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(degree, MemoryDegree(plan)), CancellationToken = cancellation };
         try
         {
             Parallel.For(0, work.Count, options, index =>
@@ -356,6 +361,40 @@ public static class Verifier
         return new VerificationRun(plan.Settings.Metric, plan.LowerIsBetter, plan.Settings.Plan, ratio, outcomes, cancelled, finished, plan.Trials);
     }
 
+    /// <summary>
+    /// Bytes one run of a plan holds at its peak, roughly: 48 bytes per value of its largest training part (the float32
+    /// training and test copies, their standardised copies and targets, and a robust fit's design, QR and reweighted
+    /// design in double for a per-split Huber δ or the MM solver).
+    /// </summary>
+    internal static long RunBytes(VerificationPlan plan)
+    {
+        long rows = plan.Splits.Count == 0 ? 0 : plan.Splits.Max(s => (long)s.Train.Length);
+        return rows * (plan.Data.Columns + plan.Data.TargetWidth + 1) * 48;
+    }
+
+    /// <summary>
+    /// The most runs of a plan that fit at once into three quarters of the memory the garbage collector may use (a
+    /// container's or <c>DOTNET_GCHeapHardLimit</c>'s limit, or the machine's memory) beyond what is live now; at least 1.
+    /// Plans whose runs are small (under 64 MB) are not limited.
+    /// </summary>
+    private static int MemoryDegree(VerificationPlan plan)
+    {
+        long perRun = RunBytes(plan);
+        if (perRun < (64L << 20))
+        {
+            return int.MaxValue;
+        }
+
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (available <= 0)
+        {
+            return int.MaxValue;
+        }
+
+        long room = (available / 4 * 3) - GC.GetTotalMemory(forceFullCollection: true);
+        return (int)Math.Clamp(room / perRun, 1, int.MaxValue);
+    }
+
     /// <summary>An optimizer spec with its <c>lr</c> set last (replacing one given).</summary>
     public static string WithRate(string optimizer, double rate)
     {
@@ -429,8 +468,8 @@ public static class Verifier
         {
             // Tune the rate on the inner split; a rate at either edge of the grid gets one more rate beyond it.
             (int[] innerTrain, int[] innerValidation) = settings.Plan.Inner(split.Train, settings.InnerShare, settings.TuningRows, seed, strata);
-            Dataset tuneTrain = data.Subset(innerTrain);
-            tuneValidation = data.Subset(innerValidation);
+            Dataset tuneTrain = data.SubsetOf(innerTrain, withDoubles: false);
+            tuneValidation = data.SubsetOf(innerValidation, withDoubles: false);
             var jobs = new List<(Candidate Candidate, double Rate)>();
             foreach (int c in fitted)
             {
@@ -489,7 +528,8 @@ public static class Verifier
 
         // Refit on the whole training part at the tuned rate; should it diverge there, the next smaller rate that did not
         // diverge in tuning takes its place.
-        Dataset train = data.Subset(split.Train), test = data.Subset(split.Test);
+        // The models train on float32 values: the copies leave the double values out.
+        Dataset train = data.SubsetOf(split.Train, withDoubles: false), test = data.SubsetOf(split.Test, withDoubles: false);
         int[] next = new int[count];
         while (true)
         {
@@ -529,7 +569,8 @@ public static class Verifier
     /// <summary>The MM-estimate on the training part (no tuning: the estimator is affine equivariant and has no rate).</summary>
     private static SplitOutcome SolveSplit(Dataset data, Candidate candidate, Split split, VerificationSettings settings, int seed)
     {
-        Dataset train = data.Subset(split.Train), test = data.Subset(split.Test);
+        // The solver fits the double values of the training part; the test part is scored from its float32 features.
+        Dataset train = data.Subset(split.Train), test = data.SubsetOf(split.Test, withDoubles: false);
         double[] beta;
         try
         {
@@ -610,6 +651,21 @@ public static class Verifier
         cancellation.ThrowIfCancellationRequested();
         int outputs = data.Outputs;
         int classes = data.Task == TaskKind.Multiclass ? data.Classes : 0;
+        // The per-split estimates first (a Huber δ fits the whole training part): their scratch memory is freed before
+        // the scaled copies below exist.
+        var perSplit = new Dictionary<Candidate, string>(ReferenceEqualityComparer.Instance);
+        string[] specs = new string[jobs.Count];
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            Candidate candidate = jobs[i].Candidate;
+            if (!perSplit.TryGetValue(candidate, out string? spec))
+            {
+                perSplit[candidate] = spec = candidate.PerSplit?.Invoke(train) ?? candidate.Loss;
+            }
+
+            specs[i] = spec;
+        }
+
         Standardizer scaler = settings.Standardize ? Standardizer.Fit(train) : Standardizer.Identity(train.Columns);
         Dataset scaledFeatures = scaler.Apply(train), scaledTest = scaler.Apply(test);
         var scaledTrains = new Dictionary<(double Center, double Spread), Dataset>();
@@ -622,7 +678,7 @@ public static class Verifier
         for (int i = 0; i < jobs.Count; i++)
         {
             (Candidate candidate, double rate) = jobs[i];
-            ILoss loss = LossCatalog.Create(candidate.PerSplit?.Invoke(train) ?? candidate.Loss, classes);
+            ILoss loss = LossCatalog.Create(specs[i], classes);
             (double center, double spread) = TargetScale(data, settings, candidate, loss, train);
             if (!scaledTrains.TryGetValue((center, spread), out Dataset? scaledTrain))
             {
