@@ -133,9 +133,11 @@ public sealed class StudyCommandTests
     public async Task A_study_interrupted_and_resumed_gives_the_same_result_as_compare()
     {
         string storage = Storage(out _);
-        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "3", "--repeats", "1", "--epochs", "3000", "--threads", "1"];
+        string[] args = ["compare", "--data", "builtin:diabetes", "--losses", "mse,l1", "--optimizers", "sgd", "--lrs", "0.01,0.1", "--folds", "5", "--repeats", "1", "--epochs", "20000", "--threads", "1"];
         using var cancellation = new CancellationTokenSource();
-        // Ctrl-C once the first trial is stored (the storage is opened before the run starts, so the watcher is ready).
+        // Ctrl-C once the first trial is stored (the storage is opened before the run starts, so the watcher is ready). The
+        // candidates of a split train together, so trials are stored a split at a time: 5 splits of 20,000 epochs leave
+        // the watcher several hundred milliseconds to stop the run before its end.
         using IStudyStorage watched = StudyStorage.Open(storage);
         Task watcher = Task.Run(() =>
         {
