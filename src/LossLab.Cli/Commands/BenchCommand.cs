@@ -11,7 +11,7 @@ internal static class BenchCommand
 {
     public static Command Create(CliContext context)
     {
-        var quick = new Option<bool>("--quick") { Description = "Smaller workloads and fewer repetitions: about 30 s on a 2-core machine, most of it advise on 100,000 rows (the full suite advises on 1,000,000)" };
+        var quick = new Option<bool>("--quick") { Description = "Smaller workloads and fewer repetitions: about 30 s on a 2-core machine, about half of it advise on 100,000 rows (the full suite advises on 1,000,000)" };
         var json = JsonOutput.CreateOption();
         var command = new Command("bench", "Measure the loss kernels against the memory floor, training steps, bytes per step, sweep throughput on 1 and 2 threads, and compare") { quick, json };
         command.SetAction(parsed =>
