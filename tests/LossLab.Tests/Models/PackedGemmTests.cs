@@ -174,26 +174,38 @@ public sealed class PackedGemmTests
         const int Batch = 256;
         float[] x = Reference.Uniform(random, Batch * 784), y = new float[Batch], dy = Reference.Uniform(random, Batch);
         Workspace ws = model.CreateWorkspace(Batch);
-        for (int i = 0; i < 3; i++)
+
+        // Warm up past the JIT's tiering (30 calls) and until a step has split (the helper thread exists), since other
+        // tests running at the same time may hold the helper for a while.
+        long splitsAtStart = IntraOp.SplitRuns;
+        for (int i = 0; i < 40 || (IntraOp.SplitRuns == splitsAtStart && i < 4000); i++)
         {
             model.Forward(theta, x, Batch, y, ws);
             model.Backward(theta, x, Batch, dy, g, ws);
         }
 
-        long helperBefore = IntraOp.HelperAllocatedBytes;
-        long splitsBefore = IntraOp.SplitRuns;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++)
+        // A step that allocates does so every time; a one-off of the runtime (a method compiled again at a higher tier
+        // while other tests keep the JIT busy) does not: the best of 3 rounds of 10 steps must allocate nothing.
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 3 && fewest != 0; round++)
         {
-            model.Forward(theta, x, Batch, y, ws);
-            model.Backward(theta, x, Batch, dy, g, ws);
+            long helperBefore = IntraOp.HelperAllocatedBytes;
+            long splitsBefore = IntraOp.SplitRuns;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10; i++)
+            {
+                model.Forward(theta, x, Batch, y, ws);
+                model.Backward(theta, x, Batch, dy, g, ws);
+            }
+
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+            if (IntraOp.SplitRuns > splitsBefore)
+            {
+                Assert.Equal(helperBefore, IntraOp.HelperAllocatedBytes);
+            }
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        if (IntraOp.SplitRuns > splitsBefore)
-        {
-            Assert.Equal(helperBefore, IntraOp.HelperAllocatedBytes);
-        }
+        Assert.Equal(0, fewest);
 
         return true;
     });
