@@ -4,6 +4,7 @@ using LossLab.Lab.Training;
 using LossLab.Losses;
 using LossLab.Models;
 using LossLab.Optim;
+using static LossLab.Tests.OwnThread;
 
 namespace LossLab.Lab.Tests.Training;
 
@@ -49,30 +50,5 @@ public sealed class LargeMlpStepTests
         }
 
         return theta;
-    }
-
-    private static T OnOwnThread<T>(Func<T> work)
-    {
-        T result = default!;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                result = work();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
-
-        return result;
     }
 }

@@ -1,4 +1,5 @@
 using LossLab.Models;
+using static LossLab.Tests.OwnThread;
 
 namespace LossLab.Tests.Models;
 
@@ -244,32 +245,6 @@ public sealed class PackedGemmTests
         Assert.Equal(IntraOp.MaxThreads > 1, IntraOp.Enabled);
         return true;
     });
-
-    /// <summary>Runs <paramref name="work"/> on a new thread outside any task (where a step may split), rethrowing what it throws.</summary>
-    private static T OnOwnThread<T>(Func<T> work)
-    {
-        T result = default!;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                result = work();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
-
-        return result;
-    }
 
     private static T SerialStep<T>(Func<T> step)
     {

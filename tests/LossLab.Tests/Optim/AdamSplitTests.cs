@@ -1,5 +1,6 @@
 using LossLab.Models;
 using LossLab.Optim;
+using static LossLab.Tests.OwnThread;
 
 namespace LossLab.Tests.Optim;
 
@@ -106,30 +107,5 @@ public sealed class AdamSplitTests
         }
 
         return g;
-    }
-
-    private static T OnOwnThread<T>(Func<T> work)
-    {
-        T result = default!;
-        Exception? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                result = work();
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        });
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-        {
-            throw new InvalidOperationException("the work failed on its own thread", failure);
-        }
-
-        return result;
     }
 }
