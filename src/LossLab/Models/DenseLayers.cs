@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -382,7 +383,7 @@ internal sealed class DenseLayers
 
         if (!anyRounded)
         {
-            Kernels.Round(sums, parameterGradient);
+            TensorPrimitives.ConvertTruncating<double, float>(sums, parameterGradient);
             return;
         }
 
@@ -393,14 +394,14 @@ internal sealed class DenseLayers
             if (ws.RoundedInChunks[l])
             {
                 int start = _weightOffsets[l], length = _sizes[l] * _sizes[l + 1];
-                Kernels.Round(sums[at..start], parameterGradient[at..start]);
+                TensorPrimitives.ConvertTruncating<double, float>(sums[at..start], parameterGradient[at..start]);
                 ws.GradientCopy.AsSpan(start, length).CopyTo(parameterGradient.Slice(start, length));
                 at = start + length;
                 ws.RoundedInChunks[l] = false;
             }
         }
 
-        Kernels.Round(sums[at..], parameterGradient[at..]);
+        TensorPrimitives.ConvertTruncating<double, float>(sums[at..], parameterGradient[at..]);
     }
 
     private static long Rows(int batch, int width)
@@ -554,7 +555,7 @@ internal sealed class DenseProductJob(DenseWorkspace workspace) : IntraOpJob
             if (r1 > r0)
             {
                 int at = _cOffset + (r0 * _cols), length = (r1 - r0) * _cols;
-                Kernels.Round(workspace.Sums.AsSpan(at, length), workspace.GradientCopy.AsSpan(at, length));
+                TensorPrimitives.ConvertTruncating<double, float>(workspace.Sums.AsSpan(at, length), workspace.GradientCopy.AsSpan(at, length));
             }
         }
         else
@@ -890,31 +891,6 @@ internal static class Kernels
         for (; i < n; i++)
         {
             s[i] += x[i];
-        }
-    }
-
-    /// <summary>yᵢ = (float)sᵢ for every i (round to nearest, eight at a time).</summary>
-    public static void Round(ReadOnlySpan<double> s, Span<float> y)
-    {
-        int n = s.Length, i = 0;
-        if (y.Length < n)
-        {
-            throw new ArgumentException("the output is shorter than the sums", nameof(y));
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref double s0 = ref MemoryMarshal.GetReference(s);
-            ref float y0 = ref MemoryMarshal.GetReference(y);
-            for (; i <= n - Lanes; i += Lanes)
-            {
-                Vector256.Narrow(Vector256.LoadUnsafe(ref s0, (nuint)i), Vector256.LoadUnsafe(ref s0, (nuint)(i + 4))).StoreUnsafe(ref y0, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            y[i] = (float)s[i];
         }
     }
 
